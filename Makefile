@@ -1,0 +1,237 @@
+# Quiesce: one non-recursive Makefile.
+#
+#   make            kernel, modules and the bootable ISO
+#   make run        boot the ISO in QEMU, serial console on this terminal
+#   make test       host unit tests, in-kernel KTAP suites, console checks
+#   make help       every target, one line each
+#
+# Sources are found by pattern; objects go to build/, mirroring the tree.
+
+# ---- toolchain ---------------------------------------------------------------
+ifeq ($(origin CROSS),undefined)
+  ifneq ($(shell command -v i686-elf-gcc 2>/dev/null),)
+    CROSS := i686-elf-
+  else
+    CROSS := i686-linux-gnu-
+  endif
+endif
+
+CC      := $(CROSS)gcc
+LD      := $(CROSS)ld
+NM      := $(CROSS)nm
+OBJCOPY := $(CROSS)objcopy
+NASM    := nasm
+QEMU    := qemu-system-i386
+PYTHON  := python3
+HOSTCC  := gcc
+
+B := build
+# V=1 shows full commands.
+ifeq ($(V),1)
+  Q :=
+  say := @true
+else
+  Q := @
+  say := @printf '  %-8s %s\n'
+endif
+
+# The tools a build needs; a missing one makes `make` run scripts/deps.
+NEEDED_TOOLS := $(CC) $(NASM) $(QEMU) grub-mkrescue xorriso mformat $(PYTHON)
+MISSING := $(strip $(foreach t,$(NEEDED_TOOLS),$(if $(shell command -v $(t) 2>/dev/null),,$(t))))
+ifneq ($(MISSING),)
+  ifeq ($(filter clean help doctor,$(MAKECMDGOALS)),)
+    $(info deps: missing $(MISSING); running scripts/deps)
+    DEPS_STATUS := $(shell sh scripts/deps >&2; echo $$?)
+    ifneq ($(DEPS_STATUS),0)
+      $(error scripts/deps failed; install the packages it listed and retry)
+    endif
+  endif
+endif
+
+# ---- flags -------------------------------------------------------------------
+# Frame pointers everywhere and no sibling calls: the unload protocol, panics
+# and the watchdog walk stacks through %ebp, and a tail call would erase the
+# very frame that proves a task is still inside a module.
+KCFLAGS := -std=gnu11 -m32 -march=i686 -O2 -g \
+	-ffreestanding -fno-pie -fno-pic -fno-stack-protector \
+	-fcf-protection=none -fno-omit-frame-pointer \
+	-fno-optimize-sibling-calls -fno-common -fno-strict-aliasing \
+	-mno-sse -mno-sse2 -mno-mmx -mno-80387 -mno-red-zone \
+	-Wall -Wextra -Werror -Wno-unused-parameter \
+	-Iinclude -MMD -MP
+MODCFLAGS := $(KCFLAGS) -fno-asynchronous-unwind-tables -fno-unwind-tables
+NASMFLAGS := -f elf32 -g -F dwarf
+KLDFLAGS := -m32 -nostdlib -static -no-pie -Wl,--build-id=none \
+	-Wl,-z,noexecstack -Wl,--no-warn-rwx-segments -T linker.ld
+
+# ---- sources -----------------------------------------------------------------
+KSRC_C   := $(wildcard kernel/*.c mm/*.c sched/*.c drivers/*.c)
+KSRC_ASM := $(wildcard boot/*.asm)
+KOBJ := $(KSRC_ASM:%.asm=$(B)/%.o) $(KSRC_C:%.c=$(B)/%.o)
+
+MOD_SINGLE := $(basename $(notdir $(wildcard modules/*.c)))
+MOD_DIRS   := $(notdir $(patsubst %/,%,$(dir $(wildcard modules/*/*.c))))
+MODULES    := $(sort $(MOD_SINGLE) $(MOD_DIRS))
+MOD_KO     := $(MODULES:%=$(B)/modules/%.ko)
+# Damaged copies of a good module, for the loader's bad-input tests.
+MOD_BAD    := $(if $(wildcard modules/hello.c),$(B)/modules/bad_truncated.ko \
+	$(B)/modules/bad_bitflip.ko)
+
+KERNEL := $(B)/kernel.elf
+ISO    := $(B)/quiesce.iso
+
+.PHONY: all iso run qemu qemu-nox qemu-gdb debug test test-host test-kernel \
+	test-e2e doctor clean help stress bench fuzz modules
+.DEFAULT_GOAL := all
+
+all: $(KERNEL) modules $(ISO)
+iso: $(ISO)
+modules: $(MOD_KO) $(MOD_BAD)
+
+# ---- kernel: two link passes for the built-in symbol table -------------------
+# Pass 1 links with an empty table; its text symbols become ksyms.S; pass 2
+# links with the real table. The table lives after .data, so no text address
+# moves between the passes; scripts/gensyms checks that it did not.
+$(B)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(say) CC $<
+	$(Q)$(CC) $(KCFLAGS) -c $< -o $@
+
+$(B)/%.o: %.asm
+	@mkdir -p $(dir $@)
+	$(say) NASM $<
+	$(Q)$(NASM) $(NASMFLAGS) -MD $(B)/$*.d -MP $< -o $@
+
+$(B)/ksyms0.S:
+	@mkdir -p $(B)
+	$(PYTHON) scripts/gensyms --empty > $@
+
+$(B)/%.ksyms.o: $(B)/%.S
+	$(CC) -m32 -c $< -o $@
+
+$(B)/kernel.pass1.elf: $(KOBJ) $(B)/ksyms0.ksyms.o linker.ld
+	$(say) LD $@
+	$(Q)$(CC) $(KLDFLAGS) -o $@ $(KOBJ) $(B)/ksyms0.ksyms.o -lgcc
+
+$(B)/ksyms.S: $(B)/kernel.pass1.elf scripts/gensyms
+	$(NM) -n $< | $(PYTHON) scripts/gensyms > $@
+
+$(KERNEL): $(KOBJ) $(B)/ksyms.ksyms.o linker.ld
+	$(say) LD $@
+	$(Q)$(CC) $(KLDFLAGS) -o $@ $(KOBJ) $(B)/ksyms.ksyms.o -lgcc
+	@$(NM) -n $@ | $(PYTHON) scripts/gensyms | cmp -s - $(B)/ksyms.S || \
+		{ echo "gensyms: text moved between link passes" >&2; rm -f $@; exit 1; }
+
+# ---- modules -----------------------------------------------------------------
+$(B)/modules/%.o: modules/%.c
+	@mkdir -p $(dir $@)
+	$(say) CC $<
+	$(Q)$(CC) $(MODCFLAGS) -c $< -o $@
+
+define single_module
+$(B)/modules/$(1).ko: $(B)/modules/$(1).o
+	$(LD) -m elf_i386 -r -o $$@ $$^
+endef
+define dir_module
+$(B)/modules/$(1).ko: $(patsubst %.c,$(B)/%.o,$(wildcard modules/$(1)/*.c))
+	$(LD) -m elf_i386 -r -o $$@ $$^
+endef
+$(foreach m,$(MOD_SINGLE),$(eval $(call single_module,$(m))))
+$(foreach m,$(filter-out $(MOD_SINGLE),$(MOD_DIRS)),$(eval $(call dir_module,$(m))))
+
+$(B)/modules/bad_truncated.ko: $(B)/modules/hello.ko
+	head -c 700 $< > $@
+$(B)/modules/bad_bitflip.ko: $(B)/modules/hello.ko scripts/bitflip
+	$(PYTHON) scripts/bitflip $< $@
+
+# ---- ISO ---
+# The kernel command line: KARGS="hz=100 loglevel=7", RUN="cmd; cmd".
+KCMDLINE := $(strip $(KARGS) $(if $(RUN),run="$(RUN)"))
+$(B)/cmdline.stamp: FORCE
+	@mkdir -p $(B)
+	@echo '$(KCMDLINE)' | cmp -s - $@ || echo '$(KCMDLINE)' > $@
+FORCE:
+
+$(B)/iso/boot/grub/grub.cfg: iso/grub.cfg scripts/mkgrubcfg $(MOD_KO) $(MOD_BAD) \
+		$(B)/cmdline.stamp
+	@mkdir -p $(dir $@) $(B)/iso/modules
+	rm -f $(B)/iso/modules/*.ko
+	$(if $(MOD_KO),cp $(MOD_KO) $(MOD_BAD) $(B)/iso/modules/)
+	sh scripts/mkgrubcfg iso/grub.cfg '$(KCMDLINE)' $(B)/iso/modules > $@
+
+$(ISO): $(KERNEL) $(B)/iso/boot/grub/grub.cfg
+	$(say) ISO $@
+	$(Q)cp $(KERNEL) $(B)/iso/boot/kernel.elf
+	$(Q)grub-mkrescue -o $@ $(B)/iso --compress=xz \
+		--install-modules="multiboot normal configfile" \
+		--locales= --fonts= --themes= 2>$(B)/grub-mkrescue.log || \
+		{ cat $(B)/grub-mkrescue.log; exit 1; }
+
+# ---- running -----------------------------------------------------------------
+QEMU_MEM  ?= 64
+QEMU_BASE := $(QEMU) -m $(QEMU_MEM) -no-reboot \
+	-device isa-debug-exit,iobase=0xf4,iosize=0x04
+
+run qemu: all
+	@echo "(QEMU: Ctrl-A X quits, Ctrl-A C switches to the QEMU monitor)"
+	$(QEMU_BASE) -cdrom $(ISO) -serial mon:stdio -display none; \
+		rc=$$?; [ $$rc = 33 ] || [ $$rc = 35 ] || [ $$rc = 0 ]
+
+qemu-nox: run
+
+qemu-window: all
+	$(QEMU_BASE) -cdrom $(ISO) -serial mon:stdio
+
+debug qemu-gdb: all
+	$(QEMU_BASE) -cdrom $(ISO) -serial mon:stdio -display none -s -S & \
+		gdb -q -x scripts/gdbinit $(KERNEL); kill %1 2>/dev/null; true
+
+# ---- tests -------------------------------------------------------------------
+HOST_CFLAGS := -std=gnu11 -g -O1 -Wall -Wextra -Werror -Wno-unused-parameter \
+	-fsanitize=address,undefined -fno-sanitize-recover=all \
+	-fno-omit-frame-pointer -Iinclude -Itests/host -DHOST_TEST
+HOST_TESTS := $(basename $(notdir $(wildcard tests/host/test_*.c)))
+HOST_BINS  := $(HOST_TESTS:%=$(B)/host/%)
+
+# Each host test names the kernel sources it compiles in a line
+#   // host-sources: kernel/format.c mm/pmm_bitmap.c
+host_sources = $(shell sed -n 's|^// host-sources:||p' tests/host/$(1).c)
+
+define host_test
+$(B)/host/$(1): tests/host/$(1).c tests/host/host.h $(call host_sources,$(1))
+	@mkdir -p $(B)/host
+	$(say) HOSTCC $$@
+	$(Q)$(HOSTCC) $(HOST_CFLAGS) -o $$@ tests/host/$(1).c $(call host_sources,$(1))
+endef
+$(foreach t,$(HOST_TESTS),$(eval $(call host_test,$(t))))
+
+test: all $(HOST_BINS)
+	$(PYTHON) tests/run.py --iso $(ISO) --host $(HOST_BINS)
+
+test-host: $(HOST_BINS)
+	$(PYTHON) tests/run.py --only host --host $(HOST_BINS)
+
+test-kernel: all
+	$(PYTHON) tests/run.py --only kernel --iso $(ISO)
+
+test-e2e: all
+	$(PYTHON) tests/run.py --only e2e --iso $(ISO)
+
+# ---- housekeeping ------------------------------------------------------------
+doctor:
+	@sh scripts/doctor "$(CC)" "$(KERNEL)"
+
+clean:
+	rm -rf $(B)
+
+help:
+	@echo "make             build kernel, modules and build/quiesce.iso"
+	@echo "make run         boot the ISO in QEMU on this terminal (alias: qemu, qemu-nox)"
+	@echo "make qemu-window boot with a VGA window and PS/2 keyboard too"
+	@echo "make debug       boot halted, gdb attached with symbols (alias: qemu-gdb)"
+	@echo "make test        host unit tests + in-kernel KTAP suites + console checks"
+	@echo "make test-host | test-kernel | test-e2e   one part of make test"
+	@echo "make doctor      check every tool and that the kernel is multiboot"
+	@echo "make clean       remove build/"
+
+-include $(shell find $(B) -name '*.d' 2>/dev/null)

@@ -1,0 +1,64 @@
+/*
+ * drivers/serial.c: COM1, the Quiesce console's main line.
+ *
+ * Output: polled, byte by byte, never dropped. Input: IRQ 4 reads every byte
+ * waiting in the receive buffer and hands it to console_input().
+ */
+#include <drivers/serial.h>
+#include <drivers/pic.h>
+#include <kernel/arch.h>
+#include <kernel/console.h>
+#include <kernel/trap.h>
+
+#define COM1 0x3f8
+#define REG_DATA 0
+#define REG_IER  1      /* interrupt enable */
+#define REG_FCR  2      /* FIFO control */
+#define REG_LCR  3      /* line control */
+#define REG_MCR  4      /* modem control */
+#define REG_LSR  5      /* line status */
+#define REG_SCR  7      /* scratch */
+#define LSR_DATA_READY 0x01
+#define LSR_THR_EMPTY  0x20
+
+static bool present;
+
+bool serial_init(void)
+{
+	outb(COM1 + REG_SCR, 0x5a);
+	if (inb(COM1 + REG_SCR) != 0x5a)
+		return false;
+	outb(COM1 + REG_IER, 0x00);
+	outb(COM1 + REG_LCR, 0x80);     /* DLAB: set the divisor */
+	outb(COM1 + REG_DATA, 1);       /* 115200 / 1 */
+	outb(COM1 + REG_IER, 0);
+	outb(COM1 + REG_LCR, 0x03);     /* 8 bits, no parity, 1 stop */
+	outb(COM1 + REG_FCR, 0xc7);     /* FIFOs on, cleared, 14-byte trigger */
+	outb(COM1 + REG_MCR, 0x0b);     /* DTR, RTS, OUT2 (IRQ gate) */
+	present = true;
+	return true;
+}
+
+void serial_putc(char c)
+{
+	if (!present)
+		return;
+	while (!(inb(COM1 + REG_LSR) & LSR_THR_EMPTY))
+		cpu_relax();
+	outb(COM1 + REG_DATA, (uint8_t)c);
+}
+
+static void serial_irq(struct trap_frame *tf)
+{
+	while (inb(COM1 + REG_LSR) & LSR_DATA_READY)
+		console_input((char)inb(COM1 + REG_DATA));
+}
+
+void serial_enable_irq(void)
+{
+	if (!present)
+		return;
+	irq_register(4, serial_irq);
+	outb(COM1 + REG_IER, 0x01);     /* received data available */
+	pic_unmask(4);
+}

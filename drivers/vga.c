@@ -1,0 +1,77 @@
+/*
+ * drivers/vga.c: text mode at 0xb8000 (identity mapped), with scrolling and
+ * the hardware cursor. Understands \n, \r, \b and \t; nothing else special.
+ */
+#include <drivers/vga.h>
+#include <kernel/arch.h>
+#include <stdint.h>
+
+#define COLS 80
+#define ROWS 25
+#define ATTR 0x0700             /* light grey on black */
+
+static volatile uint16_t *const screen = (volatile uint16_t *)0xb8000;
+static unsigned row, col;
+static int ready;
+
+static void move_cursor(void)
+{
+	unsigned pos = row * COLS + col;
+
+	outb(0x3d4, 14);
+	outb(0x3d5, pos >> 8);
+	outb(0x3d4, 15);
+	outb(0x3d5, pos & 0xff);
+}
+
+static void scroll(void)
+{
+	for (unsigned i = 0; i < (ROWS - 1) * COLS; i++)
+		screen[i] = screen[i + COLS];
+	for (unsigned i = (ROWS - 1) * COLS; i < ROWS * COLS; i++)
+		screen[i] = ATTR | ' ';
+	row = ROWS - 1;
+}
+
+void vga_init(void)
+{
+	for (unsigned i = 0; i < ROWS * COLS; i++)
+		screen[i] = ATTR | ' ';
+	row = col = 0;
+	ready = 1;
+	move_cursor();
+}
+
+void vga_putc(char c)
+{
+	if (!ready)
+		return;
+	switch (c) {
+	case '\n':
+		col = 0;
+		row++;
+		break;
+	case '\r':
+		col = 0;
+		break;
+	case '\b':
+		if (col)
+			col--;
+		break;
+	case '\t':
+		col = (col + 8) & ~7u;
+		break;
+	default:
+		if ((unsigned char)c < ' ')
+			return;
+		screen[row * COLS + col] = ATTR | (uint8_t)c;
+		col++;
+	}
+	if (col >= COLS) {
+		col = 0;
+		row++;
+	}
+	if (row >= ROWS)
+		scroll();
+	move_cursor();
+}

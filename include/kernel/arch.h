@@ -1,0 +1,123 @@
+/*
+ * <kernel/arch.h>: the few x86 instructions C needs, as inline functions.
+ *
+ * Port I/O, interrupt flag, control registers, the TSC, and TLB flushes.
+ * Nothing here takes a lock or sleeps.
+ */
+#ifndef KERNEL_ARCH_H
+#define KERNEL_ARCH_H
+
+#include <stdint.h>
+#include <stdbool.h>
+
+#define EFLAGS_IF 0x200u
+
+static inline void outb(uint16_t port, uint8_t v)
+{
+	__asm__ volatile("outb %0, %1" : : "a"(v), "Nd"(port));
+}
+
+static inline uint8_t inb(uint16_t port)
+{
+	uint8_t v;
+	__asm__ volatile("inb %1, %0" : "=a"(v) : "Nd"(port));
+	return v;
+}
+
+static inline void outw(uint16_t port, uint16_t v)
+{
+	__asm__ volatile("outw %0, %1" : : "a"(v), "Nd"(port));
+}
+
+static inline void outl(uint16_t port, uint32_t v)
+{
+	__asm__ volatile("outl %0, %1" : : "a"(v), "Nd"(port));
+}
+
+static inline void io_wait(void)
+{
+	outb(0x80, 0);
+}
+
+static inline void cli(void) { __asm__ volatile("cli" ::: "memory"); }
+static inline void sti(void) { __asm__ volatile("sti" ::: "memory"); }
+static inline void hlt(void) { __asm__ volatile("hlt" ::: "memory"); }
+static inline void cpu_relax(void) { __asm__ volatile("pause" ::: "memory"); }
+
+static inline uint32_t read_eflags(void)
+{
+	uint32_t f;
+	__asm__ volatile("pushfl; popl %0" : "=r"(f) : : "memory");
+	return f;
+}
+
+static inline bool irqs_enabled(void)
+{
+	return read_eflags() & EFLAGS_IF;
+}
+
+/* Save the interrupt flag and disable interrupts; restore it later. */
+static inline uint32_t irq_save(void)
+{
+	uint32_t f = read_eflags();
+	cli();
+	return f;
+}
+
+static inline void irq_restore(uint32_t flags)
+{
+	if (flags & EFLAGS_IF)
+		sti();
+}
+
+static inline uint32_t read_cr0(void)
+{
+	uint32_t v;
+	__asm__ volatile("mov %%cr0, %0" : "=r"(v));
+	return v;
+}
+
+static inline void write_cr0(uint32_t v)
+{
+	__asm__ volatile("mov %0, %%cr0" : : "r"(v) : "memory");
+}
+
+static inline uint32_t read_cr2(void)
+{
+	uint32_t v;
+	__asm__ volatile("mov %%cr2, %0" : "=r"(v));
+	return v;
+}
+
+static inline uint32_t read_cr3(void)
+{
+	uint32_t v;
+	__asm__ volatile("mov %%cr3, %0" : "=r"(v));
+	return v;
+}
+
+static inline void write_cr3(uint32_t v)
+{
+	__asm__ volatile("mov %0, %%cr3" : : "r"(v) : "memory");
+}
+
+static inline void invlpg(uintptr_t va)
+{
+	__asm__ volatile("invlpg (%0)" : : "r"(va) : "memory");
+}
+
+static inline uint64_t rdtsc(void)
+{
+	uint32_t lo, hi;
+	__asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
+	return ((uint64_t)hi << 32) | lo;
+}
+
+static inline uintptr_t read_ebp(void)
+{
+	uintptr_t v;
+	__asm__ volatile("mov %%ebp, %0" : "=r"(v));
+	return v;
+}
+
+#endif

@@ -1,0 +1,37 @@
+/*
+ * <kernel/console.h>: the console: one output stream mirrored to COM1 and
+ * the VGA screen, one input ring fed by the serial and keyboard IRQs.
+ */
+#ifndef KERNEL_CONSOLE_H
+#define KERNEL_CONSOLE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+/* Context: any. "\n" goes out as "\r\n" on the serial line. */
+void console_putc(char c);
+void console_write(const char *s, size_t n);
+
+/* Queue one received byte. Context: IRQ (interrupts off). Drops when full. */
+void console_input(char c);
+/* Take one byte if there is one. Context: any. */
+bool console_poll(char *c);
+/*
+ * Wait for a byte. Context: task, may sleep; with no scheduler it halts
+ * until an interrupt.
+ */
+char console_getc(void);
+/* Return: bytes dropped because the input ring was full. */
+unsigned console_dropped(void);
+
+/*
+ * How a reader waits for input. The scheduler installs a sleeping wait;
+ * before it does, the default halts the CPU with interrupts on.
+ */
+struct console_waiter {
+	void (*wait)(void);     /* sleep until console_input() runs */
+	void (*wake)(void);     /* called from console_input() */
+};
+void console_set_waiter(const struct console_waiter *w);
+
+#endif

@@ -1,0 +1,40 @@
+/*
+ * kernel/idt.c: the interrupt descriptor table.
+ *
+ * Vectors 0-31 are CPU exceptions, 32-47 the PIC's IRQs; all are interrupt
+ * gates (interrupts off on entry) to the stubs in boot/isr.asm, except the
+ * double fault, a task gate to the double-fault task (kernel/gdt.c).
+ */
+#include <kernel/trap.h>
+#include <stdint.h>
+
+struct idt_entry {
+	uint16_t off_lo, sel;
+	uint8_t zero, type;
+	uint16_t off_hi;
+} __attribute__((packed));
+
+struct idt_ptr {
+	uint16_t limit;
+	uint32_t base;
+} __attribute__((packed));
+
+extern const uint32_t isr_table[NR_VECTORS];
+static struct idt_entry idt[256];
+
+void idt_init(void)
+{
+	struct idt_ptr p = { sizeof(idt) - 1, (uint32_t)idt };
+
+	for (unsigned v = 0; v < NR_VECTORS; v++) {
+		idt[v].off_lo = isr_table[v] & 0xffff;
+		idt[v].off_hi = isr_table[v] >> 16;
+		idt[v].sel = 0x08;
+		idt[v].type = 0x8e;     /* present, ring 0, 32-bit interrupt gate */
+	}
+	idt[VEC_DOUBLE] = (struct idt_entry){
+		.sel = 0x20,            /* the double-fault TSS */
+		.type = 0x85,           /* present, task gate */
+	};
+	__asm__ volatile("lidt %0" : : "m"(p));
+}

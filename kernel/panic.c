@@ -1,0 +1,57 @@
+/*
+ * kernel/panic.c: the end of the line for a broken invariant.
+ *
+ * Prints the reason, the trap frame when there is one, a backtrace and the
+ * tail of the log, then exits QEMU with the failure code (a test never waits
+ * out its timeout because of a panic), or halts on real hardware.
+ */
+#include <kernel/panic.h>
+#include <kernel/arch.h>
+#include <kernel/backtrace.h>
+#include <kernel/format.h>
+#include <kernel/printk.h>
+#include <kernel/trap.h>
+#include <drivers/poweroff.h>
+
+static int panicking;
+
+static void vpanic(struct trap_frame *tf, const char *fmt, va_list ap)
+{
+	char msg[200];
+
+	cli();
+	if (panicking++) {      /* a panic while panicking: just stop */
+		poweroff(false);
+	}
+	kvsnprintf(msg, sizeof(msg), fmt, ap);
+	kprintf("\n*** kernel panic: %s\n", msg);
+	if (tf)
+		backtrace_print(tf->eip, tf->ebp, "    ");
+	else
+		backtrace_print((uintptr_t)__builtin_return_address(0),
+				read_ebp(), "    ");
+	kprintf("*** end of panic; halting (QEMU exits with status 35)\n");
+	poweroff(false);
+}
+
+void panic(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vpanic(NULL, fmt, ap);
+	va_end(ap);
+	for (;;)
+		;
+}
+
+void panic_frame(struct trap_frame *tf, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vpanic(tf, fmt, ap);
+	va_end(ap);
+	for (;;)
+		;
+}

@@ -1,0 +1,104 @@
+/*
+ * kernel/printk.c: the kernel log (dmesg ring) and console printing.
+ *
+ * Each printk() formats into a line buffer on the stack, stamps it with the
+ * tick time, appends it to a 16 KiB ring (oldest bytes are overwritten) and,
+ * if its level is urgent enough, writes it to the console. All of it runs
+ * with interrupts off so a line is never torn by an IRQ's printk.
+ */
+#include <kernel/printk.h>
+#include <kernel/console.h>
+#include <kernel/format.h>
+#include <kernel/arch.h>
+#include <drivers/pit.h>
+
+#define LOG_SIZE 16384          /* power of two */
+#define LINE_MAX 256
+
+int console_loglevel = LOG_INFO;
+
+static char log_ring[LOG_SIZE];
+static uint32_t log_head;       /* [irq off] bytes ever written */
+
+static void log_append(const char *s, size_t n)
+{
+	while (n--)
+		log_ring[log_head++ % LOG_SIZE] = *s++;
+}
+
+static void console_sink(char c, void *arg)
+{
+	console_putc(c);
+}
+
+void kprintf(const char *fmt, ...)
+{
+	va_list ap;
+	uint32_t f = irq_save();
+
+	va_start(ap, fmt);
+	kformat(console_sink, NULL, fmt, ap);
+	va_end(ap);
+	irq_restore(f);
+}
+
+void printk(int level, const char *fmt, ...)
+{
+	char line[LINE_MAX];
+	uint64_t t;     /* read below with interrupts off: never torn */
+	va_list ap;
+	int n;
+	uint32_t f = irq_save();
+
+	t = ticks;
+	n = ksnprintf(line, sizeof(line), "[%5u.%03u] ",
+		      (unsigned)(t / hz), (unsigned)(t % hz * 1000 / hz));
+	va_start(ap, fmt);
+	n += kvsnprintf(line + n, sizeof(line) - n, fmt, ap);
+	va_end(ap);
+	if (n > LINE_MAX - 2)
+		n = LINE_MAX - 2;
+	if (line[n - 1] != '\n') {
+		line[n++] = '\n';
+		line[n] = '\0';
+	}
+	log_append(line, n);
+	if (level <= console_loglevel)
+		console_write(line, n);
+	irq_restore(f);
+}
+
+size_t dmesg_tail(char *buf, size_t len)
+{
+	uint32_t f = irq_save();
+	uint32_t avail = log_head < LOG_SIZE ? log_head : LOG_SIZE;
+	uint32_t start;
+
+	if (len > avail)
+		len = avail;
+	start = log_head - len;
+	for (size_t i = 0; i < len; i++)
+		buf[i] = log_ring[(start + i) % LOG_SIZE];
+	irq_restore(f);
+	return len;
+}
+
+void dmesg_dump(void)
+{
+	uint32_t start, end, avail;
+
+	/* Snapshot the bounds; printing may add lines, which we skip. */
+	uint32_t f = irq_save();
+	end = log_head;
+	irq_restore(f);
+	avail = end < LOG_SIZE ? end : LOG_SIZE;
+	start = end - avail;
+	if (avail == LOG_SIZE)          /* skip the torn first line */
+		while (start < end && log_ring[start++ % LOG_SIZE] != '\n')
+			;
+	for (; start < end; start++) {
+		if (log_head - start > LOG_SIZE)        /* overwritten meanwhile */
+			break;
+		console_putc(log_ring[start % LOG_SIZE]);
+	}
+}

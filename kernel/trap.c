@@ -1,0 +1,47 @@
+/*
+ * kernel/trap.c: where every interrupt and exception lands.
+ *
+ * IRQs: acknowledge spurious ones, run the line's handler with irq_depth
+ * raised, send EOI, then call the irq-exit hook (the scheduler preempts
+ * there: after EOI, so the next tick can come while another task runs).
+ * Exceptions: the fault path in kernel/fault.c.
+ */
+#include <kernel/trap.h>
+#include <kernel/panic.h>
+#include <drivers/pic.h>
+
+volatile unsigned irq_depth;
+void (*irq_exit_hook)(struct trap_frame *tf);
+
+static irq_handler handlers[16];
+
+void fault_handle(struct trap_frame *tf);
+
+void irq_register(unsigned irq, irq_handler fn)
+{
+	assert(irq < 16);
+	handlers[irq] = fn;
+}
+
+static void irq_dispatch(struct trap_frame *tf)
+{
+	unsigned irq = tf->vector - VEC_IRQ0;
+
+	if (pic_spurious(irq))
+		return;
+	irq_depth++;
+	if (handlers[irq])
+		handlers[irq](tf);
+	irq_depth--;
+	pic_eoi(irq);
+	if (irq_depth == 0 && irq_exit_hook)
+		irq_exit_hook(tf);
+}
+
+void trap_dispatch(struct trap_frame *tf)
+{
+	if (tf->vector >= VEC_IRQ0 && tf->vector < NR_VECTORS)
+		irq_dispatch(tf);
+	else
+		fault_handle(tf);
+}

@@ -1,0 +1,84 @@
+/*
+ * mm/kmalloc.c: the kernel heap: heap.c's allocator over the heap area,
+ * growing by mapping fresh frames at its end. Interrupts are off inside
+ * each call, which is the heap's lock on one CPU.
+ */
+#include <mm/heap.h>
+#include <mm/pmm.h>
+#include <mm/vmm.h>
+#include <kernel/arch.h>
+#include <kernel/errno.h>
+#include <kernel/panic.h>
+#include <kernel/string.h>
+#include <kernel/trap.h>
+
+static struct heap kheap;
+
+static int grow(struct heap *h, size_t bytes)
+{
+	for (size_t off = 0; off < bytes; off += PAGE_SIZE) {
+		uintptr_t pa = pmm_alloc();
+
+		if (!pa) {
+			while (off) {
+				off -= PAGE_SIZE;
+				pmm_free(vmm_unmap(h->brk + off));
+			}
+			return -ENOMEM;
+		}
+		vmm_map(h->brk + off, pa, PTE_WRITE);
+	}
+	return 0;
+}
+
+void heap_init(void)
+{
+	heap_core_init(&kheap, HEAP_BASE, HEAP_END, grow, PAGE_SIZE);
+}
+
+void *kmalloc(size_t size)
+{
+	uint32_t f;
+	void *p;
+
+	assert(irq_depth == 0);         /* never from an interrupt handler */
+	f = irq_save();
+	p = heap_core_alloc(&kheap, size);
+	irq_restore(f);
+	return p;
+}
+
+void *kzalloc(size_t size)
+{
+	void *p = kmalloc(size);
+
+	if (p)
+		memset(p, 0, size);
+	return p;
+}
+
+void kfree(void *p)
+{
+	uint32_t f = irq_save();
+
+	heap_core_free(&kheap, p);
+	irq_restore(f);
+}
+
+char *kstrdup(const char *s)
+{
+	size_t n = strlen(s) + 1;
+	char *p = kmalloc(n);
+
+	if (p)
+		memcpy(p, s, n);
+	return p;
+}
+
+void heap_stats(struct heap_stats *st)
+{
+	uint32_t f = irq_save();
+
+	heap_core_stats(&kheap, st);
+	irq_restore(f);
+}

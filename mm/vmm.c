@@ -1,0 +1,193 @@
+/*
+ * mm/vmm.c: the page directory, the identity map, and the vmap area.
+ *
+ * Layout and rules are in <mm/vmm.h>. The identity map covers RAM below
+ * 256 MiB except page 0 (so NULL faults) and the boot stack's guard page;
+ * kernel text and rodata are mapped read-only.
+ */
+#include <mm/vmm.h>
+#include <mm/pmm.h>
+#include <mm/vrange.h>
+#include <kernel/arch.h>
+#include <kernel/errno.h>
+#include <kernel/panic.h>
+#include <kernel/string.h>
+
+#define CR0_PG 0x80000000u
+#define CR0_WP 0x00010000u
+
+static uint32_t page_dir[1024] __attribute__((aligned(4096)));
+
+extern char _text_start[], _rodata_end[], boot_stack_guard[];
+void gdt_set_df_cr3(uint32_t cr3);
+
+static uint32_t vmap_bits[(VMAP_END - VMAP_BASE) / PAGE_SIZE / 32];
+static struct vrange vmap;
+
+static uint32_t *pte_of(uintptr_t va)
+{
+	uint32_t pde = page_dir[va >> 22];
+
+	if (!(pde & PTE_PRESENT))
+		return NULL;
+	return (uint32_t *)(pde & ~PTE_FLAGS) + ((va >> 12) & 1023);
+}
+
+static void add_table(uintptr_t va)
+{
+	uintptr_t pt = pmm_alloc();
+
+	if (!pt)
+		panic("out of memory building page tables");
+	memset((void *)pt, 0, PAGE_SIZE);
+	page_dir[va >> 22] = pt | PTE_PRESENT | PTE_WRITE;
+}
+
+static void add_tables(uintptr_t start, uintptr_t end)
+{
+	for (uintptr_t va = start; va < end; va += 1024 * PAGE_SIZE)
+		if (!(page_dir[va >> 22] & PTE_PRESENT))
+			add_table(va);
+}
+
+void vmm_init(void)
+{
+	uintptr_t top = pmm_ram_top();
+
+	/* Identity map: the tables come from low RAM, itself identity
+	 * mapped, so we can fill them before paging is on. */
+	add_tables(0, top);
+	for (uintptr_t va = PAGE_SIZE; va < top; va += PAGE_SIZE) {
+		uint32_t flags = PTE_PRESENT | PTE_WRITE;
+
+		if (va >= (uintptr_t)_text_start && va < (uintptr_t)_rodata_end)
+			flags &= ~PTE_WRITE;
+		*pte_of(va) = va | flags;
+	}
+	*pte_of((uintptr_t)boot_stack_guard) = 0;
+	add_tables(HEAP_BASE, HEAP_END);
+	add_tables(VMAP_BASE, VMAP_END);
+	add_tables(MODAREA_BASE, MODAREA_END);
+	vrange_init(&vmap, VMAP_BASE, (VMAP_END - VMAP_BASE) / PAGE_SIZE,
+		    vmap_bits);
+
+	write_cr3((uint32_t)page_dir);
+	write_cr0(read_cr0() | CR0_PG | CR0_WP);
+	gdt_set_df_cr3((uint32_t)page_dir);
+}
+
+static bool dynamic_area(uintptr_t va)
+{
+	return (va >= HEAP_BASE && va < VMAP_END) ||
+	       (va >= MODAREA_BASE && va < MODAREA_END);
+}
+
+int vmm_map(uintptr_t va, uintptr_t pa, uint32_t flags)
+{
+	uint32_t *pte, f;
+
+	if (!dynamic_area(va) || va % PAGE_SIZE || pa % PAGE_SIZE)
+		return -EINVAL;
+	f = irq_save();
+	pte = pte_of(va);
+	if (*pte & PTE_PRESENT) {
+		irq_restore(f);
+		return -EINVAL;
+	}
+	*pte = pa | PTE_PRESENT | (flags & PTE_WRITE);
+	irq_restore(f);
+	return 0;
+}
+
+uintptr_t vmm_unmap(uintptr_t va)
+{
+	uint32_t *pte, f;
+	uintptr_t pa = 0;
+
+	if (!dynamic_area(va))
+		return 0;
+	f = irq_save();
+	pte = pte_of(va);
+	if (*pte & PTE_PRESENT) {
+		pa = *pte & ~PTE_FLAGS;
+		*pte = 0;
+		invlpg(va);
+	}
+	irq_restore(f);
+	return pa;
+}
+
+int vmm_protect(uintptr_t va, uint32_t flags)
+{
+	uint32_t *pte, f;
+
+	if (!dynamic_area(va))
+		return -EINVAL;
+	f = irq_save();
+	pte = pte_of(va);
+	if (!(*pte & PTE_PRESENT)) {
+		irq_restore(f);
+		return -EINVAL;
+	}
+	*pte = (*pte & ~PTE_WRITE) | (flags & PTE_WRITE);
+	invlpg(va);
+	irq_restore(f);
+	return 0;
+}
+
+bool vmm_query(uintptr_t va, uint32_t *pte_out)
+{
+	uint32_t *pte = pte_of(va);
+	uint32_t v = pte ? *pte : 0;
+
+	if (pte_out)
+		*pte_out = v;
+	return v & PTE_PRESENT;
+}
+
+void *vmap_alloc(size_t npages)
+{
+	uint32_t f = irq_save();
+	uintptr_t base = vrange_alloc(&vmap, npages + 1);
+
+	irq_restore(f);
+	if (!base)
+		return NULL;
+	/* base is the guard page: left unmapped. */
+	for (size_t i = 1; i <= npages; i++) {
+		uintptr_t pa = pmm_alloc();
+
+		if (!pa) {
+			while (--i)
+				pmm_free(vmm_unmap(base + i * PAGE_SIZE));
+			f = irq_save();
+			vrange_free(&vmap, base, npages + 1);
+			irq_restore(f);
+			return NULL;
+		}
+		vmm_map(base + i * PAGE_SIZE, pa, PTE_WRITE);
+		memset((void *)(base + i * PAGE_SIZE), 0, PAGE_SIZE);
+	}
+	return (void *)(base + PAGE_SIZE);
+}
+
+void vmap_free(void *va, size_t npages)
+{
+	uintptr_t base = (uintptr_t)va - PAGE_SIZE;
+	uint32_t f;
+
+	for (size_t i = 0; i < npages; i++) {
+		uintptr_t pa = vmm_unmap((uintptr_t)va + i * PAGE_SIZE);
+
+		if (pa)
+			pmm_free(pa);
+	}
+	f = irq_save();
+	vrange_free(&vmap, base, npages + 1);
+	irq_restore(f);
+}
+
+uint32_t vmap_used_pages(void)
+{
+	return vmap.used;
+}
