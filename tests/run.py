@@ -1,0 +1,359 @@
+#!/usr/bin/env python3
+"""tests/run.py: run every Quiesce test and print one verdict line.
+
+Three parts, each selectable with --only:
+  host    the host unit tests (kernel logic built with ASan/UBSan)
+  kernel  boots build/quiesce.iso in QEMU, types `test all` (or T=pattern)
+          at the prompt like a user, parses the KTAP it prints
+  e2e     console end-to-end checks on the same ISO: the prompt, error
+          lines, a deliberate crash and recovery, line noise, -m 16
+
+A boot fails on a panic, a triple fault (QEMU exit 0 under -no-reboot), a
+hang (per-boot timeout, times TIMEOUT_SCALE) or a missing result. The
+console log of every failing boot is kept in build/test-logs/. The last
+line is always "N passed, N failed" (", N skipped" when there are skips).
+"""
+import argparse
+import os
+import random
+import re
+import select
+import subprocess
+import sys
+import time
+
+PROMPT = b"quiesce> "
+SCALE = float(os.environ.get("TIMEOUT_SCALE", "1"))
+LOGDIR = "build/test-logs"
+EXIT_SUCCESS, EXIT_FAILURE = 33, 35
+
+
+class Results:
+    def __init__(self):
+        self.passed = self.failed = self.skipped = 0
+        self.failures = []
+
+    def ok(self, name):
+        self.passed += 1
+        print("ok - %s" % name, flush=True)
+
+    def fail(self, name, why=""):
+        self.failed += 1
+        self.failures.append(name)
+        print("not ok - %s%s" % (name, (": " + why) if why else ""),
+              flush=True)
+
+    def skip(self, name, why):
+        self.skipped += 1
+        print("ok - %s # SKIP %s" % (name, why), flush=True)
+
+    def check(self, cond, name, why=""):
+        (self.ok if cond else lambda n: self.fail(n, why))(name)
+        return cond
+
+
+class Qemu:
+    """A QEMU with the serial console on pipes, driven like a terminal."""
+
+    def __init__(self, iso, mem=64, extra=()):
+        self.cmd = ["qemu-system-i386", "-m", str(mem), "-no-reboot",
+                    "-display", "none", "-serial", "stdio",
+                    "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04",
+                    "-cdrom", iso] + list(extra)
+        self.proc = subprocess.Popen(self.cmd, stdin=subprocess.PIPE,
+                                     stdout=subprocess.PIPE,
+                                     stderr=subprocess.STDOUT)
+        self.out = bytearray()
+        self.start = time.monotonic()
+
+    def read_some(self, timeout):
+        r, _, _ = select.select([self.proc.stdout], [], [], timeout)
+        if not r:
+            return False
+        data = os.read(self.proc.stdout.fileno(), 65536)
+        if not data:
+            return None         # QEMU exited
+        self.out += data
+        return True
+
+    def wait_for(self, pattern, timeout, start=0):
+        """Wait until pattern (bytes or compiled regex) appears after
+        offset start. Return: the end offset of the match, or -1."""
+        deadline = time.monotonic() + timeout * SCALE
+        while True:
+            if isinstance(pattern, bytes):
+                i = self.out.find(pattern, start)
+                if i >= 0:
+                    return i + len(pattern)
+            else:
+                m = pattern.search(bytes(self.out), start)
+                if m:
+                    return m.end()
+            left = deadline - time.monotonic()
+            if left <= 0:
+                return -1
+            if self.read_some(min(left, 0.2)) is None:
+                return -1
+
+    def wait_quiet(self, quiet, timeout):
+        """Wait until the console has printed nothing for `quiet` seconds.
+        Return: False if it was still talking after timeout."""
+        deadline = time.monotonic() + timeout * SCALE
+        while time.monotonic() < deadline:
+            if self.read_some(quiet) is not True:
+                return True
+        return False
+
+    def send(self, data):
+        if isinstance(data, str):
+            data = data.encode()
+        try:
+            self.proc.stdin.write(data)
+            self.proc.stdin.flush()
+        except BrokenPipeError:
+            pass
+
+    def command(self, line, timeout=30):
+        """Type a line at the prompt; return its output (up to the next
+        prompt), or None on timeout."""
+        mark = len(self.out)
+        self.send(line + "\r")
+        end = self.wait_for(PROMPT, timeout, mark + len(line))
+        if end < 0:
+            return None
+        text = bytes(self.out[mark:end - len(PROMPT)])
+        return text.decode(errors="replace")
+
+    def finish(self, timeout=10):
+        """Wait for QEMU to exit. Return: its exit status, or None."""
+        deadline = time.monotonic() + timeout * SCALE
+        while self.proc.poll() is None and time.monotonic() < deadline:
+            self.read_some(0.1)
+        while self.read_some(0) is True:
+            pass
+        if self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait()
+            return None
+        return self.proc.returncode
+
+    def text(self):
+        return self.out.decode(errors="replace")
+
+    def save_log(self, name):
+        os.makedirs(LOGDIR, exist_ok=True)
+        path = os.path.join(LOGDIR, re.sub(r"[^\w.-]", "_", name) + ".log")
+        with open(path, "w") as f:
+            f.write("$ " + " ".join(self.cmd) + "\n")
+            f.write(self.text())
+        return path
+
+
+def boot(res, iso, name, mem=64, extra=()):
+    q = Qemu(iso, mem, extra)
+    if q.wait_for(PROMPT, 20) < 0:
+        res.fail(name + ": boot to prompt", "no prompt within %ds (log: %s)"
+                 % (20 * SCALE, q.save_log(name)))
+        q.finish(1)
+        return None
+    return q
+
+
+def power_off(res, q, name, expect=EXIT_SUCCESS):
+    q.send("poweroff\r")
+    rc = q.finish(10)
+    if rc != expect:
+        why = {None: "hung at poweroff", 0: "triple fault or reset (exit 0)"}
+        res.fail(name + ": poweroff", "%s; expected exit %d (log: %s)" % (
+            why.get(rc, "exit status %s" % rc), expect, q.save_log(name)))
+        return False
+    return True
+
+
+# ---- host unit tests --------------------------------------------------------
+
+def run_host(res, bins):
+    for b in bins:
+        name = os.path.basename(b)
+        p = subprocess.run([b], stdout=subprocess.PIPE,
+                           stderr=subprocess.STDOUT, timeout=300)
+        out = p.stdout.decode(errors="replace")
+        cases = 0
+        for line in out.splitlines():
+            m = re.match(r"^(not ok|ok) (\S+)", line)
+            if m:
+                cases += 1
+                if m.group(1) == "ok":
+                    res.ok("host/%s/%s" % (name, m.group(2)))
+                else:
+                    res.fail("host/%s/%s" % (name, m.group(2)))
+        if p.returncode != 0 or cases == 0:
+            sys.stdout.write(out[-3000:])
+            res.fail("host/%s" % name, "exit status %d" % p.returncode)
+
+
+# ---- in-kernel KTAP suites -----------------------------------------------------
+
+KTAP_CASE = re.compile(r"^    (ok|not ok) (\d+) (\S+)(.*)$")
+KTAP_SUITE = re.compile(r"^(ok|not ok) (\d+) (\S+)")
+
+
+def parse_ktap(res, text, prefix):
+    """Count every case of every suite. Return: (suites seen, plan)."""
+    plan, suites, suite = None, 0, None
+    for line in text.splitlines():
+        line = line.rstrip("\r")
+        if plan is None:
+            m = re.match(r"^1\.\.(\d+)$", line)
+            if m:
+                plan = int(m.group(1))
+            continue
+        m = re.match(r"^    # Subtest: (\S+)", line)
+        if m:
+            suite = m.group(1)
+            continue
+        m = KTAP_CASE.match(line)
+        if m:
+            name = "%s/%s/%s" % (prefix, suite, m.group(3))
+            if "# SKIP" in m.group(4):
+                res.skip(name, m.group(4).split("# SKIP", 1)[1].strip())
+            elif m.group(1) == "ok":
+                res.ok(name)
+            else:
+                res.fail(name)
+            continue
+        if KTAP_SUITE.match(line):
+            suites += 1
+    return suites, plan
+
+
+def run_kernel(res, iso, pattern, mem=64, name="kernel", timeout=480):
+    q = boot(res, iso, name, mem)
+    if not q:
+        return
+    mark = len(q.out)
+    q.send("test %s\r" % pattern)
+    end = q.wait_for(PROMPT, timeout, mark + 5)
+    text = bytes(q.out[mark:]).decode(errors="replace")
+    suites, plan = parse_ktap(res, text, name)
+    if end < 0:
+        panicked = "kernel panic" in text
+        res.fail("%s: test %s" % (name, pattern),
+                 "%s after %d suites (log: %s)" % (
+                     "panic" if panicked else "no prompt (hang?)", suites,
+                     q.save_log(name)))
+        q.finish(2)
+        return
+    if plan is None or suites != plan:
+        res.fail("%s: KTAP plan" % name, "plan %s, %d suites reported" % (
+            plan, suites))
+    failed_before = res.failed
+    power_off(res, q, name, EXIT_SUCCESS if res.failed == failed_before
+              and "not ok" not in text else EXIT_FAILURE)
+    if "not ok" in text:
+        q.save_log(name)
+
+
+# ---- console end-to-end checks --------------------------------------------------
+
+def e2e_prompt_and_errors(res, iso):
+    t0 = time.monotonic()
+    q = boot(res, iso, "e2e-console")
+    if not q:
+        return
+    res.ok("e2e: prompt 'quiesce> ' after %.2fs" % (time.monotonic() - t0))
+    out = q.command("frobnicate") or ""
+    res.check(re.search(r"^error: unknown command 'frobnicate'.*\(ENOENT\)",
+                        out, re.M) is not None,
+              "e2e: unknown command prints one error: line", repr(out))
+    out = q.command('echo "unterminated') or ""
+    res.check("error: a quote is not closed (EINVAL)" in out,
+              "e2e: unclosed quote is an error, not a crash", repr(out))
+    out = q.command("help") or ""
+    res.check("crash" in out and "mem" in out and "poweroff" in out,
+              "e2e: help lists the commands", repr(out[:200]))
+    out = q.command("crash null") or ""
+    ok = ("page fault: read at 00000000: page is not mapped" in out and
+          "crash_null_read+0x" in out and "cmd_crash+0x" in out and
+          "the shell recovered" in out)
+    res.check(ok, "e2e: crash null reports with a symbolized backtrace and "
+              "the prompt returns", repr(out[-600:]))
+    out = q.command("crash rotext") or ""
+    res.check("protection violation" in out and "write at" in out,
+              "e2e: crash rotext faults on read-only kernel text (CR0.WP)",
+              repr(out[-400:]))
+    out = q.command("crash div0") or ""
+    res.check("divide error" in out and "crash_divide+0x" in out,
+              "e2e: crash div0 reports a divide error", repr(out[-400:]))
+    out = q.command("echo still here") or ""
+    res.check("still here" in out, "e2e: the shell works after three faults")
+    if not power_off(res, q, "e2e-console"):
+        return
+    res.ok("e2e: poweroff exits QEMU with status 33")
+
+
+def e2e_line_noise(res, iso):
+    q = boot(res, iso, "e2e-noise")
+    if not q:
+        return
+    rng = random.Random(1234)
+    noise = bytes(rng.randrange(256) for _ in range(10240))
+    for i in range(0, len(noise), 512):
+        q.send(noise[i:i + 512])
+        q.read_some(0.01)
+    # The input ring drops what it cannot hold, as a UART would: wait for
+    # the kernel to work through what it kept, then cancel any half line.
+    q.wait_quiet(1.0, 60)
+    q.send(b"\x03")
+    q.wait_quiet(0.5, 10)
+    out = q.command("echo alive after noise", timeout=30) or ""
+    alive = "alive after noise" in out
+    res.check(alive and "kernel panic" not in q.text(),
+              "e2e: 10 kB of random bytes neither panic nor hang the "
+              "console", "log: " + q.save_log("e2e-noise"))
+    if alive:
+        power_off(res, q, "e2e-noise")
+    else:
+        q.finish(1)
+
+
+def e2e_small_memory(res, iso):
+    q = boot(res, iso, "e2e-m16", mem=16)
+    if not q:
+        return
+    out = q.command("mem") or ""
+    res.check("frames:" in out, "e2e: boots to the prompt with -m 16",
+              repr(out))
+    power_off(res, q, "e2e-m16")
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--iso", default="build/quiesce.iso")
+    ap.add_argument("--host", nargs="*", default=[])
+    ap.add_argument("--only", choices=["host", "kernel", "e2e"])
+    args = ap.parse_args()
+    pattern = os.environ.get("T", "all") or "all"
+    res = Results()
+    t0 = time.monotonic()
+    if args.only in (None, "host"):
+        run_host(res, args.host)
+    if args.only in (None, "kernel"):
+        run_kernel(res, args.iso, pattern)
+        if pattern == "all":
+            run_kernel(res, args.iso, "all", mem=16, name="kernel-m16")
+    if args.only in (None, "e2e"):
+        e2e_prompt_and_errors(res, args.iso)
+        e2e_line_noise(res, args.iso)
+        e2e_small_memory(res, args.iso)
+    print("# %.1fs" % (time.monotonic() - t0))
+    if res.failures:
+        print("# failed: " + ", ".join(res.failures[:20]))
+    line = "%d passed, %d failed" % (res.passed, res.failed)
+    if res.skipped:
+        line += ", %d skipped" % res.skipped
+    print(line)
+    sys.exit(1 if res.failed else 0)
+
+
+main()
