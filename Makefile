@@ -217,6 +217,11 @@ test-kernel: all
 test-e2e: all
 	$(PYTHON) tests/run.py --only e2e --iso $(ISO)
 
+# ---- benchmarks --------------------------------------------------------------
+bench: all
+	$(PYTHON) scripts/bench.py --kernel $(KERNEL) --iso $(ISO) \
+		--modules $(B)/modules --out $(B)/bench.json
+
 # ---- housekeeping ------------------------------------------------------------
 doctor:
 	@sh scripts/doctor "$(CC)" "$(KERNEL)"
@@ -231,6 +236,7 @@ help:
 	@echo "make debug       boot halted, gdb attached with symbols (alias: qemu-gdb)"
 	@echo "make test        host unit tests + in-kernel KTAP suites + console checks"
 	@echo "make test-host | test-kernel | test-e2e   one part of make test"
+	@echo "make bench       exact cycle figures under QEMU -icount (build/bench.json)"
 	@echo "make doctor      check every tool and that the kernel is multiboot"
 	@echo "make clean       remove build/"
 

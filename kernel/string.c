@@ -1,19 +1,28 @@
 /*
  * kernel/string.c: memory and string functions, written plainly.
  *
- * They are byte loops on purpose: the kernel is small, and a student can read
- * them. The compiler turns struct copies into calls to these.
+ * Byte loops, except memcpy and memset, which move whole 32-bit words with
+ * the x86 string instructions when they can: stacks, module sections and
+ * page tables are cleared and copied a page at a time, and a byte loop
+ * costs four times the instructions. The compiler turns struct copies into
+ * calls to these.
  */
 #include <kernel/string.h>
+#include <stdint.h>
 
 #ifndef HOST_TEST
 void *memcpy(void *dst, const void *src, size_t n)
 {
-	unsigned char *d = dst;
-	const unsigned char *s = src;
+	void *d = dst;
+	const void *s = src;
+	size_t words = n / 4, bytes = n % 4;
 
-	while (n--)
-		*d++ = *s++;
+	__asm__ volatile("rep movsl\n\t"
+			 "mov %[bytes], %%ecx\n\t"
+			 "rep movsb"
+			 : "+D"(d), "+S"(s), "+c"(words)
+			 : [bytes] "r"(bytes)
+			 : "memory");
 	return dst;
 }
 
@@ -34,10 +43,16 @@ void *memmove(void *dst, const void *src, size_t n)
 
 void *memset(void *dst, int c, size_t n)
 {
-	unsigned char *d = dst;
+	void *d = dst;
+	uint32_t v = (uint8_t)c * 0x01010101u;
+	size_t words = n / 4, bytes = n % 4;
 
-	while (n--)
-		*d++ = (unsigned char)c;
+	__asm__ volatile("rep stosl\n\t"
+			 "mov %[bytes], %%ecx\n\t"
+			 "rep stosb"
+			 : "+D"(d), "+c"(words)
+			 : "a"(v), [bytes] "r"(bytes)
+			 : "memory");
 	return dst;
 }
 
