@@ -39,7 +39,7 @@ static void emit_str(struct out *o, const struct spec *sp, const char *s)
 
 	if (!s)
 		s = "(null)";
-	while (s[len] && (sp->prec < 0 || len < sp->prec))
+	while ((sp->prec < 0 || len < sp->prec) && s[len])
 		len++;
 	if (!sp->left)
 		pad(o, ' ', sp->width - len);
@@ -49,25 +49,32 @@ static void emit_str(struct out *o, const struct spec *sp, const char *s)
 		pad(o, ' ', sp->width - len);
 }
 
+/*
+ * As C's printf: a sign ('+', ' ') only for signed conversions, "%.0d" of 0
+ * prints no digits, "%#o" starts with 0, "%#x" of 0 is plain "0".
+ */
 static void emit_num(struct out *o, const struct spec *sp, uint64_t v,
-		     bool neg, unsigned base, bool upper, const char *prefix)
+		     bool is_signed, bool neg, unsigned base, bool upper,
+		     const char *prefix)
 {
 	const char *digits = upper ? "0123456789ABCDEF" : "0123456789abcdef";
 	char tmp[24];
 	int n = 0, plen = 0, zeros = 0, total;
 	char sign = 0;
 
-	do {
+	while (v || (n == 0 && sp->prec != 0)) {
 		tmp[n++] = digits[v % base];
 		v /= base;
-	} while (v);
+	}
+	if (base == 8 && sp->alt && (n == 0 || tmp[n - 1] != '0'))
+		tmp[n++] = '0';
 	if (sp->prec >= 0 && n < sp->prec)
 		zeros = sp->prec - n;
 	if (neg)
 		sign = '-';
-	else if (sp->plus)
+	else if (is_signed && sp->plus)
 		sign = '+';
-	else if (sp->space)
+	else if (is_signed && sp->space)
 		sign = ' ';
 	while (prefix && prefix[plen])
 		plen++;
@@ -168,32 +175,36 @@ static int64_t get_signed(const struct spec *sp, va_list *ap)
 
 static void convert(struct out *o, char c, struct spec *sp, va_list *ap)
 {
+	uint64_t v;
 	char ch;
 
 	switch (c) {
 	case 'd':
 	case 'i': {
-		int64_t v = get_signed(sp, ap);
-		uint64_t mag = v < 0 ? -(uint64_t)v : (uint64_t)v;
-		emit_num(o, sp, mag, v < 0, 10, false, NULL);
+		int64_t sv = get_signed(sp, ap);
+		uint64_t mag = sv < 0 ? -(uint64_t)sv : (uint64_t)sv;
+		emit_num(o, sp, mag, true, sv < 0, 10, false, NULL);
 		break;
 	}
 	case 'u':
-		emit_num(o, sp, get_unsigned(sp, ap), false, 10, false, NULL);
+		emit_num(o, sp, get_unsigned(sp, ap), false, false, 10, false,
+			 NULL);
 		break;
 	case 'x':
 	case 'X':
-		emit_num(o, sp, get_unsigned(sp, ap), false, 16, c == 'X',
-			 sp->alt ? (c == 'X' ? "0X" : "0x") : NULL);
+		v = get_unsigned(sp, ap);
+		emit_num(o, sp, v, false, false, 16, c == 'X',
+			 sp->alt && v ? (c == 'X' ? "0X" : "0x") : NULL);
 		break;
 	case 'o':
-		emit_num(o, sp, get_unsigned(sp, ap), false, 8, false, NULL);
+		emit_num(o, sp, get_unsigned(sp, ap), false, false, 8, false,
+			 NULL);
 		break;
 	case 'p':
 		sp->prec = 8;
 		sp->zero = false;
-		emit_num(o, sp, (uintptr_t)va_arg(*ap, void *), false, 16,
-			 false, "0x");
+		emit_num(o, sp, (uintptr_t)va_arg(*ap, void *), false, false,
+			 16, false, "0x");
 		break;
 	case 's':
 		emit_str(o, sp, va_arg(*ap, const char *));

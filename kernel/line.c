@@ -55,7 +55,7 @@ void line_history_add(struct line_editor *ed, const char *line)
 {
 	size_t n = strlen(line);
 
-	if (!n || n >= LINE_MAX)
+	if (n >= LINE_MAX || strspn(line, " \t") == n)
 		return;
 	if (ed->hist_count &&
 	    !strcmp(ed->hist[(ed->hist_count - 1) % LINE_HISTORY], line))
@@ -83,19 +83,31 @@ enum line_event line_feed(struct line_editor *ed, char c)
 
 	ed->out_len = 0;
 	ed->last = c;
+	/*
+	 * Escape sequences: ESC [ params final (CSI) and ESC O letter (SS3,
+	 * function keys). A control byte inside a sequence ends it and is
+	 * then handled as itself, so noise cannot leave Enter or Ctrl-C dead.
+	 */
+	if (ed->esc && (unsigned char)c < ' ')
+		ed->esc = 0;
 	if (ed->esc == 1) {
-		ed->esc = c == '[' ? 2 : 0;
+		ed->esc = c == '[' ? 2 : c == 'O' ? 3 : 0;
+		return LINE_NONE;
+	}
+	if (ed->esc == 3) {
+		ed->esc = 0;
 		return LINE_NONE;
 	}
 	if (ed->esc == 2) {
-		/* final byte of a CSI sequence is 0x40-0x7e */
-		if (c >= 0x40 && c <= 0x7e) {
-			ed->esc = 0;
-			if (c == 'A')
-				recall(ed, +1);
-			else if (c == 'B')
-				recall(ed, -1);
-		}
+		/* CSI: parameters and intermediates are 0x20-0x3f, the final
+		 * byte 0x40-0x7e; anything else ends it. */
+		if (c >= 0x20 && c <= 0x3f)
+			return LINE_NONE;
+		ed->esc = 0;
+		if (c == 'A')
+			recall(ed, +1);
+		else if (c == 'B')
+			recall(ed, -1);
 		return LINE_NONE;
 	}
 	switch (c) {

@@ -112,16 +112,32 @@ int cmdline_lookup(const char *cmdline, const char *key, char *val,
 	return -ENOENT;
 }
 
+/* The end of one command: the first ';' outside quotes, or the NUL. */
+static const char *command_end(const char *s)
+{
+	char q = 0;
+
+	for (; *s; s++) {
+		if (q && *s == q)
+			q = 0;
+		else if (!q && (*s == '"' || *s == '\''))
+			q = *s;
+		else if (!q && *s == ';')
+			break;
+	}
+	return s;
+}
+
 int next_command(const char **p, char *buf, size_t len)
 {
 	const char *s = *p;
 
+	if (len == 0)
+		return 0;
 	while (*s) {
-		const char *end = strchr(s, ';');
+		const char *end = command_end(s);
 		size_t n;
 
-		if (!end)
-			end = s + strlen(s);
 		*p = *end ? end + 1 : end;
 		while (s < end && blank(*s))
 			s++;

@@ -16,7 +16,8 @@ unsigned stack_walk(uintptr_t ebp, uintptr_t lo, uintptr_t hi,
 		uintptr_t next, ret;
 
 		/* The frame's two words must both lie inside the stack. */
-		if (ebp < lo || ebp & 3 || ebp > hi - 2 * sizeof(uintptr_t))
+		if (ebp < lo || ebp & (sizeof(uintptr_t) - 1) ||
+		    ebp > hi - 2 * sizeof(uintptr_t))
 			break;
 		next = frame[0];
 		ret = frame[1];

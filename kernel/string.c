@@ -110,6 +110,15 @@ char *strchr(const char *s, int c)
 	return c ? NULL : (char *)s;
 }
 
+size_t strspn(const char *s, const char *accept)
+{
+	size_t n = 0;
+
+	while (s[n] && strchr(accept, s[n]))
+		n++;
+	return n;
+}
+
 char *strrchr(const char *s, int c)
 {
 	const char *last = NULL;

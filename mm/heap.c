@@ -12,9 +12,6 @@
  * heap holds hundreds of objects, and easy to read.
  */
 #include <mm/heap.h>
-#include <mm/pmm.h>
-#include <mm/vmm.h>
-#include <kernel/arch.h>
 #include <kernel/errno.h>
 #include <kernel/panic.h>
 #include <kernel/string.h>
@@ -27,8 +24,7 @@ struct heap_block {
 	uint32_t size;                  /* header included */
 	uint32_t magic;
 	struct heap_block *next;        /* free blocks only */
-	uint32_t pad;
-};
+} __attribute__((aligned(ALIGN)));
 
 _Static_assert(sizeof(struct heap_block) == ALIGN, "header is 16 bytes");
 
@@ -120,10 +116,11 @@ void *heap_core_alloc(struct heap *h, size_t size)
 
 void heap_core_free(struct heap *h, void *p)
 {
-	struct heap_block *b = (struct heap_block *)p - 1;
+	struct heap_block *b;
 
 	if (!p)
 		return;
+	b = (struct heap_block *)p - 1;
 	assert((uintptr_t)b >= h->start && (uintptr_t)p < h->brk);
 	assert(((uintptr_t)p & (ALIGN - 1)) == 0);
 	if (b->magic != MAGIC_USED)

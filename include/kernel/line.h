@@ -26,12 +26,14 @@ enum line_event {
 struct line_editor {
 	char buf[LINE_MAX];
 	size_t len;
-	int esc;                        /* escape sequence state: 0, 1, 2 */
+	int esc;                        /* 0, 1: ESC, 2: ESC [, 3: ESC O */
 	char last;                      /* previous byte, for CR LF */
 	char hist[LINE_HISTORY][LINE_MAX];
 	unsigned hist_count;            /* lines ever added */
 	int hist_pos;                   /* -1: editing a new line */
-	char out[LINE_MAX * 3 + 16];    /* echo for the last byte */
+	/* echo for the last byte: at worst, erase a whole line ("\b \b"
+	 * per character) and draw another */
+	char out[LINE_MAX * 4 + 16];
 	size_t out_len;
 };
 

@@ -30,7 +30,8 @@ int cmdline_lookup(const char *cmdline, const char *key, char *val,
 
 /*
  * Take the next ';'-separated command from *p into buf, trimmed of blanks,
- * and advance *p. Return: 1 if a command was taken, 0 at the end.
+ * and advance *p. A ';' inside quotes does not separate. A command longer
+ * than len - 1 is cut. Return: 1 if a command was taken, 0 at the end.
  */
 int next_command(const char **p, char *buf, size_t len);
 
