@@ -35,6 +35,9 @@ extern trap_dispatch
 %assign i i+1
 %endrep
 
+; Vector 0x81: a software preemption point (see VEC_PREEMPT_POINT).
+	STUB_NOERR 129
+
 trap_common:
 	pusha
 	push ds
@@ -64,10 +67,12 @@ trap_common:
 	iret
 
 section .rodata
-global isr_table
+global isr_table, isr_preempt_point
 isr_table:
 %assign i 0
 %rep 48
 	dd isr%+i
 %assign i i+1
 %endrep
+isr_preempt_point:
+	dd isr129

@@ -3,7 +3,8 @@
  *
  * Vectors 0-31 are CPU exceptions, 32-47 the PIC's IRQs; all are interrupt
  * gates (interrupts off on entry) to the stubs in boot/isr.asm, except the
- * double fault, a task gate to the double-fault task (kernel/gdt.c).
+ * double fault, a task gate to the double-fault task (kernel/gdt.c), and
+ * 0x81, the deliberate preemption point, a trap gate.
  */
 #include <kernel/trap.h>
 #include <stdint.h>
@@ -19,7 +20,7 @@ struct idt_ptr {
 	uint32_t base;
 } __attribute__((packed));
 
-extern const uint32_t isr_table[NR_VECTORS];
+extern const uint32_t isr_table[NR_VECTORS], isr_preempt_point;
 static struct idt_entry idt[256];
 
 void idt_init(void)
@@ -32,6 +33,11 @@ void idt_init(void)
 		idt[v].sel = 0x08;
 		idt[v].type = 0x8e;     /* present, ring 0, 32-bit interrupt gate */
 	}
+	/* A trap gate: interrupts stay on, as for the code that ran it. */
+	idt[VEC_PREEMPT_POINT] = (struct idt_entry){
+		.off_lo = isr_preempt_point & 0xffff,
+		.off_hi = isr_preempt_point >> 16,
+		.sel = 0x08, .type = 0x8f };
 	idt[VEC_DOUBLE] = (struct idt_entry){
 		.sel = 0x20,            /* the double-fault TSS */
 		.type = 0x85,           /* present, task gate */

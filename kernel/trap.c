@@ -38,10 +38,20 @@ static void irq_dispatch(struct trap_frame *tf)
 		irq_exit_hook(tf);
 }
 
+static void (*preempt_point)(struct trap_frame *tf);
+
+void trap_set_preempt_point_handler(void (*fn)(struct trap_frame *tf))
+{
+	preempt_point = fn;
+}
+
 void trap_dispatch(struct trap_frame *tf)
 {
 	if (tf->vector >= VEC_IRQ0 && tf->vector < NR_VECTORS)
 		irq_dispatch(tf);
-	else
+	else if (tf->vector == VEC_PREEMPT_POINT) {
+		if (preempt_point)
+			preempt_point(tf);
+	} else
 		fault_handle(tf);
 }

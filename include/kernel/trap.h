@@ -37,6 +37,14 @@ struct trap_frame {
 #define VEC_PAGE       14
 #define VEC_IRQ0       32
 #define NR_VECTORS     48
+/*
+ * `int $0x81` is a preemption point on purpose: code executes it to be
+ * stopped exactly there, with a trap frame whose EIP is the next
+ * instruction, as if the timer had preempted it. The race scenarios put
+ * these inside module code. EAX carries an argument for the handler.
+ * Without a handler installed it does nothing.
+ */
+#define VEC_PREEMPT_POINT 0x81
 
 /* Page fault error code bits. */
 #define PF_PRESENT 0x1
@@ -51,6 +59,9 @@ void idt_init(void);
 void gdt_init(void);
 /* Install handler for IRQ line irq (0-15). Context: boot or task. */
 void irq_register(unsigned irq, irq_handler fn);
+/* Install the handler of VEC_PREEMPT_POINT. It runs with interrupts on
+ * and may sleep. Context: boot. */
+void trap_set_preempt_point_handler(void (*fn)(struct trap_frame *tf));
 /* Called by boot/isr.asm. */
 void trap_dispatch(struct trap_frame *tf);
 /* Nesting depth of interrupt handlers now running (0: task context). */
