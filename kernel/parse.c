@@ -11,7 +11,8 @@ static bool blank(char c)
 	return c == ' ' || c == '\t' || c == '\r' || c == '\n';
 }
 
-int parse_args(char *line, char **argv, int max)
+/* With lenient set, an unterminated quote runs to the end of the line. */
+static int split_words(char *line, char **argv, int max, bool lenient)
 {
 	char *r = line, *w = line;
 	int argc = 0;
@@ -39,12 +40,17 @@ int parse_args(char *line, char **argv, int max)
 				*w++ = *r;
 			}
 		}
-		if (quote)
+		if (quote && !lenient)
 			return -EINVAL;
 		if (*r)
 			r++;
 		*w++ = '\0';
 	}
+}
+
+int parse_args(char *line, char **argv, int max)
+{
+	return split_words(line, argv, max, false);
 }
 
 int parse_u32(const char *s, uint32_t *out)
@@ -82,32 +88,38 @@ int parse_u32(const char *s, uint32_t *out)
 int cmdline_lookup(const char *cmdline, const char *key, char *val,
 		   size_t len)
 {
+	char copy[1024], *argv[64];
 	size_t klen = strlen(key);
-	const char *p = cmdline;
+	int argc;
 
-	while (p && *p) {
-		while (blank(*p))
-			p++;
-		if (!strncmp(p, key, klen) && p[klen] == '=') {
-			const char *v = p + klen + 1;
-			char quote = (*v == '"' || *v == '\'') ? *v++ : 0;
-			size_t n = 0;
+	/*
+	 * Split the line as a shell would. GRUB re-quotes a word that has
+	 * blanks: run="a; b" reaches us as "run=\"a; b\"", which splits to
+	 * the word run="a; b"; QEMU's -append passes it as typed, which
+	 * splits to run=a; b. A value still in quotes loses one level. A
+	 * boot line is not ours to reject: an unclosed quote runs to the end.
+	 */
+	if (!cmdline)
+		return -ENOENT;
+	if (kstrlcpy(copy, cmdline, sizeof(copy)) >= sizeof(copy))
+		return -ENAMETOOLONG;
+	argc = split_words(copy, argv, 64, true);
+	for (int i = 0; i < argc; i++) {
+		const char *v = argv[i] + klen + 1;
+		size_t n;
 
-			while (v[n] && (quote ? v[n] != quote : !blank(v[n])))
-				n++;
-			if (n + 1 > len)
-				return -ENAMETOOLONG;
-			memcpy(val, v, n);
-			val[n] = '\0';
-			return 0;
+		if (strncmp(argv[i], key, klen) || argv[i][klen] != '=')
+			continue;
+		n = strlen(v);
+		if (n >= 2 && (v[0] == '"' || v[0] == '\'') && v[n - 1] == v[0]) {
+			v++;
+			n -= 2;
 		}
-		/* skip this word, honouring quotes */
-		for (char q = 0; *p && (q || !blank(*p)); p++) {
-			if (q && *p == q)
-				q = 0;
-			else if (!q && (*p == '"' || *p == '\''))
-				q = *p;
-		}
+		if (n + 1 > len)
+			return -ENAMETOOLONG;
+		memcpy(val, v, n);
+		val[n] = '\0';
+		return 0;
 	}
 	return -ENOENT;
 }
