@@ -34,7 +34,8 @@ static void ps_line(struct task *t, bool verbose)
 			 "frozen(sleep)" : "frozen(run)", sizeof(state));
 	kprintf("%4d %-16s %-13s %-10s %c %s\n", t->id, t->name, state,
 		task_owner_name(t->owner, own, sizeof(own)),
-		t->freezable ? ' ' : 'N', t->state >= TASK_ZOMBIE ? "-" : sym);
+		t->freezable ? ' ' : 'N', t->state >= TASK_ZOMBIE ? "-" :
+		t == current ? "(running this command)" : sym);
 	if (verbose && t->state < TASK_ZOMBIE) {
 		if (t->state == TASK_SLEEPING && t->wait_what)
 			kprintf("       waiting on '%s' for %lu ms\n",

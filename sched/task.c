@@ -295,19 +295,3 @@ void task_print_backtrace(struct task *t, const char *indent)
 			sym);
 	}
 }
-
-bool task_set_contains(const struct task_set *set, const struct task *t)
-{
-	for (unsigned i = 0; set && i < set->n; i++)
-		if (set->tasks[i] == t)
-			return true;
-	return false;
-}
-
-int task_set_add(struct task_set *set, struct task *t)
-{
-	if (set->n == TASK_SET_MAX)
-		return -ENOSPC;
-	set->tasks[set->n++] = t;
-	return 0;
-}

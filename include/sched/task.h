@@ -215,7 +215,7 @@ struct task_set {
 };
 /* Return: true if t is in set (set may be NULL). */
 bool task_set_contains(const struct task_set *set, const struct task *t);
-/* Add t. Return: 0, or -ENOSPC when full. */
+/* Add t (once). Return: 0, or -ENOSPC when full. */
 int task_set_add(struct task_set *set, struct task *t);
 
 #endif
