@@ -172,7 +172,7 @@ int freezer_freeze(enum freeze_mode m, const struct task_set *exempt,
 			freeze_in_place_locked(t);
 		else if (t->state == TASK_SLEEPING &&
 			 t->sleep_kind == SLEEP_FREEZABLE)
-			sched_wake_locked(t);   /* kick it to its freeze point */
+			sched_wake_locked(t);   /* kick: go to try_to_freeze */
 	}
 	spin_unlock_irqrestore(&sched_lock, f);
 	if (m == FREEZE_COOPERATIVE)

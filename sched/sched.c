@@ -403,7 +403,7 @@ void fault_kill_current(struct trap_frame *tf, const struct fault_info *fi)
 	struct task *t = current;
 
 	if (t == &idle_task || !sched_running)
-		return;                 /* no task to blame: the caller panics */
+		return;         /* no task to blame: the caller panics */
 	kprintf("killed task '%s' (id %d) after the fault above\n", t->name,
 		t->id);
 	sched_preempt_count = 0;        /* whatever it held is abandoned */

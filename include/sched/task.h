@@ -8,25 +8,27 @@
  *
  * Lifecycle (sched/sched.c, sched/kthread.c, sched/reaper.c):
  *
- *   kthread_create     wake_up_task / kthread_run
- *   ------------> NEW -------------------------> RUNNABLE <-------+
- *                                                 |   ^            |
- *                                   schedule()    |   | preempted, |
- *                                   picks it      v   | yield      |
- *                          +-------------------- RUNNING           |
- *                          | sleep, wait,       |   |   \          |
- *                          | mutex, ...         |   |    \ exit    | wake_up_task,
- *                          v                    |   |     v        | timeout
- *                       SLEEPING ---------------+---|-> ZOMBIE     |
- *                          |                        |     | reaper |
- *                          +----------------------- | ----|--------+
- *          freezer: from RUNNABLE or SLEEPING       |     v
- *          (preemptive), from RUNNING at            |   DEAD (reaped: stack
- *          try_to_freeze (cooperative)              |   freed; struct lives
- *                       FROZEN <--------------------+   until the last
- *                         | thaw: back to what it was     task_put)
- *                         v (RUNNABLE, or SLEEPING; a wakeup that
- *                            arrived while frozen is kept)
+ *                 kthread_start
+ *   kthread_create ---> NEW --------------> RUNNABLE <-------------+
+ *                                            |    ^                |
+ *                        schedule() picks it |    | preempted by   |
+ *                                            v    | the tick, yield |
+ *                                          RUNNING                 |
+ *                    sleep_ms, wait_event, |     | return, exit,   |
+ *                    mutex_lock, ...       |     | killed by fault |
+ *                                          v     v                 |
+ *                                   SLEEPING     ZOMBIE            |
+ *                                      |           | reaper: hooks,|
+ *                                      |           v stack freed   |
+ *                                      |         DEAD (struct kept |
+ *                                      |         until last put)   |
+ *                                      +---------------------------+
+ *                                        wake_up_task, timeout
+ *
+ *   FROZEN: entered from RUNNABLE or SLEEPING (preemptive freeze) or from
+ *   RUNNING at try_to_freeze (cooperative). Thaw returns the task to
+ *   RUNNABLE, or to SLEEPING if it slept and no wakeup came meanwhile (a
+ *   wakeup during the freeze is kept: the task thaws RUNNABLE).
  *
  * Lock legend for struct task fields:
  *   [S] sched_lock (IRQs off)        [i] set at creation, then immutable
@@ -58,7 +60,7 @@ enum task_state {
 /* Why a sleeping task sleeps: the watchdog and the freezer care. */
 enum sleep_kind {
 	SLEEP_NONE,
-	SLEEP_BLOCKED,          /* mutex, completion, wait_event: hung-checked */
+	SLEEP_BLOCKED,          /* mutex, completion, wait_event: watched */
 	SLEEP_IDLE,             /* waiting for work (console, reaper): fine */
 	SLEEP_FREEZABLE,        /* sleep_ms, freezable waits: freezer kicks */
 };
@@ -73,11 +75,11 @@ struct task {
 	int id;                         /* [i] unique, never reused */
 	char name[TASK_NAME_MAX];       /* [i] */
 	enum task_state state;          /* [S] */
-	uintptr_t esp;                  /* [S] saved stack pointer when off CPU */
+	uintptr_t esp;                  /* [S] saved stack pointer, off CPU */
 	void *stack;                    /* [i] lowest usable address */
 	size_t stack_size;              /* [i] bytes */
 	struct module *owner;           /* [i] NULL for the core */
-	bool freezable;                 /* [i] false: the freezer never stops it */
+	bool freezable;                 /* [i] false: never frozen */
 	bool system;                    /* [i] core task: `kill` refuses it */
 	struct fault_catch *fault_catch;/* [c] innermost armed catch */
 	int exit_code;                  /* [S] valid from ZOMBIE on */
@@ -94,7 +96,7 @@ struct task {
 	uint64_t sleep_since;           /* [S] tick the sleep began */
 	uint64_t wake_tick;             /* [S] timeout tick, 0: none */
 	bool timed_out;                 /* [S] the last sleep timed out */
-	const char *wait_what;          /* [S] what it waits for (for reports) */
+	const char *wait_what;          /* [S] what it waits for, for reports */
 	bool hung_reported;             /* [S] watchdog reported this sleep */
 
 	/* Freezer (sched/freezer.c). */
