@@ -450,9 +450,14 @@ bool sched_is_core_fn(uintptr_t addr)
 
 	if (!ksyms_lookup(addr, &s) || !s.name)
 		return false;
-	for (unsigned i = 0; i < sizeof(core_fns) / sizeof(core_fns[0]); i++)
-		if (!strcmp(s.name, core_fns[i]))
+	/* GCC may split a function: "schedule.part.0" is schedule too. */
+	for (unsigned i = 0; i < sizeof(core_fns) / sizeof(core_fns[0]); i++) {
+		size_t n = strlen(core_fns[i]);
+
+		if (!strncmp(s.name, core_fns[i], n) &&
+		    (s.name[n] == '\0' || s.name[n] == '.'))
 			return true;
+	}
 	return false;
 }
 

@@ -104,8 +104,9 @@ static int cmd_freeze(int argc, char **argv)
 				 (unsigned long)timeout);
 	if (err)
 		return cmd_error(err, "the freeze failed");
-	kprintf("froze %u tasks (%s); the shell and tasks marked N keep "
+	kprintf("froze %u task%s (%s); the shell and tasks marked N keep "
 		"running; 'thaw' resumes them\n", freezer_frozen_count(),
+		freezer_frozen_count() == 1 ? "" : "s",
 		mode == FREEZE_PREEMPTIVE ? "preemptive" : "cooperative");
 	return 0;
 }
@@ -114,9 +115,12 @@ COMMAND(freeze, "freeze", "[--mode=cooperative|preemptive] [--timeout=MS]",
 
 static int cmd_thaw(int argc, char **argv)
 {
+	unsigned n;
+
 	if (!freezer_active())
 		return cmd_error(-EALREADY, "nothing is frozen");
-	kprintf("thawed %u tasks\n", freezer_thaw());
+	n = freezer_thaw();
+	kprintf("thawed %u task%s\n", n, n == 1 ? "" : "s");
 	return 0;
 }
 COMMAND(thaw, "thaw", "", "resume the tasks the last freeze stopped",

@@ -274,6 +274,8 @@ uintptr_t task_where(struct task *t)
 
 	if (t != current && t->preempt_tf)
 		return t->preempt_tf->eip;
+	if (t != current && t->fn && !t->switches)
+		return (uintptr_t)t->fn;        /* has not run yet */
 	n = task_backtrace(t, pcs, BACKTRACE_MAX);
 	for (unsigned i = 0; i < n; i++)
 		if (!sched_is_core_fn(pcs[i] - 1))
