@@ -47,7 +47,7 @@ static void sched_busy_loop_does_not_starve(struct ktest *t)
 	b0 = b;
 	KEXPECT(t, a0 > 0);
 	KEXPECT(t, b0 > 0);
-	spin_ms(30);
+	spin_ms(60);                    /* two rounds of three slices */
 	KEXPECT(t, a > a0);
 	KEXPECT(t, b > b0);
 	KEXPECT_EQ(t, kthread_stop(ta), 0);
