@@ -18,6 +18,7 @@ struct completion {
 #define COMPLETION_ALL 0x40000000u
 #define COMPLETION_INIT(c, n) { 0, WAIT_QUEUE_INIT((c).wq, n) }
 
+/* Context: any. Return: none. */
 void completion_init(struct completion *c, const char *name);
 /* Context: any (IRQ too). */
 void complete(struct completion *c);

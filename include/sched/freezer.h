@@ -54,12 +54,15 @@ int freezer_freeze(enum freeze_mode mode, const struct task_set *exempt,
 /* Resume exactly the tasks this freeze froze. Return: how many. */
 unsigned freezer_thaw(void);
 
-/* Return: true while a freeze is active (freezing or frozen). */
+/*
+ * Queries; each Context: any (a snapshot: it may change unless you are
+ * the task that froze). Return: true while a freeze is active (freezing
+ * or frozen); its mode; the number of tasks frozen now; whether t is
+ * frozen by the current freeze.
+ */
 bool freezer_active(void);
 enum freeze_mode freezer_mode(void);
-/* Return: the number of tasks frozen now. */
 unsigned freezer_frozen_count(void);
-/* Return: true if t is frozen by the current freeze. */
 bool freezer_is_frozen(const struct task *t);
 /*
  * Call fn for each frozen task with a reference held, in task context, so
@@ -74,7 +77,7 @@ bool freezer_for_each_frozen(bool (*fn)(struct task *t, void *arg),
  */
 bool try_to_freeze(void);
 
-/* Freeze + thaw cycles and refusals since boot (for tests, bench). */
+/* Return: freezes that timed out since boot (tests). Context: any. */
 unsigned freezer_refusals(void);
 
 #endif

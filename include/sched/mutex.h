@@ -22,6 +22,7 @@ struct mutex {
 
 #define MUTEX_INIT(m, n) { 0, WAIT_QUEUE_INIT((m).wq, n) }
 
+/* Context: any (not while the mutex is in use). Return: none. */
 void mutex_init(struct mutex *m, const char *name);
 /* Context: task, may sleep. */
 void mutex_lock(struct mutex *m);

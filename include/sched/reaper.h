@@ -18,6 +18,7 @@
 
 #include <sched/task.h>
 
+/* An exit hook: runs in the reaper thread, t is a ZOMBIE (no stack). */
 typedef void (*task_exit_fn)(struct task *t, void *arg);
 
 /*

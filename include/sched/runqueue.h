@@ -21,8 +21,12 @@ struct runqueue {
 	unsigned nr;                    /* [S] how many */
 };
 
+/*
+ * Every function here: Context: any, caller holds sched_lock (the host
+ * tests hold nothing). None sleeps or allocates.
+ */
 void rq_init(struct runqueue *rq);
-/* Queue n at the tail. n must not be queued (asserted). */
+/* Queue n at the tail. n must not be queued (asserted). Return: none. */
 void rq_push(struct runqueue *rq, struct list_node *n);
 /* Return: the head node, unlinked, or NULL when empty. */
 struct list_node *rq_pop(struct runqueue *rq);
@@ -30,6 +34,7 @@ struct list_node *rq_pop(struct runqueue *rq);
 bool rq_remove(struct runqueue *rq, struct list_node *n);
 /* Return: true if n is queued (on this or any list). */
 bool rq_queued(const struct list_node *n);
+/* Return: the number of queued nodes. */
 static inline unsigned rq_len(const struct runqueue *rq)
 {
 	return rq->nr;

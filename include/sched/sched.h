@@ -42,7 +42,10 @@ static inline void preempt_disable(void)
 	__asm__ volatile("" ::: "memory");
 }
 
-/* Drop one level; at 0, take a pending reschedule. Context: any. */
+/*
+ * Drop one level; at 0, take a pending reschedule (if interrupts are on
+ * and we are not in an IRQ handler). Context: any. Return: none.
+ */
 void preempt_enable(void);
 /* Drop one level without rescheduling (used by the scheduler itself). */
 static inline void preempt_enable_no_resched(void)
@@ -67,6 +70,7 @@ void sched_assert_fail(const char *what, const char *file, int line)
 /* Assert that the caller may sleep: task context, preemption enabled,
  * interrupts on. Every sleeping primitive starts with this. */
 #define sched_might_sleep() sched_check_sleep(__FILE__, __LINE__)
+/* Context: any. Return: only if the rule holds; else panics. */
 void sched_check_sleep(const char *file, int line);
 
 /*
@@ -76,7 +80,10 @@ void sched_check_sleep(const char *file, int line);
  * restored as they were when the task runs again).
  */
 void schedule(void);
-/* Let every other runnable task run once. Context: task, may sleep. */
+/*
+ * Let every other runnable task run once (the current task goes to the
+ * tail of the run queue). Context: task, may sleep. Return: none.
+ */
 void sched_yield(void);
 
 /*
@@ -104,7 +111,10 @@ bool wake_up_task(struct task *t);
 int sched_sleep_irqoff(enum sleep_kind kind, uint64_t deadline,
 		       const char *what);
 
-/* Start a task created by task_alloc (NEW -> RUNNABLE). Context: any. */
+/*
+ * Start a task created by task_alloc (NEW -> RUNNABLE).
+ * Context: any (IRQs off inside). Return: none.
+ */
 void sched_start_task(struct task *t);
 
 /*
@@ -113,15 +123,18 @@ void sched_start_task(struct task *t);
  */
 void sched_exit(int code) __attribute__((noreturn));
 
-/* Context switches since boot, and ticks the idle task ran. */
+/* Context switches since boot, and ticks the idle task ran.
+ * Context: any. Return: the counts. */
 uint64_t sched_switch_count(void);
 uint64_t sched_idle_ticks(void);
-/* The tick of the last context switch (the watchdog's progress check). */
+/* Return: the tick of the last context switch (the watchdog's progress
+ * check). Context: any. */
 uint64_t sched_last_switch_tick(void);
-/* Tasks on the run queue now. */
+/* Return: tasks on the run queue now. Context: any. */
 unsigned sched_nr_runnable(void);
 
-/* Low level: switch stacks (boot/switch.asm). */
+/* Low level: switch stacks (boot/switch.asm). Context: sched_lock held,
+ * IRQs off; only sched_schedule_locked calls it. */
 void sched_switch(uintptr_t *save_esp, uintptr_t next_esp);
 
 #endif

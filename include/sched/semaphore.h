@@ -18,6 +18,7 @@ struct semaphore {
 
 #define SEMAPHORE_INIT(s, n, name) { (n), WAIT_QUEUE_INIT((s).wq, name) }
 
+/* Context: any (not while in use). Return: none. */
 void sema_init(struct semaphore *s, int count, const char *name);
 /* Context: task, may sleep. */
 void down(struct semaphore *s);

@@ -28,6 +28,7 @@ struct spinlock {
 
 #define SPINLOCK_INIT(n) { 0, (n), 0 }
 
+/* Context: any (not while in use). Return: none. */
 void spin_lock_init(struct spinlock *l, const char *name);
 /* Context: any. Disables preemption. */
 void spin_lock(struct spinlock *l);

@@ -187,18 +187,21 @@ unsigned task_backtrace(struct task *t, uintptr_t *out, unsigned max);
 
 /*
  * Where a task "is", for ps and reports: the interrupted EIP if it was
- * preempted, else the first return address outside the scheduler (the
- * function that chose to sleep or yield). 0 when unknown.
+ * preempted, its function if it never ran, else the first return address
+ * outside the scheduler (the function that chose to sleep or yield).
+ * Context: as task_backtrace. Return: the address, 0 when unknown.
  */
 uintptr_t task_where(struct task *t);
 
-/* Print a task's backtrace, one frame a line, each line prefixed. */
+/* Print a task's backtrace, one frame a line, each line prefixed.
+ * Context: as task_backtrace. Return: none. */
 void task_print_backtrace(struct task *t, const char *indent);
 
-/* "runnable", "sleeping", ... */
+/* Return: "runnable", "sleeping", ... Context: any. */
 const char *task_state_name(enum task_state s);
 
-/* The bounds of the task stack holding addr (backtrace_set_bounds_fn). */
+/* The bounds of the task stack holding addr (backtrace_set_bounds_fn).
+ * Context: any, even with sched_lock held. Return: false if none. */
 bool task_stack_bounds(uintptr_t addr, uintptr_t *lo, uintptr_t *hi);
 
 /*
@@ -215,9 +218,9 @@ struct task_set {
 	unsigned n;
 	struct task *tasks[TASK_SET_MAX];
 };
-/* Return: true if t is in set (set may be NULL). */
+/* Return: true if t is in set (set may be NULL). Context: any. */
 bool task_set_contains(const struct task_set *set, const struct task *t);
-/* Add t (once). Return: 0, or -ENOSPC when full. */
+/* Add t (once). Context: any. Return: 0, or -ENOSPC when full. */
 int task_set_add(struct task_set *set, struct task *t);
 
 #endif

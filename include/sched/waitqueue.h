@@ -44,6 +44,7 @@ struct wait_entry {
 	{ SPINLOCK_INIT(n), LIST_HEAD_INIT((wq).waiters), (n) }
 #define WAIT_FOREVER 0xffffffffu
 
+/* Context: any (not while in use). Return: none. */
 void wait_queue_init(struct wait_queue *wq, const char *name);
 /* Wake every waiter / the oldest one. Return: how many woke. Context: any. */
 unsigned wake_up(struct wait_queue *wq);
@@ -51,12 +52,13 @@ unsigned wake_up_one(struct wait_queue *wq);
 /* Return: true if somebody waits. Context: any. */
 bool wait_queue_active(struct wait_queue *wq);
 
-/* Helpers for the macros below. */
+/* Helpers for the macros below. Context: task; IRQs off inside. */
 void wq_add(struct wait_queue *wq, struct wait_entry *we);
 void wq_remove(struct wait_queue *wq, struct wait_entry *we);
-/* The tick deadline for a wait of ms (WAIT_FOREVER: 0, no deadline). */
+/* Return: the tick deadline for a wait of ms (WAIT_FOREVER: 0, none).
+ * Context: any. */
 uint64_t sched_deadline(unsigned ms);
-/* Freezer hook for freezable waits (<sched/freezer.h>). */
+/* Freezer hook for freezable waits: see <sched/freezer.h>. */
 bool try_to_freeze(void);
 
 /*
