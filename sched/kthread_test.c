@@ -433,6 +433,15 @@ static void freezer_stack_walk_of_frozen_tasks(struct ktest *t)
 	KEXPECT(t, trace_has(pcs, n, "walk_spin_fn"));
 	KEXPECT(t, ksyms_lookup(task_where(spin), &s) && s.name &&
 		   !strcmp(s.name, "freezer_test_inner"));
+	/* The range check the unload protocol will use. */
+	KEXPECT(t, task_runs_in_range(spin, task_where(spin),
+				      task_where(spin) + 1));
+	KEXPECT(t, task_runs_in_range(spin, (uintptr_t)walk_spin_fn,
+				      (uintptr_t)walk_spin_fn + 32));
+	KEXPECT(t, !task_runs_in_range(spin, (uintptr_t)walk_sleep_fn,
+				       (uintptr_t)walk_sleep_fn + 32));
+	KEXPECT(t, task_runs_in_range(sleepy, (uintptr_t)walk_sleep_fn,
+				      (uintptr_t)walk_sleep_fn + 32));
 	/* Asleep: its callers are on the stack above the scheduler. */
 	n = task_backtrace(sleepy, pcs, BACKTRACE_MAX);
 	KEXPECT(t, trace_has(pcs, n, "sleep_ms"));

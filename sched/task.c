@@ -283,6 +283,21 @@ uintptr_t task_where(struct task *t)
 	return n ? pcs[0] : 0;
 }
 
+bool task_runs_in_range(struct task *t, uintptr_t lo, uintptr_t hi)
+{
+	uintptr_t pcs[BACKTRACE_MAX];
+	unsigned n = task_backtrace(t, pcs, BACKTRACE_MAX);
+
+	if (t != current && t->preempt_tf && t->preempt_tf->eip >= lo &&
+	    t->preempt_tf->eip < hi)
+		return true;
+	/* A return address may sit one past a call that ends the range. */
+	for (unsigned i = 0; i < n; i++)
+		if (pcs[i] - 1 >= lo && pcs[i] - 1 < hi)
+			return true;
+	return false;
+}
+
 void task_print_backtrace(struct task *t, const char *indent)
 {
 	uintptr_t pcs[BACKTRACE_MAX];

@@ -193,6 +193,16 @@ unsigned task_backtrace(struct task *t, uintptr_t *out, unsigned max);
  */
 uintptr_t task_where(struct task *t);
 
+/*
+ * Does t execute in [lo, hi), or will it return there? Looks at the
+ * interrupted EIP of a preempted task and at every return address on its
+ * stack, not only the EIP (the seed: "Simply looking at the EIP after
+ * freeze is not enough"). Context: as task_backtrace; t must not run
+ * meanwhile (frozen, or asleep and we do not sleep). Return: true if any
+ * address lies in the range.
+ */
+bool task_runs_in_range(struct task *t, uintptr_t lo, uintptr_t hi);
+
 /* Print a task's backtrace, one frame a line, each line prefixed.
  * Context: as task_backtrace. Return: none. */
 void task_print_backtrace(struct task *t, const char *indent);
