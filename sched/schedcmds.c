@@ -3,7 +3,7 @@
  *   ps [-v]            the task table (-v: with backtraces)
  *   freeze [--mode=cooperative|preemptive] [--timeout=MS]
  *   thaw
- *   spawn busy|sleeper|yielder    demo threads for labs
+ *   spawn busy|sleeper|yielder|spinner    demo threads for labs
  *   kill ID            stop a kthread (kthread_stop, bounded)
  */
 #include <sched/freezer.h>
@@ -11,6 +11,7 @@
 #include <sched/sched.h>
 #include <sched/watchdog.h>
 #include <drivers/pit.h>
+#include <kernel/arch.h>
 #include <kernel/errno.h>
 #include <kernel/ksyms.h>
 #include <kernel/parse.h>
@@ -140,6 +141,15 @@ static int spawn_busy(void *arg)
 	return 0;
 }
 
+static int spawn_spinner(void *arg)
+{
+	/* No freeze point: a cooperative freeze times out on it, a
+	 * preemptive one stops it wherever the tick left it. */
+	while (!kthread_should_stop())
+		cpu_relax();
+	return 0;
+}
+
 static int spawn_sleeper(void *arg)
 {
 	while (!kthread_should_stop())
@@ -164,6 +174,8 @@ static const struct {
 	{ "busy", spawn_busy, "spins; preempted by the timer" },
 	{ "sleeper", spawn_sleeper, "sleeps 500 ms at a time" },
 	{ "yielder", spawn_yielder, "yields the CPU in a loop" },
+	{ "spinner", spawn_spinner,
+	  "spins with no freeze point: refuses a cooperative freeze" },
 };
 
 static int cmd_spawn(int argc, char **argv)
@@ -181,9 +193,9 @@ static int cmd_spawn(int argc, char **argv)
 			t->name, t->id, kinds[i].what, t->id);
 		return 0;
 	}
-	return cmd_error(-EINVAL, "usage: spawn busy|sleeper|yielder");
+	return cmd_error(-EINVAL, "usage: spawn busy|sleeper|yielder|spinner");
 }
-COMMAND(spawn, "spawn", "busy|sleeper|yielder",
+COMMAND(spawn, "spawn", "busy|sleeper|yielder|spinner",
 	"start a demo kernel thread", cmd_spawn);
 
 static int cmd_kill(int argc, char **argv)
