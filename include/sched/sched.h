@@ -1,0 +1,140 @@
+/*
+ * <sched/sched.h>: the scheduler: preemption, yielding, sleeping, waking.
+ *
+ * Policy: round robin over one FIFO run queue (<sched/runqueue.h>), time
+ * slices of SCHED_SLICE_MS. One CPU; locks are written so SMP could follow.
+ *
+ * Where preemption can happen. A task loses the CPU
+ *   - on return from any interrupt (irq_exit_hook, after EOI, outermost
+ *     interrupt only) when a reschedule is pending (slice over, or the idle
+ *     task is running and someone woke up) and preempt_count() == 0;
+ *   - at preempt_enable() when the count drops to 0 and a reschedule is
+ *     pending;
+ *   - when it sleeps, yields or exits (schedule()).
+ * It never loses it while preempt_count() > 0 (preempt_disable, any held
+ * spinlock) or with interrupts off. That is the whole list: code that must
+ * not be preempted in the middle (the seed's "module code with a use count
+ * of 0 ... as long as that function does not sleep") must disable
+ * preemption, because everything else can be preempted anywhere.
+ *
+ * Rules, asserted: no sleeping with preemption disabled, with interrupts
+ * off, or in an interrupt handler (sched_might_sleep()).
+ */
+#ifndef SCHED_SCHED_H
+#define SCHED_SCHED_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sched/task.h>
+
+#define SCHED_SLICE_MS 10
+
+/* [a] nesting of preempt_disable (and spinlocks). One CPU: one counter;
+ * a task always switches out at count 1 (sched_lock held), so the count
+ * travels correctly across a context switch. */
+extern volatile int sched_preempt_count;
+/* [a] a reschedule is pending. */
+extern volatile bool sched_need_resched;
+
+static inline void preempt_disable(void)
+{
+	sched_preempt_count++;
+	__asm__ volatile("" ::: "memory");
+}
+
+/*
+ * Drop one level; at 0, take a pending reschedule (if interrupts are on
+ * and we are not in an IRQ handler). Context: any. Return: none.
+ */
+void preempt_enable(void);
+/* Drop one level without rescheduling (used by the scheduler itself). */
+static inline void preempt_enable_no_resched(void)
+{
+	__asm__ volatile("" ::: "memory");
+	sched_preempt_count--;
+}
+
+static inline int preempt_count(void)
+{
+	return sched_preempt_count;
+}
+
+void sched_assert_fail(const char *what, const char *file, int line)
+	__attribute__((noreturn));
+#define assert_preempt_disabled()                                          \
+	do {                                                               \
+		if (preempt_count() <= 0)                                  \
+			sched_assert_fail("preemption disabled",           \
+					  __FILE__, __LINE__);             \
+	} while (0)
+/* Assert that the caller may sleep: task context, preemption enabled,
+ * interrupts on. Every sleeping primitive starts with this. */
+#define sched_might_sleep() sched_check_sleep(__FILE__, __LINE__)
+/* Context: any. Return: only if the rule holds; else panics. */
+void sched_check_sleep(const char *file, int line);
+
+/*
+ * Give up the CPU. The current task stays runnable if its state is still
+ * RUNNING (a yield), else (SLEEPING, FROZEN, ZOMBIE) it waits to be woken.
+ * Context: task, preempt_count() == 0; interrupts may be off (they are
+ * restored as they were when the task runs again).
+ */
+void schedule(void);
+/*
+ * Let every other runnable task run once (the current task goes to the
+ * tail of the run queue). Context: task, may sleep. Return: none.
+ */
+void sched_yield(void);
+
+/*
+ * Sleep for at least ms milliseconds (to the next tick boundary after
+ * ms: accurate within one tick). Freezable: the freezer may stop the task
+ * inside, and the remaining time is slept after thaw. A kthread asked to
+ * stop (kthread_should_stop) returns early.
+ * Context: task, may sleep.
+ */
+void sleep_ms(unsigned ms);
+
+/*
+ * Wake t if it sleeps. A frozen task keeps the wakeup for its thaw.
+ * Return: true if t was woken (or will be at thaw). Context: any (IRQ too).
+ */
+bool wake_up_task(struct task *t);
+
+/*
+ * The primitive under every sleep: mark current SLEEPING (of kind, waiting
+ * for what), schedule, return when woken or at tick deadline (0: none).
+ * Caller: interrupts off (so the wakeup it arranged cannot be lost between
+ * its condition check and this), preempt_count() == 0, already queued
+ * where its waker will find it. Return: 0 if woken, -ETIMEDOUT.
+ */
+int sched_sleep_irqoff(enum sleep_kind kind, uint64_t deadline,
+		       const char *what);
+
+/*
+ * Start a task created by task_alloc (NEW -> RUNNABLE).
+ * Context: any (IRQs off inside). Return: none.
+ */
+void sched_start_task(struct task *t);
+
+/*
+ * The last thing an exiting task does: become a zombie, hand itself to
+ * the reaper, schedule away forever. Context: task, never returns.
+ */
+void sched_exit(int code) __attribute__((noreturn));
+
+/* Context switches since boot, and ticks the idle task ran.
+ * Context: any. Return: the counts. */
+uint64_t sched_switch_count(void);
+uint64_t sched_idle_ticks(void);
+/* Return: the tick of the last context switch (the watchdog's progress
+ * check). Context: any. */
+uint64_t sched_last_switch_tick(void);
+/* Return: tasks on the run queue now. Context: any. */
+unsigned sched_nr_runnable(void);
+
+/* Low level: switch stacks (boot/switch.asm). Context: sched_lock held,
+ * IRQs off; only sched_schedule_locked calls it. */
+void sched_switch(uintptr_t *save_esp, uintptr_t next_esp);
+
+#endif

@@ -1,0 +1,44 @@
+/*
+ * <sched/spinlock.h>: spinlocks.
+ *
+ * A spinlock guards data touched from IRQ handlers or from code that must
+ * not sleep. Taking one disables preemption (so the holder is never
+ * switched out) and, with the _irqsave form, interrupts (so an IRQ handler
+ * on this CPU cannot spin on a lock its own CPU holds). On one CPU the
+ * "spin" can never succeed: a held lock found held again is a self
+ * deadlock, and we panic naming the lock and its holder instead of hanging.
+ * On SMP the loop would spin, and the code around it stays correct.
+ *
+ * Rules (asserted): never sleep while holding one; unlock what you locked;
+ * a lock used from IRQs is taken with spin_lock_irqsave in task context.
+ */
+#ifndef SCHED_SPINLOCK_H
+#define SCHED_SPINLOCK_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+struct task;
+
+struct spinlock {
+	volatile uint32_t locked;
+	const char *name;
+	struct task *owner;     /* for asserts and reports */
+};
+
+#define SPINLOCK_INIT(n) { 0, (n), 0 }
+
+/* Context: any (not while in use). Return: none. */
+void spin_lock_init(struct spinlock *l, const char *name);
+/* Context: any. Disables preemption. */
+void spin_lock(struct spinlock *l);
+void spin_unlock(struct spinlock *l);
+/* Context: any. Return: the interrupt flag to hand to the unlock. */
+uint32_t spin_lock_irqsave(struct spinlock *l);
+void spin_unlock_irqrestore(struct spinlock *l, uint32_t flags);
+/* Return: true if the lock is held by the current task. */
+bool spin_held(const struct spinlock *l);
+
+#define assert_held(l) assert(spin_held(l))
+
+#endif

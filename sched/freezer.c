@@ -1,0 +1,264 @@
+/*
+ * sched/freezer.c: freeze every task but an exempt set; thaw exactly those.
+ *
+ * Interface, the two modes and the lifecycle of a freeze are in
+ * <sched/freezer.h>. How each mode stops a task:
+ *
+ *   cooperative  the freezer sets t->freeze_pending and kicks tasks in
+ *                freezable sleeps awake; each target calls try_to_freeze()
+ *                at its next freeze point, marks itself FROZEN (frozen_from
+ *                = RUNNABLE) and schedules away. The freezer waits on
+ *                freeze_wq, bounded by the timeout.
+ *   preemptive   the freezer itself moves each target to FROZEN: off the
+ *                run queue if it was RUNNABLE (it was preempted, or had
+ *                yielded), in place if it was SLEEPING (frozen_from =
+ *                SLEEPING: a wakeup during the freeze sets frozen_from =
+ *                RUNNABLE, so nothing is lost). Nothing to wait for on one
+ *                CPU; on SMP a task running elsewhere would need an IPI.
+ *
+ * In both modes a target still NEW (created, not started) is marked and
+ * freezes at its first instruction (sched_task_entry calls
+ * try_to_freeze), and so does a freezable task created during the freeze.
+ *
+ * Lock: the freezer's state and every task's freeze fields are [S]
+ * (sched_lock); one freeze at a time (`active`).
+ */
+#include <sched/freezer.h>
+#include <sched/sched.h>
+#include <sched/waitqueue.h>
+#include "internal.h"
+#include <kernel/errno.h>
+#include <kernel/ksyms.h>
+#include <kernel/panic.h>
+#include <kernel/printk.h>
+#include <mm/heap.h>
+
+#define SNAP_MAX 256
+
+static bool active;                     /* [S] */
+static enum freeze_mode mode;           /* [S] */
+static struct task *caller;             /* [S] who froze (exempt) */
+static unsigned nfrozen;                /* [S] */
+static unsigned refusals;
+static struct wait_queue freeze_wq = WAIT_QUEUE_INIT(freeze_wq, "freezer");
+
+static bool is_target(struct task *t, const struct task_set *exempt)
+{
+	return t != caller && t->freezable && t != &idle_task &&
+	       t->state != TASK_ZOMBIE && t->state != TASK_DEAD &&
+	       !task_set_contains(exempt, t);
+}
+
+/* Freeze a task that is not running, where it is. */
+static void freeze_in_place_locked(struct task *t)
+{
+	assert(t != current);
+	if (t->state == TASK_RUNNABLE) {
+		sched_dequeue_locked(t);
+		t->frozen_from = TASK_RUNNABLE;
+	} else if (t->state == TASK_SLEEPING) {
+		t->frozen_from = TASK_SLEEPING;
+	} else {
+		return;                 /* NEW: freezes when it starts */
+	}
+	t->state = TASK_FROZEN;
+	t->frozen = true;
+	nfrozen++;
+}
+
+void freezer_new_task_locked(struct task *t)
+{
+	if (active && t->freezable)
+		t->freeze_pending = true;
+}
+
+/* Return: true when every target has frozen. Called with IRQs off. */
+static bool all_frozen(void)
+{
+	struct list_node *n;
+	bool done = true;
+
+	spin_lock(&sched_lock);
+	list_for_each(n, &task_list) {
+		struct task *t = list_entry(n, struct task, all_node);
+
+		if (t->freeze_pending && !t->frozen &&
+		    t->state != TASK_NEW && t->state != TASK_ZOMBIE &&
+		    t->state != TASK_DEAD) {
+			done = false;
+			break;
+		}
+	}
+	spin_unlock(&sched_lock);
+	return done;
+}
+
+bool try_to_freeze(void)
+{
+	struct task *t = current;
+	uint32_t f;
+
+	if (!t->freeze_pending)         /* [a] the fast path: one load */
+		return false;
+	f = spin_lock_irqsave(&sched_lock);
+	if (!t->freeze_pending || t->frozen) {
+		spin_unlock_irqrestore(&sched_lock, f);
+		return false;
+	}
+	t->frozen = true;
+	t->frozen_from = TASK_RUNNABLE;
+	t->state = TASK_FROZEN;
+	nfrozen++;
+	spin_unlock(&sched_lock);       /* IRQs stay off until we are gone */
+	wake_up(&freeze_wq);
+	spin_lock(&sched_lock);
+	sched_schedule_locked();        /* back here after the thaw */
+	spin_unlock_irqrestore(&sched_lock, f);
+	return true;
+}
+
+static void report_refusers(void)
+{
+	struct task **snap = kmalloc(SNAP_MAX * sizeof(*snap));
+	unsigned n;
+	char sym[96];
+
+	if (!snap)
+		return;
+	n = task_snapshot(snap, SNAP_MAX);
+
+	for (unsigned i = 0; i < n; i++) {
+		struct task *t = snap[i];
+
+		if (!t->freeze_pending || t->frozen || t->state == TASK_NEW ||
+		    t->state >= TASK_ZOMBIE)
+			continue;
+		ksyms_format(task_where(t), sym, sizeof(sym));
+		kprintf("freezer: task '%s' (id %d) refused to freeze: %s%s%s "
+			"at %s\n", t->name, t->id, task_state_name(t->state),
+			t->wait_what ? " on " : "",
+			t->wait_what ? t->wait_what : "", sym);
+	}
+	task_snapshot_put(snap, n);
+	kfree(snap);
+}
+
+int freezer_freeze(enum freeze_mode m, const struct task_set *exempt,
+		   unsigned timeout_ms)
+{
+	struct list_node *n;
+	uint32_t f;
+	int err = 0;
+
+	sched_might_sleep();
+	if (m != FREEZE_COOPERATIVE && m != FREEZE_PREEMPTIVE)
+		return -EINVAL;
+	f = spin_lock_irqsave(&sched_lock);
+	if (active) {
+		spin_unlock_irqrestore(&sched_lock, f);
+		return -EBUSY;
+	}
+	active = true;
+	mode = m;
+	caller = current;
+	nfrozen = 0;
+	list_for_each(n, &task_list) {
+		struct task *t = list_entry(n, struct task, all_node);
+
+		if (!is_target(t, exempt))
+			continue;
+		t->freeze_pending = true;
+		if (m == FREEZE_PREEMPTIVE)
+			freeze_in_place_locked(t);
+		else if (t->state == TASK_SLEEPING &&
+			 t->sleep_kind == SLEEP_FREEZABLE)
+			sched_wake_locked(t);   /* kick: go to try_to_freeze */
+	}
+	spin_unlock_irqrestore(&sched_lock, f);
+	if (m == FREEZE_COOPERATIVE)
+		err = wait_event_timeout(freeze_wq, all_frozen(), timeout_ms);
+	if (err) {
+		kprintf("freezer: %u ms passed and some tasks did not freeze; "
+			"thawing\n", timeout_ms);
+		report_refusers();
+		refusals++;
+		freezer_thaw();
+		return -ETIMEDOUT;
+	}
+	return 0;
+}
+
+unsigned freezer_thaw(void)
+{
+	struct list_node *n;
+	unsigned thawed = 0;
+	uint32_t f = spin_lock_irqsave(&sched_lock);
+
+	if (!active) {
+		spin_unlock_irqrestore(&sched_lock, f);
+		return 0;
+	}
+	list_for_each(n, &task_list) {
+		struct task *t = list_entry(n, struct task, all_node);
+
+		t->freeze_pending = false;
+		if (!t->frozen)
+			continue;
+		assert(t->state == TASK_FROZEN);
+		t->frozen = false;
+		thawed++;
+		if (t->frozen_from == TASK_RUNNABLE)
+			sched_enqueue_locked(t);
+		else
+			t->state = TASK_SLEEPING;
+	}
+	assert(thawed == nfrozen);
+	nfrozen = 0;
+	active = false;
+	caller = NULL;
+	spin_unlock_irqrestore(&sched_lock, f);
+	return thawed;
+}
+
+bool freezer_active(void)
+{
+	return active;
+}
+
+enum freeze_mode freezer_mode(void)
+{
+	return mode;
+}
+
+unsigned freezer_frozen_count(void)
+{
+	return nfrozen;
+}
+
+bool freezer_is_frozen(const struct task *t)
+{
+	return t->frozen;
+}
+
+unsigned freezer_refusals(void)
+{
+	return refusals;
+}
+
+bool freezer_for_each_frozen(bool (*fn)(struct task *t, void *arg),
+			     void *arg)
+{
+	struct task **snap = kmalloc(SNAP_MAX * sizeof(*snap));
+	unsigned n;
+	bool all = true;
+
+	if (!snap)
+		return false;
+	n = task_snapshot(snap, SNAP_MAX);
+	for (unsigned i = 0; i < n && all; i++)
+		if (snap[i]->frozen)
+			all = fn(snap[i], arg);
+	task_snapshot_put(snap, n);
+	kfree(snap);
+	return all;
+}

@@ -1,0 +1,527 @@
+/*
+ * sched/sched.c: the scheduler: switching, preemption, sleeping, waking.
+ *
+ * Interface and the list of preemption points in <sched/sched.h>; the
+ * task lifecycle in <sched/task.h>. This file owns the transitions
+ * RUNNABLE <-> RUNNING <-> SLEEPING and RUNNING -> ZOMBIE; the freezer owns
+ * FROZEN, the reaper ZOMBIE -> DEAD.
+ *
+ * How a switch works. Every switch happens in sched_schedule_locked(), with
+ * sched_lock held and interrupts off. The task going out saves its
+ * registers on its own stack (sched_switch, boot/switch.asm); the task
+ * coming in returns from its own earlier call of sched_switch, still
+ * holding sched_lock, and releases it. A brand-new task "returns" into
+ * sched_task_entry, which releases the lock the same way. So the lock, and
+ * the preempt count of 1 it carries, is handed from task to task.
+ *
+ * Time: the timer tick (pit_add_tick_hook) charges the running task's
+ * slice, expires timed sleeps (timer_list, only tasks with a deadline:
+ * O(timed sleepers) per tick) and asks for a reschedule; the reschedule is
+ * taken on the way out of the interrupt (irq_exit_hook), when allowed.
+ */
+#include <sched/sched.h>
+#include <sched/freezer.h>
+#include <sched/kthread.h>
+#include <sched/reaper.h>
+#include <sched/waitqueue.h>
+#include "internal.h"
+#include <drivers/pit.h>
+#include <kernel/arch.h>
+#include <kernel/backtrace.h>
+#include <kernel/console.h>
+#include <kernel/errno.h>
+#include <kernel/init.h>
+#include <kernel/ksyms.h>
+#include <kernel/panic.h>
+#include <kernel/printk.h>
+#include <kernel/shell.h>
+#include <kernel/string.h>
+#include <kernel/trap.h>
+
+extern char boot_stack_bottom[];
+extern void (*irq_exit_hook)(struct trap_frame *tf);
+
+struct spinlock sched_lock = SPINLOCK_INIT("sched_lock");
+struct list_node task_list = LIST_HEAD_INIT(task_list);
+static struct list_node timer_list = LIST_HEAD_INIT(timer_list);
+static struct runqueue runqueue;
+bool sched_running;
+
+/* The boot stack's task. Statically set up so `current` is valid from
+ * the first instruction of kmain (fault catches use current). */
+struct task idle_task = {
+	.id = 0,
+	.name = "idle",
+	.state = TASK_RUNNING,
+	.stack = boot_stack_bottom,
+	.stack_size = 16384,
+	.freezable = false,
+	.system = true,
+	.refs = 1,
+	.rq_node = { &idle_task.rq_node, &idle_task.rq_node },
+	.zombie_node = { &idle_task.zombie_node, &idle_task.zombie_node },
+	.timer_node = { &idle_task.timer_node, &idle_task.timer_node },
+};
+struct task *current = &idle_task;
+
+volatile int sched_preempt_count;
+volatile bool sched_need_resched;
+
+static unsigned slice_ticks = 1;        /* set from hz at init */
+static uint64_t switch_count;           /* [S] */
+static uint64_t idle_ticks;             /* [IRQ] */
+static volatile uint64_t last_switch_tick;
+
+void task_table_init(void);
+
+/* ---- rule checks ----------------------------------------------------- */
+
+void sched_assert_fail(const char *what, const char *file, int line)
+{
+	panic("scheduling rule broken: %s required at %s:%d (task '%s', "
+	      "preempt count %d, irqs %s)", what, file, line, current->name,
+	      preempt_count(), irqs_enabled() ? "on" : "off");
+}
+
+void sched_check_sleep(const char *file, int line)
+{
+	if (irq_depth)
+		sched_assert_fail("task context (not an IRQ handler)", file,
+				  line);
+	if (preempt_count())
+		sched_assert_fail("preemption enabled to sleep", file, line);
+	if (!irqs_enabled())
+		sched_assert_fail("interrupts on to sleep", file, line);
+	if (current == &idle_task && sched_running)
+		sched_assert_fail("a task other than idle to sleep", file,
+				  line);
+}
+
+/* ---- run queue and timers (sched_lock held) -------------------------- */
+
+void sched_enqueue_locked(struct task *t)
+{
+	assert_held(&sched_lock);
+	assert(t != &idle_task && t != current);
+	t->state = TASK_RUNNABLE;
+	rq_push(&runqueue, &t->rq_node);
+	if (current == &idle_task)
+		sched_need_resched = true;
+}
+
+bool sched_dequeue_locked(struct task *t)
+{
+	return rq_remove(&runqueue, &t->rq_node);
+}
+
+void sched_timer_cancel_locked(struct task *t)
+{
+	if (list_linked(&t->timer_node))
+		list_del_init(&t->timer_node);
+	t->wake_tick = 0;
+}
+
+bool sched_wake_locked(struct task *t)
+{
+	if (t->state == TASK_SLEEPING) {
+		sched_timer_cancel_locked(t);
+		if (t == current)
+			t->state = TASK_RUNNING;
+		else
+			sched_enqueue_locked(t);
+		return true;
+	}
+	if (t->state == TASK_FROZEN && t->frozen_from == TASK_SLEEPING) {
+		/* Keep the wakeup for the thaw. */
+		sched_timer_cancel_locked(t);
+		t->frozen_from = TASK_RUNNABLE;
+		return true;
+	}
+	return false;
+}
+
+bool wake_up_task(struct task *t)
+{
+	uint32_t f = spin_lock_irqsave(&sched_lock);
+	bool woke = sched_wake_locked(t);
+
+	spin_unlock_irqrestore(&sched_lock, f);
+	return woke;
+}
+
+void sched_start_task(struct task *t)
+{
+	uint32_t f = spin_lock_irqsave(&sched_lock);
+
+	assert(t->state == TASK_NEW);
+	t->started = true;
+	sched_enqueue_locked(t);
+	spin_unlock_irqrestore(&sched_lock, f);
+}
+
+/* ---- the switch ------------------------------------------------------ */
+
+static struct task *pick_next_locked(void)
+{
+	struct list_node *n = rq_pop(&runqueue);
+
+	return n ? list_entry(n, struct task, rq_node) : &idle_task;
+}
+
+void sched_schedule_locked(void)
+{
+	struct task *prev = current, *next;
+
+	assert_held(&sched_lock);
+	assert(!irqs_enabled() && preempt_count() == 1);
+	if (prev->state == TASK_RUNNING && prev != &idle_task) {
+		prev->state = TASK_RUNNABLE;
+		rq_push(&runqueue, &prev->rq_node);
+	}
+	next = pick_next_locked();
+	sched_need_resched = false;
+	if (next == prev) {
+		prev->state = TASK_RUNNING;
+		prev->slice = slice_ticks;
+		return;
+	}
+	if (prev == &idle_task)
+		prev->state = TASK_RUNNABLE;    /* idle waits off the queue */
+	next->state = TASK_RUNNING;
+	next->slice = slice_ticks;
+	next->switches++;
+	switch_count++;
+	last_switch_tick = ticks;
+	current = next;
+	sched_lock.owner = next;        /* the lock travels with the CPU */
+	sched_switch(&prev->esp, next->esp);
+	/* We are prev again, maybe much later, still holding sched_lock. */
+}
+
+void schedule(void)
+{
+	uint32_t f;
+
+	if (preempt_count())
+		sched_assert_fail("preempt count 0 in schedule()", __FILE__,
+				  __LINE__);
+	f = spin_lock_irqsave(&sched_lock);
+	sched_schedule_locked();
+	spin_unlock_irqrestore(&sched_lock, f);
+}
+
+void sched_yield(void)
+{
+	sched_might_sleep();
+	schedule();
+}
+
+void preempt_enable(void)
+{
+	assert(sched_preempt_count > 0);
+	__asm__ volatile("" ::: "memory");
+	if (--sched_preempt_count == 0 && sched_need_resched &&
+	    irqs_enabled() && sched_running && !irq_depth &&
+	    current->state == TASK_RUNNING)
+		schedule();
+}
+
+void sched_task_entry(void)
+{
+	struct task *t;
+
+	spin_unlock(&sched_lock);       /* taken by whoever switched to us */
+	sti();
+	t = current;
+	if (t->should_stop)             /* stopped before it ever ran */
+		kthread_exit(-EINTR);
+	try_to_freeze();
+	kthread_exit(t->fn(t->arg));
+}
+
+/* Preempt on the way out of an interrupt: the irq_exit_hook. */
+static void sched_irq_exit(struct trap_frame *tf)
+{
+	struct task *t = current;
+
+	if (!sched_need_resched || preempt_count() || !sched_running)
+		return;
+	/* Sleeps are entered with IRQs off, so an interrupted task is
+	 * always RUNNING. */
+	assert(t->state == TASK_RUNNING);
+	t->preempt_tf = tf;
+	spin_lock(&sched_lock);
+	sched_schedule_locked();
+	spin_unlock(&sched_lock);
+	t->preempt_tf = NULL;
+}
+
+/* ---- sleeping -------------------------------------------------------- */
+
+uint64_t sched_deadline(unsigned ms)
+{
+	if (ms == WAIT_FOREVER)
+		return 0;
+	return ticks_read() + ms_to_ticks(ms) + 1;
+}
+
+int sched_sleep_irqoff(enum sleep_kind kind, uint64_t deadline,
+		       const char *what)
+{
+	struct task *t = current;
+	int ret;
+
+	assert(!irqs_enabled());
+	if (preempt_count())
+		sched_assert_fail("preempt count 0 to sleep", __FILE__,
+				  __LINE__);
+	if (deadline && ticks >= deadline)
+		return -ETIMEDOUT;
+	spin_lock(&sched_lock);
+	t->state = TASK_SLEEPING;
+	t->sleep_kind = kind;
+	t->sleep_since = ticks;
+	t->wait_what = what;
+	t->timed_out = false;
+	t->hung_reported = false;
+	if (deadline) {
+		t->wake_tick = deadline;
+		list_add_tail(&t->timer_node, &timer_list);
+	}
+	sched_schedule_locked();
+	sched_timer_cancel_locked(t);
+	t->sleep_kind = SLEEP_NONE;
+	t->wait_what = NULL;
+	ret = t->timed_out ? -ETIMEDOUT : 0;
+	spin_unlock(&sched_lock);
+	return ret;
+}
+
+void sleep_ms(unsigned ms)
+{
+	uint64_t deadline = sched_deadline(ms);
+
+	sched_might_sleep();
+	for (;;) {
+		uint32_t f;
+		int err;
+
+		try_to_freeze();
+		if (kthread_should_stop())
+			return;
+		f = irq_save();
+		err = sched_sleep_irqoff(SLEEP_FREEZABLE, deadline, "sleep");
+		irq_restore(f);
+		if (err)
+			break;
+	}
+	try_to_freeze();
+}
+
+/* ---- exit ------------------------------------------------------------ */
+
+void sched_exit(int code)
+{
+	struct task *t = current;
+
+	assert(t != &idle_task);
+	cli();
+	if (preempt_count()) {
+		pr_warn("sched: task '%s' exits with preempt count %d; reset",
+			t->name, preempt_count());
+		sched_preempt_count = 0;
+	}
+	spin_lock(&sched_lock);
+	t->exit_code = code;
+	t->state = TASK_ZOMBIE;
+	t->fault_catch = NULL;
+	sched_timer_cancel_locked(t);
+	spin_unlock(&sched_lock);
+	reaper_enqueue_irqoff(t);       /* wakes the reaper and exit waiters */
+	spin_lock(&sched_lock);
+	sched_schedule_locked();
+	panic("zombie task '%s' ran again", t->name);
+}
+
+/* ---- the tick -------------------------------------------------------- */
+
+static void sched_tick(struct trap_frame *tf)
+{
+	struct task *t = current;
+	struct list_node *n, *next;
+	uint64_t now = ticks;
+
+	if (!sched_running)
+		return;
+	if (t == &idle_task)
+		idle_ticks++;
+	else if (t->slice && --t->slice == 0)
+		sched_need_resched = true;
+	spin_lock(&sched_lock);
+	list_for_each_safe(n, next, &timer_list) {
+		struct task *s = list_entry(n, struct task, timer_node);
+
+		if (now < s->wake_tick)
+			continue;
+		s->timed_out = true;
+		sched_wake_locked(s);
+	}
+	if (t == &idle_task && rq_len(&runqueue))
+		sched_need_resched = true;
+	spin_unlock(&sched_lock);
+}
+
+uint64_t sched_switch_count(void)
+{
+	return switch_count;
+}
+
+uint64_t sched_idle_ticks(void)
+{
+	return idle_ticks;
+}
+
+uint64_t sched_last_switch_tick(void)
+{
+	return last_switch_tick;
+}
+
+unsigned sched_nr_runnable(void)
+{
+	return rq_len(&runqueue);
+}
+
+/* ---- hooks into the foundation -------------------------------------- */
+
+struct fault_catch **fault_catch_slot(void)
+{
+	return &current->fault_catch;
+}
+
+void fault_kill_current(struct trap_frame *tf, const struct fault_info *fi)
+{
+	struct task *t = current;
+
+	if (t == &idle_task || !sched_running)
+		return;         /* no task to blame: the caller panics */
+	kprintf("killed task '%s' (id %d) after the fault above\n", t->name,
+		t->id);
+	sched_preempt_count = 0;        /* whatever it held is abandoned */
+	t->preempt_tf = NULL;
+	kthread_exit(-EFAULT);
+}
+
+static struct wait_queue console_wq = WAIT_QUEUE_INIT(console_wq, "console");
+
+/* console_getc calls this with IRQs off and a checked-empty ring. */
+static void console_sleep(void)
+{
+	struct wait_entry we;
+
+	if (!sched_running || current == &idle_task) {
+		__asm__ volatile("sti; hlt; cli");
+		return;
+	}
+	wq_add(&console_wq, &we);
+	sched_sleep_irqoff(SLEEP_IDLE, 0, "console input");
+	wq_remove(&console_wq, &we);
+}
+
+static void console_wake(void)
+{
+	wake_up(&console_wq);
+}
+
+static const struct console_waiter sched_console_waiter = {
+	console_sleep, console_wake,
+};
+
+static const char *const core_fns[] = {
+	"sched_switch", "sched_schedule_locked", "schedule", "sched_yield",
+	"sched_sleep_irqoff", "sleep_ms", "try_to_freeze", "sched_irq_exit",
+	"irq_dispatch", "trap_dispatch", "trap_common", "preempt_enable",
+	"spin_unlock_irqrestore", "spin_unlock", "console_sleep",
+	"console_getc",
+};
+
+bool sched_is_core_fn(uintptr_t addr)
+{
+	struct ksym s;
+
+	if (!ksyms_lookup(addr, &s) || !s.name)
+		return false;
+	/* GCC may split a function: "schedule.part.0" is schedule too. */
+	for (unsigned i = 0; i < sizeof(core_fns) / sizeof(core_fns[0]); i++) {
+		size_t n = strlen(core_fns[i]);
+
+		if (!strncmp(s.name, core_fns[i], n) &&
+		    (s.name[n] == '\0' || s.name[n] == '.'))
+			return true;
+	}
+	return false;
+}
+
+static int sched_init(void)
+{
+	rq_init(&runqueue);
+	task_table_init();
+	slice_ticks = (SCHED_SLICE_MS * hz + 999) / 1000;
+	if (!slice_ticks)
+		slice_ticks = 1;
+	idle_task.slice = slice_ticks;
+	backtrace_set_bounds_fn(task_stack_bounds);
+	pit_add_tick_hook(sched_tick);
+	irq_exit_hook = sched_irq_exit;
+	return 0;
+}
+INITCALL(sched_init, INIT_CORE);
+
+static int shell_task_fn(void *arg)
+{
+	void (*first)(void) = (void (*)(void))arg;
+
+	first();
+	return 0;
+}
+
+static int shell_respawn_fn(void *arg)
+{
+	shell_run();
+}
+
+/* If the shell task dies (an uncaught fault), the console gets a new one. */
+static void shell_exit_hook(struct task *t, void *arg)
+{
+	struct task *s = kthread_create(shell_respawn_fn, NULL, NULL, "shell");
+
+	if (!s)
+		return;
+	s->system = true;
+	reaper_add_exit_hook(s, shell_exit_hook, NULL);
+	kprintf("sched: the shell task exited; starting a new one\n");
+	kthread_start(s);
+}
+
+void sched_start(void (*first)(void))
+{
+	struct task *shell;
+
+	shell = kthread_create(shell_task_fn, (void *)first, NULL, "shell");
+	if (!shell)
+		panic("sched: cannot create the shell task");
+	shell->system = true;
+	reaper_add_exit_hook(shell, shell_exit_hook, NULL);
+	console_set_waiter(&sched_console_waiter);
+	cli();
+	sched_running = true;
+	sti();
+	kthread_start(shell);
+	/* The boot stack is the idle task from here on. */
+	for (;;) {
+		cli();
+		if (!rq_len(&runqueue))
+			__asm__ volatile("sti; hlt; cli");
+		sti();
+		schedule();
+	}
+}

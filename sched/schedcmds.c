@@ -1,0 +1,237 @@
+/*
+ * sched/schedcmds.c: console commands for tasks and the freezer:
+ *   ps [-v]            the task table (-v: with backtraces)
+ *   freeze [--mode=cooperative|preemptive] [--timeout=MS]
+ *   thaw
+ *   spawn busy|sleeper|yielder|spinner    demo threads for labs
+ *   kill ID            stop a kthread (kthread_stop, bounded)
+ */
+#include <sched/freezer.h>
+#include <sched/kthread.h>
+#include <sched/sched.h>
+#include <sched/watchdog.h>
+#include <drivers/pit.h>
+#include <kernel/arch.h>
+#include <kernel/errno.h>
+#include <kernel/ksyms.h>
+#include <kernel/parse.h>
+#include <kernel/printk.h>
+#include <kernel/shell.h>
+#include <kernel/string.h>
+#include <mm/heap.h>
+
+#define PS_MAX 256
+#define KILL_TIMEOUT_MS 2000
+#define FREEZE_TIMEOUT_MS 1000
+
+static void ps_line(struct task *t, bool verbose)
+{
+	char sym[96], own[32], state[24];
+
+	ksyms_format(task_where(t), sym, sizeof(sym));
+	kstrlcpy(state, task_state_name(t->state), sizeof(state));
+	if (t->state == TASK_FROZEN)
+		kstrlcpy(state, t->frozen_from == TASK_SLEEPING ?
+			 "frozen(sleep)" : "frozen(run)", sizeof(state));
+	kprintf("%4d %-16s %-13s %-10s %c %s\n", t->id, t->name, state,
+		task_owner_name(t->owner, own, sizeof(own)),
+		t->freezable ? ' ' : 'N', t->state >= TASK_ZOMBIE ? "-" :
+		t == current ? "(running this command)" : sym);
+	if (verbose && t->state < TASK_ZOMBIE) {
+		if (t->state == TASK_SLEEPING && t->wait_what)
+			kprintf("       waiting on '%s' for %lu ms\n",
+				t->wait_what,
+				(unsigned long)(ticks_read() - t->sleep_since)
+					* 1000 / hz);
+		task_print_backtrace(t, "       ");
+	}
+}
+
+static int cmd_ps(int argc, char **argv)
+{
+	bool verbose = argc == 2 && !strcmp(argv[1], "-v");
+	struct task **snap;
+	unsigned n;
+
+	if (argc > 2 || (argc == 2 && !verbose))
+		return cmd_error(-EINVAL, "usage: ps [-v]");
+	snap = kmalloc(PS_MAX * sizeof(*snap));
+	if (!snap)
+		return cmd_error(-ENOMEM, "no memory for the task list");
+	n = task_snapshot(snap, PS_MAX);
+	kprintf("  ID NAME             STATE         OWNER      F WHERE\n");
+	for (unsigned i = 0; i < n; i++)
+		ps_line(snap[i], verbose);
+	task_snapshot_put(snap, n);
+	kfree(snap);
+	kprintf("%u tasks, %u runnable, %lu context switches; F: N = never "
+		"frozen%s\n", n, sched_nr_runnable(),
+		(unsigned long)sched_switch_count(),
+		freezer_active() ? "; a freeze is active" : "");
+	return 0;
+}
+COMMAND(ps, "ps", "[-v]",
+	"list tasks: id, name, state, owner module, where (-v: backtraces)",
+	cmd_ps);
+
+static int cmd_freeze(int argc, char **argv)
+{
+	enum freeze_mode mode = FREEZE_COOPERATIVE;
+	uint32_t timeout = FREEZE_TIMEOUT_MS;
+	const char *v;
+	int err;
+
+	for (int i = 1; i < argc; i++) {
+		if ((v = parse_option(argv[i], "mode")) &&
+		    !strcmp(v, "cooperative"))
+			mode = FREEZE_COOPERATIVE;
+		else if (v && !strcmp(v, "preemptive"))
+			mode = FREEZE_PREEMPTIVE;
+		else if ((v = parse_option(argv[i], "timeout")) &&
+			 !parse_u32(v, &timeout))
+			;
+		else
+			return cmd_error(-EINVAL, "usage: freeze "
+					 "[--mode=cooperative|preemptive] "
+					 "[--timeout=MS]");
+	}
+	err = freezer_freeze(mode, NULL, timeout);
+	if (err == -EBUSY)
+		return cmd_error(err, "a freeze is already active; 'thaw' "
+				 "ends it");
+	if (err == -ETIMEDOUT)
+		return cmd_error(err, "some tasks refused to freeze within "
+				 "%lu ms (listed above); all were thawed",
+				 (unsigned long)timeout);
+	if (err)
+		return cmd_error(err, "the freeze failed");
+	kprintf("froze %u task%s (%s); the shell and tasks marked N keep "
+		"running; 'thaw' resumes them\n", freezer_frozen_count(),
+		freezer_frozen_count() == 1 ? "" : "s",
+		mode == FREEZE_PREEMPTIVE ? "preemptive" : "cooperative");
+	return 0;
+}
+COMMAND(freeze, "freeze", "[--mode=cooperative|preemptive] [--timeout=MS]",
+	"freeze every freezable task but the shell", cmd_freeze);
+
+static int cmd_thaw(int argc, char **argv)
+{
+	unsigned n;
+
+	if (!freezer_active())
+		return cmd_error(-EALREADY, "nothing is frozen");
+	n = freezer_thaw();
+	kprintf("thawed %u task%s\n", n, n == 1 ? "" : "s");
+	return 0;
+}
+COMMAND(thaw, "thaw", "", "resume the tasks the last freeze stopped",
+	cmd_thaw);
+
+/* ---- demo threads ---------------------------------------------------- */
+
+static int spawn_busy(void *arg)
+{
+	volatile unsigned long spins = 0;
+
+	/* Never sleeps: only the timer tick takes the CPU away from it. */
+	while (!kthread_should_stop()) {
+		if ((++spins & 0xffff) == 0)
+			try_to_freeze();
+	}
+	return 0;
+}
+
+static int spawn_spinner(void *arg)
+{
+	/* No freeze point: a cooperative freeze times out on it, a
+	 * preemptive one stops it wherever the tick left it. */
+	while (!kthread_should_stop())
+		cpu_relax();
+	return 0;
+}
+
+static int spawn_sleeper(void *arg)
+{
+	while (!kthread_should_stop())
+		sleep_ms(500);
+	return 0;
+}
+
+static int spawn_yielder(void *arg)
+{
+	while (!kthread_should_stop()) {
+		sched_yield();
+		try_to_freeze();
+	}
+	return 0;
+}
+
+static const struct {
+	const char *name;
+	int (*fn)(void *);
+	const char *what;
+} kinds[] = {
+	{ "busy", spawn_busy, "spins; preempted by the timer" },
+	{ "sleeper", spawn_sleeper, "sleeps 500 ms at a time" },
+	{ "yielder", spawn_yielder, "yields the CPU in a loop" },
+	{ "spinner", spawn_spinner,
+	  "spins with no freeze point: refuses a cooperative freeze" },
+};
+
+static int cmd_spawn(int argc, char **argv)
+{
+	for (unsigned i = 0; argc == 2 && i < sizeof(kinds) / sizeof(kinds[0]);
+	     i++) {
+		struct task *t;
+
+		if (strcmp(argv[1], kinds[i].name))
+			continue;
+		t = kthread_run(kinds[i].fn, NULL, NULL, kinds[i].name);
+		if (!t)
+			return cmd_error(-ENOMEM, "no memory for a new task");
+		kprintf("spawned task '%s' (id %d): %s; 'kill %d' stops it\n",
+			t->name, t->id, kinds[i].what, t->id);
+		return 0;
+	}
+	return cmd_error(-EINVAL, "usage: spawn busy|sleeper|yielder|spinner");
+}
+COMMAND(spawn, "spawn", "busy|sleeper|yielder|spinner",
+	"start a demo kernel thread", cmd_spawn);
+
+static int cmd_kill(int argc, char **argv)
+{
+	struct task *t;
+	uint32_t id;
+	int code;
+
+	if (argc != 2 || parse_u32(argv[1], &id))
+		return cmd_error(-EINVAL, "usage: kill ID (see 'ps')");
+	t = task_find((int)id);
+	if (!t)
+		return cmd_error(-ESRCH, "no task with id %lu",
+				 (unsigned long)id);
+	if (t->system || t == current || t->state >= TASK_ZOMBIE) {
+		code = t->state >= TASK_ZOMBIE ? -ESRCH : -EPERM;
+		kprintf("error: task '%s' (id %d) %s (%s)\n", t->name, t->id,
+			code == -ESRCH ? "has already exited" :
+			"is a core task and cannot be killed",
+			errno_name(code));
+		task_put(t);
+		return code;
+	}
+	code = kthread_stop_timeout(t, KILL_TIMEOUT_MS);
+	if (code == -ETIMEDOUT) {
+		kprintf("error: task '%s' (id %d) did not stop within %u ms: "
+			"it may be frozen, or never check "
+			"kthread_should_stop (ETIMEDOUT)\n", t->name, t->id,
+			KILL_TIMEOUT_MS);
+		task_put(t);
+		return -ETIMEDOUT;
+	}
+	kprintf("task '%s' (id %d) stopped with exit code %d\n", t->name,
+		t->id, code);
+	task_put(t);
+	return 0;
+}
+COMMAND(kill, "kill", "ID", "stop a kernel thread and wait for its exit",
+	cmd_kill);

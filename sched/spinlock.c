@@ -1,0 +1,61 @@
+/*
+ * sched/spinlock.c: spinlocks, as <sched/spinlock.h> describes them.
+ *
+ * One CPU: the test-and-set never has to spin for another CPU, so finding
+ * the lock held means this CPU already holds it (recursion, or an IRQ
+ * handler taking a lock its task holds without irqsave). We panic with the
+ * lock's name and holder: a clear report beats a silent hang.
+ */
+#include <sched/spinlock.h>
+#include <sched/sched.h>
+#include <kernel/arch.h>
+#include <kernel/panic.h>
+
+void spin_lock_init(struct spinlock *l, const char *name)
+{
+	l->locked = 0;
+	l->name = name;
+	l->owner = NULL;
+}
+
+void spin_lock(struct spinlock *l)
+{
+	preempt_disable();
+	if (__atomic_exchange_n(&l->locked, 1, __ATOMIC_ACQUIRE))
+		panic("spinlock '%s' taken twice on one CPU (holder: '%s')",
+		      l->name ? l->name : "?",
+		      l->owner ? l->owner->name : "?");
+	l->owner = current;
+}
+
+void spin_unlock(struct spinlock *l)
+{
+	assert(l->locked);
+	l->owner = NULL;
+	__atomic_store_n(&l->locked, 0, __ATOMIC_RELEASE);
+	preempt_enable();
+}
+
+uint32_t spin_lock_irqsave(struct spinlock *l)
+{
+	uint32_t f = irq_save();
+
+	spin_lock(l);
+	return f;
+}
+
+void spin_unlock_irqrestore(struct spinlock *l, uint32_t flags)
+{
+	assert(l->locked);
+	l->owner = NULL;
+	__atomic_store_n(&l->locked, 0, __ATOMIC_RELEASE);
+	/* Restore interrupts before preempt_enable, so a pending reschedule
+	 * is taken here rather than at the next interrupt. */
+	irq_restore(flags);
+	preempt_enable();
+}
+
+bool spin_held(const struct spinlock *l)
+{
+	return l->locked && l->owner == current;
+}

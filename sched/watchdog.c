@@ -1,0 +1,146 @@
+/*
+ * sched/watchdog.c: report hung tasks and scheduling stalls.
+ *
+ * What is checked, and why, is in <sched/watchdog.h>. The hung-task check
+ * runs in the "watchdog" thread every limit/4 ms; it is not freezable, so
+ * a freeze that deadlocks (race R2: the unloader waits for a thread it
+ * froze) is still reported. The stall check runs in the timer tick: when
+ * no switch happens, no thread can run to notice.
+ *
+ * A report prints once per sleep (t->hung_reported) or once per stall;
+ * watchdog_report_count() lets tests and race scenarios see it happened.
+ */
+#include <sched/watchdog.h>
+#include <sched/kthread.h>
+#include <sched/sched.h>
+#include <sched/waitqueue.h>
+#include "internal.h"
+#include <drivers/pit.h>
+#include <kernel/boot.h>
+#include <kernel/errno.h>
+#include <kernel/init.h>
+#include <kernel/ksyms.h>
+#include <kernel/parse.h>
+#include <kernel/printk.h>
+#include <kernel/trap.h>
+#include <kernel/backtrace.h>
+#include <mm/heap.h>
+
+#define SNAP_MAX 256
+
+static volatile unsigned limit_ms = WATCHDOG_DEFAULT_MS;
+static volatile unsigned reports;
+static volatile int last_reported_id = -1;
+static uint64_t stall_reported_at;      /* [IRQ] last_switch_tick reported */
+static struct wait_queue wd_wq = WAIT_QUEUE_INIT(wd_wq, "watchdog");
+
+unsigned watchdog_report_count(void)
+{
+	return reports;
+}
+
+int watchdog_last_reported_id(void)
+{
+	return last_reported_id;
+}
+
+void watchdog_set_limit_ms(unsigned ms)
+{
+	limit_ms = ms ? ms : 1;
+	wake_up(&wd_wq);                /* re-arm the check period now */
+}
+
+unsigned watchdog_limit_ms(void)
+{
+	return limit_ms;
+}
+
+/* Is t hung now? If so, claim the report (once per sleep). */
+static bool claim_hung(struct task *t, uint64_t limit_ticks)
+{
+	uint32_t f = spin_lock_irqsave(&sched_lock);
+	bool hung = t->state == TASK_SLEEPING &&
+		    t->sleep_kind == SLEEP_BLOCKED && !t->hung_reported &&
+		    ticks - t->sleep_since > limit_ticks;
+
+	if (hung)
+		t->hung_reported = true;
+	spin_unlock_irqrestore(&sched_lock, f);
+	return hung;
+}
+
+unsigned watchdog_check_now(void)
+{
+	struct task **snap = kmalloc(SNAP_MAX * sizeof(*snap));
+	uint64_t limit_ticks = ms_to_ticks(limit_ms);
+	unsigned n, found = 0;
+
+	if (!snap)
+		return 0;
+	n = task_snapshot(snap, SNAP_MAX);
+	for (unsigned i = 0; i < n; i++) {
+		struct task *t = snap[i];
+
+		if (!claim_hung(t, limit_ticks))
+			continue;
+		kprintf("watchdog: task '%s' (id %d) blocked for more than "
+			"%u ms waiting on '%s'\n", t->name, t->id, limit_ms,
+			t->wait_what ? t->wait_what : "?");
+		task_print_backtrace(t, "    ");
+		last_reported_id = t->id;
+		reports++;
+		found++;
+	}
+	task_snapshot_put(snap, n);
+	kfree(snap);
+	return found;
+}
+
+static int watchdog_fn(void *arg)
+{
+	for (;;) {
+		unsigned period = limit_ms / 4;
+
+		wait_event_idle_timeout(wd_wq, false, period ? period : 1);
+		watchdog_check_now();
+	}
+	return 0;
+}
+
+/* Stall check, from the tick with IRQs off. */
+static void watchdog_tick(struct trap_frame *tf)
+{
+	uint64_t last = sched_last_switch_tick();
+
+	if (!sched_running || !sched_nr_runnable() || last == stall_reported_at)
+		return;
+	if (ticks - last <= ms_to_ticks(limit_ms))
+		return;
+	stall_reported_at = last;
+	kprintf("watchdog: no context switch for more than %u ms: task '%s' "
+		"(id %d) keeps the CPU (preempt count %d), %u tasks wait\n",
+		limit_ms, current->name, current->id, preempt_count(),
+		sched_nr_runnable());
+	backtrace_print(tf->eip, tf->ebp, "    ");
+	last_reported_id = current->id;
+	reports++;
+}
+
+static int watchdog_init(void)
+{
+	struct task *t;
+	char val[16];
+	uint32_t ms;
+
+	if (!boot_arg("hung_ms", val, sizeof(val)) && !parse_u32(val, &ms))
+		watchdog_set_limit_ms(ms);
+	t = kthread_create(watchdog_fn, NULL, NULL, "watchdog");
+	if (!t)
+		return -ENOMEM;
+	t->freezable = false;
+	t->system = true;
+	kthread_start(t);
+	pit_add_tick_hook(watchdog_tick);
+	return 0;
+}
+INITCALL(watchdog_init, INIT_SUBSYS);
