@@ -12,6 +12,7 @@
 #include <kernel/ksyms.h>
 #include <kernel/panic.h>
 #include <kernel/printk.h>
+#include <sched/sched.h>
 
 unsigned fault_count;
 
@@ -55,6 +56,7 @@ void fault_catch_push(struct fault_catch *fc, bool quiet)
 	struct fault_catch **slot = fault_catch_slot();
 
 	fc->quiet = quiet;
+	fc->preempt_count = preempt_count();
 	fc->prev = *slot;
 	fc->info = (struct fault_info){ 0 };
 	*slot = fc;
@@ -144,6 +146,10 @@ void fault_handle(struct trap_frame *tf)
 		if (!fc->quiet)
 			fault_report(tf, &fi);
 		reporting--;
+		/* Code that faulted with preemption disabled (a spinlock
+		 * held) will never enable it again: undo that here, or the
+		 * catching context could never sleep. */
+		sched_preempt_count = fc->preempt_count;
 		klongjmp(&fc->jb, 1);
 	}
 	fault_report(tf, &fi);

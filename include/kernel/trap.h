@@ -87,6 +87,7 @@ struct fault_catch {
 	struct fault_info info;
 	struct fault_catch *prev;
 	bool quiet;             /* record only, print no report */
+	int preempt_count;      /* restored when a fault lands here */
 };
 
 /*
