@@ -277,6 +277,15 @@ int sched_sleep_irqoff(enum sleep_kind kind, uint64_t deadline,
 				  __LINE__);
 	if (deadline && ticks >= deadline)
 		return -ETIMEDOUT;
+	/*
+	 * A freezable sleep must not begin while a freeze is pending: the
+	 * freezer kicked the sleepers when it started, and a task that was
+	 * runnable then (say, just thawed from the previous freeze) would
+	 * sleep through this one and refuse it. Return, as if kicked, so
+	 * the caller's loop reaches try_to_freeze().
+	 */
+	if (kind == SLEEP_FREEZABLE && t->freeze_pending && !t->frozen)
+		return 0;
 	spin_lock(&sched_lock);
 	t->state = TASK_SLEEPING;
 	t->sleep_kind = kind;
