@@ -59,7 +59,8 @@ KCFLAGS := -std=gnu11 -m32 -march=i686 -O2 -g \
 	-mno-sse -mno-sse2 -mno-mmx -mno-80387 -mno-red-zone \
 	-Wall -Wextra -Werror -Wno-unused-parameter \
 	-Iinclude -MMD -MP
-MODCFLAGS := $(KCFLAGS) -fno-asynchronous-unwind-tables -fno-unwind-tables
+MODCFLAGS := $(KCFLAGS) -fno-asynchronous-unwind-tables -fno-unwind-tables \
+	-DQUIESCE_MODULE
 NASMFLAGS := -f elf32 -g -F dwarf
 KLDFLAGS := -m32 -nostdlib -static -no-pie -Wl,--build-id=none \
 	-Wl,-z,noexecstack -Wl,--no-warn-rwx-segments -T linker.ld
@@ -127,6 +128,10 @@ $(B)/modules/%.o: modules/%.c
 	@mkdir -p $(dir $@)
 	$(say) CC $<
 	$(Q)$(CC) $(MODCFLAGS) -c $< -o $@
+
+# Bad samples that need bad flags: GOT-relative relocations, a COMMON symbol.
+$(B)/modules/bad_reloc.o: MODCFLAGS += -fpic
+$(B)/modules/bad_common.o: MODCFLAGS += -fcommon
 
 define single_module
 $(B)/modules/$(1).ko: $(B)/modules/$(1).o
