@@ -82,7 +82,7 @@ KERNEL := $(B)/kernel.elf
 ISO    := $(B)/quiesce.iso
 
 .PHONY: all iso run qemu qemu-nox qemu-gdb debug test test-host test-kernel \
-	test-e2e doctor clean help stress bench fuzz modules
+	test-e2e doctor clean help stress bench fuzz fuzz-smoke modules
 .DEFAULT_GOAL := all
 
 all: $(KERNEL) modules $(ISO)
@@ -209,8 +209,11 @@ $(B)/host/$(1): tests/host/$(1).c tests/host/host.h $(call host_sources,$(1))
 	$(Q)$(HOSTCC) $(HOST_CFLAGS) -o $$@ tests/host/$(1).c $(call host_sources,$(1))
 endef
 $(foreach t,$(HOST_TESTS),$(eval $(call host_test,$(t))))
+# The ELF tests damage copies of real modules.
+$(B)/host/test_elf: $(B)/modules/hello.ko $(B)/modules/counter.ko \
+	$(B)/modules/mathuser.ko $(B)/modules/ticker.ko
 
-test: all $(HOST_BINS)
+test: all $(HOST_BINS) fuzz-smoke
 	$(PYTHON) tests/run.py --iso $(ISO) --host $(HOST_BINS)
 
 test-host: $(HOST_BINS)
@@ -221,6 +224,38 @@ test-kernel: all
 
 test-e2e: all
 	$(PYTHON) tests/run.py --only e2e --iso $(ISO)
+
+# ---- fuzzing: libFuzzer over the loader's ELF code ----------------------
+FUZZCC    := clang
+FUZZ_TIME ?= 600
+FUZZ_BIN  := $(B)/fuzz/fuzz_elf
+FUZZ_CORPUS := $(B)/fuzz/corpus
+$(FUZZ_BIN): tests/fuzz/fuzz_elf.c kernel/elf.c kernel/format.c \
+		include/kernel/elf.h
+	@mkdir -p $(dir $@)
+	$(say) FUZZCC $@
+	$(Q)$(FUZZCC) -g -O1 -std=gnu11 -Wall -Wextra -Werror \
+		-Wno-unused-parameter -fsanitize=fuzzer,address,undefined \
+		-fno-sanitize-recover=all -Iinclude -DHOST_TEST -o $@ $(filter %.c,$^)
+
+$(FUZZ_CORPUS)/.seeded: $(MOD_KO) $(MOD_BAD)
+	@mkdir -p $(FUZZ_CORPUS)
+	cp $(MOD_KO) $(MOD_BAD) $(FUZZ_CORPUS)/
+	@touch $@
+
+# make fuzz: run for FUZZ_TIME seconds (the corpus grows in build/fuzz).
+fuzz: $(FUZZ_BIN) $(FUZZ_CORPUS)/.seeded
+	$(FUZZ_BIN) -max_total_time=$(FUZZ_TIME) -print_final_stats=1 \
+		$(FUZZ_CORPUS)
+
+# A brief run for make test: 20 seconds from the seeds.
+fuzz-smoke: $(FUZZ_BIN) $(FUZZ_CORPUS)/.seeded
+	@$(FUZZ_BIN) -max_total_time=20 -print_final_stats=1 \
+		$(FUZZ_CORPUS) > $(B)/fuzz/smoke.log 2>&1; rc=$$?; \
+		grep -E '^(Done|stat::number_of|==.*ERROR|SUMMARY)' \
+			$(B)/fuzz/smoke.log; \
+		[ $$rc = 0 ] && echo "fuzz-smoke: ok" || \
+		{ echo "fuzz-smoke: FAILED (see $(B)/fuzz/smoke.log)"; exit 1; }
 
 # ---- housekeeping ------------------------------------------------------------
 doctor:
@@ -236,6 +271,8 @@ help:
 	@echo "make debug       boot halted, gdb attached with symbols (alias: qemu-gdb)"
 	@echo "make test        host unit tests + in-kernel KTAP suites + console checks"
 	@echo "make test-host | test-kernel | test-e2e   one part of make test"
+	@echo "make fuzz        fuzz the module loader's ELF checks (FUZZ_TIME=600 s)"
+	@echo "make fuzz-smoke  a 20-second fuzz run (part of make test)"
 	@echo "make doctor      check every tool and that the kernel is multiboot"
 	@echo "make clean       remove build/"
 
