@@ -5,6 +5,7 @@
 #include <kernel/multiboot.h>
 #include <kernel/parse.h>
 #include <kernel/string.h>
+#include <stdbool.h>
 
 char boot_cmdline[BOOT_CMDLINE_MAX];
 struct boot_file boot_files[BOOT_MAX_MODULES];
@@ -28,11 +29,44 @@ static void module_name(const char *cmdline, char *out, size_t len)
 	out[n] = '\0';
 }
 
+/*
+ * GRUB 2 re-quotes each multiboot argument that holds a blank:
+ * run="a; b" arrives as "run=\"a; b\"". Undo that, so the kernel sees
+ * the line as written in grub.cfg (a direct -append boot is untouched:
+ * its words never start with a quote).
+ */
+static void copy_cmdline(char *dst, const char *src, size_t len)
+{
+	bool word_start = true, grub_quoted = false;
+	size_t n = 0;
+
+	for (; *src && n + 1 < len; src++) {
+		char c = *src;
+
+		if (word_start && c == '"' && !grub_quoted) {
+			grub_quoted = true;
+			word_start = false;
+			continue;
+		}
+		if (grub_quoted && c == '\\' && src[1]) {
+			dst[n++] = *++src;
+			continue;
+		}
+		if (grub_quoted && c == '"') {
+			grub_quoted = false;
+			continue;
+		}
+		word_start = !grub_quoted && c == ' ';
+		dst[n++] = c;
+	}
+	dst[n] = '\0';
+}
+
 void boot_info_copy(const struct multiboot_info *mbi)
 {
 	if (mbi->flags & MB_INFO_CMDLINE)
-		kstrlcpy(boot_cmdline, (const char *)mbi->cmdline,
-			 sizeof(boot_cmdline));
+		copy_cmdline(boot_cmdline, (const char *)mbi->cmdline,
+			     sizeof(boot_cmdline));
 	if (!(mbi->flags & MB_INFO_MODS))
 		return;
 	const struct multiboot_mod *mod = (const void *)mbi->mods_addr;

@@ -221,7 +221,8 @@ static bool grave_resolver(uintptr_t addr, struct ksym *out)
 bool modmem_explain(uintptr_t addr, uintptr_t eip, uint32_t pf_err,
 		    char *buf, size_t len)
 {
-	const char *access = pf_err & PF_FETCH ? "exec"
+	/* Without NX, a fetch reports as a read: addr == eip tells. */
+	const char *access = (pf_err & PF_FETCH) || addr == eip ? "exec"
 			   : pf_err & PF_WRITE ? "write" : "read";
 	char where[64], at[64];
 	struct grave *g;
