@@ -237,7 +237,8 @@ static int check_symbols(struct elf_file *ef, char *err, size_t len)
 	if (sh.sh_entsize != sizeof(struct elf32_sym) ||
 	    sh.sh_size % sizeof(struct elf32_sym) || sh.sh_size == 0)
 		return fail(err, len, -ENOEXEC, "symbol table entry size %lu "
-			    "or size %lu is wrong", (unsigned long)sh.sh_entsize,
+			    "or size %lu is wrong",
+			    (unsigned long)sh.sh_entsize,
 			    (unsigned long)sh.sh_size);
 	if (sh.sh_link == 0 || sh.sh_link >= ef->shnum)
 		return fail(err, len, -ENOEXEC, "symbol table names string "
@@ -344,7 +345,8 @@ static int check_relocs(const struct elf_file *ef, char *err, size_t len)
 		if (sh.sh_info == 0 || sh.sh_info >= ef->shnum)
 			return fail(err, len, -ENOEXEC, "relocation section "
 				    "%lu targets section %lu, out of range",
-				    (unsigned long)i, (unsigned long)sh.sh_info);
+				    (unsigned long)i,
+				    (unsigned long)sh.sh_info);
 		read_shdr(ef, sh.sh_info, &target);
 		if ((target.sh_flags & SHF_ALLOC) &&
 		    target.sh_type == SHT_NOBITS)
@@ -548,7 +550,8 @@ int elf_relocate(const struct elf_file *ef, const uint32_t *sec_off,
 				return ret;
 			loc = mem + sec_off[sh.sh_info] + r.r_offset;
 			place = load_addr + sec_off[sh.sh_info] + r.r_offset;
-			memcpy(&word, loc, 4);  /* REL: the addend is in place */
+			/* REL: the addend is the word in place */
+			memcpy(&word, loc, 4);
 			if (ELF32_R_TYPE(r.r_info) == R_386_32)
 				word += s;
 			else    /* PC32, PLT32: no PLT in a module, call S */

@@ -265,8 +265,8 @@ static bool explainer(const struct trap_frame *tf, uintptr_t addr, char *buf,
 	kprintf("  the module was unloaded here:\n");
 	for (unsigned i = 0; i < g->unload_depth; i++) {
 		ksyms_format_ret(g->unload_bt[i], sym, sizeof(sym));
-		kprintf("    #%-2u %08lx %s\n", i, (unsigned long)g->unload_bt[i],
-			sym);
+		kprintf("    #%-2u %08lx %s\n", i,
+			(unsigned long)g->unload_bt[i], sym);
 	}
 	ksnprintf(buf, len, "  (its memory is unmapped and the range "
 		  "quarantined; the access above is a bug)");

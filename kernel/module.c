@@ -413,8 +413,8 @@ static int read_params(struct module *m, const struct elf_file *ef,
 	if (!p || size % sizeof(*p))
 		goto bad;
 	for (uint32_t k = 0; k < size / sizeof(*p); k++)
-		if (!valid_string(m, p[k].name) || !valid_string(m, p[k].desc) ||
-		    p[k].type > MODULE_PARAM_STR || p[k].size == 0 ||
+		if (!valid_string(m, p[k].name) ||
+		    !valid_string(m, p[k].desc) || p[k].type > MODULE_PARAM_STR || p[k].size == 0 ||
 		    !in_data(m, (uintptr_t)p[k].ptr, p[k].size))
 			goto bad;
 	m->params = p;

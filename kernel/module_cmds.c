@@ -17,7 +17,8 @@
 static int cmd_ls(int argc, char **argv)
 {
 	if (!boot_file_count)
-		kprintf("no module files (the ISO carries build/modules/*.ko)\n");
+		kprintf("no module files (the ISO carries "
+			"build/modules/*.ko)\n");
 	for (unsigned i = 0; i < boot_file_count; i++) {
 		struct module *m = module_find(boot_files[i].name);
 

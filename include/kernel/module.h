@@ -168,12 +168,13 @@ const char *module_name(const struct module *mod);
 /*
  * Lifecycle of a module (states, [L] in struct module):
  *
- *   (file) --insmod--> LOADING --init ok--> COMING --register ok--> LIVE
- *                         |                   |                      |
- *                   bad file/symbol      init or register      rmmod: refs 0,
- *                         |               failed (unwound)      no users
- *                         v                   v                      v
- *                       (freed) <---------- GONE <--cleanup-- GOING (unregister)
+ *  (file) -insmod-> LOADING -init ok-> COMING -register ok-> LIVE
+ *                     |                  |                    |
+ *              bad file/symbol    init or register     rmmod: refs 0,
+ *                     |           failed (unwound)       no users
+ *                     v                  v                    v
+ *               (freed, no          GONE  <--cleanup--  GOING
+ *                code ran)        (a grave)          (unregister)
  *
  *   LOADING  memory placed and relocated; no module code has run.
  *   COMING   init/register running; try_module_get() succeeds (init may
