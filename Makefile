@@ -233,6 +233,7 @@ FUZZ_CORPUS := $(B)/fuzz/corpus
 $(FUZZ_BIN): tests/fuzz/fuzz_elf.c kernel/elf.c kernel/format.c \
 		include/kernel/elf.h
 	@mkdir -p $(dir $@)
+	@command -v $(FUZZCC) >/dev/null || sh scripts/deps
 	$(say) FUZZCC $@
 	$(Q)$(FUZZCC) -g -O1 -std=gnu11 -Wall -Wextra -Werror \
 		-Wno-unused-parameter -fsanitize=fuzzer,address,undefined \
