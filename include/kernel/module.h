@@ -120,7 +120,7 @@ struct module_param {
 /* bool var; "var=1", "var=0", "var=true", "var=false". */
 #define MODULE_PARAM_BOOL(var, desc) \
 	MODULE_PARAM_(var, MODULE_PARAM_BOOL, sizeof(bool), desc)
-/* char var[N]; the value is copied, truncated to N-1 characters. */
+/* char var[N]; a value longer than N-1 characters is refused (E2BIG). */
 #define MODULE_PARAM_STR(var, desc) \
 	MODULE_PARAM_(var, MODULE_PARAM_STR, sizeof(var), desc)
 
