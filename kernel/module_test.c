@@ -117,10 +117,13 @@ static void module_load_unload_each_sample_1000_times(struct ktest *t)
 	KEXPECT_EQ(t, modmem_graves(), MODMEM_QUARANTINE);
 }
 
+/* Load name, expect code and a message that starts with head and ends
+ * with tail, and memory exactly as before. */
 static void expect_refusal(struct ktest *t, const char *name, int code,
-			   const char *msg)
+			   const char *head, const char *tail)
 {
 	struct mem_snapshot before;
+	size_t n = strlen(err), k = strlen(tail);
 
 	if (!boot_file_find(name)) {
 		ktest_diag(t, "%s.ko not on the boot medium", name);
@@ -129,34 +132,51 @@ static void expect_refusal(struct ktest *t, const char *name, int code,
 	}
 	snap(&before);
 	KEXPECT_EQ(t, load(name), code);
-	KEXPECT_STREQ(t, err, msg);
+	n = strlen(err);
+	if (strncmp(err, head, strlen(head)) || n < k ||
+	    strcmp(err + n - k, tail)) {
+		ktest_diag(t, "got: %s", err);
+		ktest_diag(t, "expected: %s...%s", head, tail);
+		t->failed = true;
+	}
 	KEXPECT(t, module_find(name) == NULL);
 	KEXPECT_MEM_AT(t, before);
 }
 
 static void module_load_rejects_each_bad_sample(struct ktest *t)
 {
+	const struct boot_file *hello = boot_file_find("hello");
 	int saved = console_loglevel;
+	uint32_t shoff = 0;
+	uint16_t shnum = 0;
+	char msg[160];
 
 	console_loglevel = LOG_WARN;
 	expect_refusal(t, "bad_init", -EIO,
-		       "bad_init.ko: init failed; the module was unloaded");
+		       "bad_init.ko: init failed; the module was unloaded", "");
 	console_loglevel = saved;
 	expect_refusal(t, "bad_unknown", -ENOENT,
-		       "bad_unknown.ko: unknown symbol 'no_such_function'");
+		       "bad_unknown.ko: unknown symbol 'no_such_function'", "");
 	expect_refusal(t, "bad_reloc", -ENOEXEC,
 		       "bad_reloc.ko: unsupported relocation R_386_GOTPC in "
-		       ".text+0x6; compile with -fno-pic");
+		       ".text+0x", "; compile with -fno-pic");
 	expect_refusal(t, "bad_common", -ENOEXEC,
 		       "bad_common.ko: symbol 'bad_common_counter' is COMMON; "
-		       "compile with -fno-common");
-	expect_refusal(t, "bad_truncated", -ENOEXEC,
-		       "bad_truncated.ko: the section header table (offset "
-		       "5628, 36 entries) lies outside the 700-byte file");
-	expect_refusal(t, "bad_bitflip", -ENOEXEC,
-		       "bad_bitflip.ko: the section header table (offset "
-		       "1073747452, 36 entries) lies outside the 7068-byte "
-		       "file");
+		       "compile with -fno-common", "");
+	/* The damaged copies of hello.ko (Makefile, scripts/bitflip). */
+	if (hello) {
+		memcpy(&shoff, hello->data + 0x20, 4);
+		memcpy(&shnum, hello->data + 0x30, 2);
+	}
+	ksnprintf(msg, sizeof(msg), "bad_truncated.ko: the section header "
+		  "table (offset %lu, %u entries) lies outside the 700-byte "
+		  "file", (unsigned long)shoff, shnum);
+	expect_refusal(t, "bad_truncated", -ENOEXEC, msg, "");
+	ksnprintf(msg, sizeof(msg), "bad_bitflip.ko: the section header "
+		  "table (offset %lu, %u entries) lies outside the %lu-byte "
+		  "file", (unsigned long)(shoff ^ 0x40000000u), shnum,
+		  hello ? (unsigned long)hello->size : 0ul);
+	expect_refusal(t, "bad_bitflip", -ENOEXEC, msg, "");
 	KEXPECT_EQ(t, load("no_such_module"), -ENOENT);
 	KEXPECT_STREQ(t, err, "no_such_module.ko: no such module file; 'ls' "
 		      "lists them");
