@@ -1,5 +1,5 @@
 /*
- * kernel/module.c: the module loader, the module list, references.
+ * kernel/module.c: the module list, linking, load and unload.
  *
  * Interface (<kernel/module.h>): module_load, module_load_image,
  * module_unload, module_find, module_of_addr, module_for_each,
