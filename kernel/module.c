@@ -538,6 +538,12 @@ int module_unload(const char *name, char *err, size_t errlen)
 		ksnprintf(err, errlen, "module '%s' is in use (refcount %d)",
 			  name, m->refs);
 		ret = -EBUSY;
+	} else if (m->kthreads) {
+		/* The simple unload cannot stop threads; the two-phase
+		 * protocol stops them and waits for their reaping. */
+		ksnprintf(err, errlen, "module '%s' has %u kernel thread(s) "
+			  "running", name, m->kthreads);
+		ret = -EBUSY;
 	} else {
 		m->state = MODULE_GOING;
 	}
