@@ -159,15 +159,18 @@ int elf_relocate(const struct elf_file *ef, const uint32_t *sec_off,
 		 uint8_t *mem, uint32_t load_addr, elf_resolve_fn resolve,
 		 void *ctx, char *err, size_t errlen);
 
-/* Read validated entries. Return: 0 or -EINVAL for a bad index. */
+/* Read validated entries (after a successful elf_parse).
+ * Return: 0 or -EINVAL for a bad index. Context: any; pure. */
 int elf_section(const struct elf_file *ef, uint32_t i, struct elf32_shdr *out);
 int elf_symbol(const struct elf_file *ef, uint32_t i, struct elf32_sym *out,
 	       const char **name);
-/* Return: the section's name ("" if none). i must be < shnum. */
+/* Return: the section's name ("" if none). i must be < shnum.
+ * Context: any; pure. */
 const char *elf_section_name(const struct elf_file *ef, uint32_t i);
-/* Return: the index of the first section called name, or 0 if none. */
+/* Return: the index of the first section called name, or 0 if none.
+ * Context: any; pure. */
 uint32_t elf_find_section(const struct elf_file *ef, const char *name);
-/* Return: "R_386_GOTPC" for 10, "R_386_?" when unknown. */
+/* Return: "R_386_GOTPC" for 10, "R_386_?" when unknown. Context: any. */
 const char *elf_reloc_name(uint32_t type);
 
 #endif

@@ -47,7 +47,8 @@ struct module_sym;
  * On error nothing is held. Context: task.
  */
 int modmem_alloc(struct modmem *mm, uint32_t pages);
-/* Make [addr, addr + bytes) read-only (whole pages). Context: task. */
+/* Make [addr, addr + bytes) read-only (whole pages); addr must be page
+ * aligned and inside mm. Context: task. */
 void modmem_protect_ro(struct modmem *mm, uintptr_t addr, uint32_t bytes);
 /*
  * Unmap every page, free the frames, and bury the range: name, the tick,
@@ -66,10 +67,11 @@ void modmem_release(struct modmem *mm);
  */
 bool modmem_explain(uintptr_t addr, uintptr_t eip, uint32_t pf_err,
 		    char *buf, size_t len);
-/* Pages of module memory mapped now; ranges in quarantine now. */
+/* Pages of module memory mapped now; graves (quarantined ranges) now.
+ * Context: any. */
 uint32_t modmem_mapped_pages(void);
 unsigned modmem_graves(void);
-/* Return: true if addr is in a quarantined range. */
+/* Return: true if addr is in a quarantined range. Context: any. */
 bool modmem_in_grave(uintptr_t addr);
 
 #endif

@@ -277,17 +277,19 @@ int module_unload(const char *name, char *err, size_t errlen);
 /* Return: the module called name (any state), or NULL. Context: any;
  * the pointer is stable only while the caller keeps it from unloading. */
 struct module *module_find(const char *name);
-/* Return: the live module whose memory holds addr, or NULL. */
+/* Return: the module whose memory holds addr, or NULL. Context: any. */
 struct module *module_of_addr(uintptr_t addr);
-/* Walk the module list under the lock; fn must not sleep. */
+/* Walk the module list under the lock; fn must not sleep. Context: any. */
 void module_for_each(void (*fn)(struct module *mod, void *arg), void *arg);
-/* Return: the value of "key=" in a .modinfo blob, or NULL. Pure. */
+/* Return: the value of "key=" in a .modinfo blob, or NULL.
+ * Context: any; pure. */
 const char *module_info_get(const char *info, size_t size, const char *key);
-/* Return: "loading", "coming", "live", "going", "gone". */
+/* Return: "loading", "coming", "live", "going", "gone". Context: any. */
 const char *module_state_name(enum module_state st);
-/* Look a symbol up in the kernel export table. Return: address or 0. */
+/* Look a symbol up in the kernel export table (binary search).
+ * Return: its address, or 0. Context: any. */
 uintptr_t kexport_lookup(const char *name);
-/* Modules loaded since boot; unloaded since boot. */
+/* Modules loaded since boot; unloaded since boot. [L] */
 extern unsigned module_loads, module_unloads;
 
 /* gdb breaks here (scripts/gdb_modules.py): after a module is placed and
