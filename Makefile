@@ -59,7 +59,8 @@ KCFLAGS := -std=gnu11 -m32 -march=i686 -O2 -g \
 	-mno-sse -mno-sse2 -mno-mmx -mno-80387 -mno-red-zone \
 	-Wall -Wextra -Werror -Wno-unused-parameter \
 	-Iinclude -MMD -MP
-MODCFLAGS := $(KCFLAGS) -fno-asynchronous-unwind-tables -fno-unwind-tables
+MODCFLAGS := $(KCFLAGS) -fno-asynchronous-unwind-tables -fno-unwind-tables \
+	-DQUIESCE_MODULE
 NASMFLAGS := -f elf32 -g -F dwarf
 KLDFLAGS := -m32 -nostdlib -static -no-pie -Wl,--build-id=none \
 	-Wl,-z,noexecstack -Wl,--no-warn-rwx-segments -T linker.ld
@@ -81,7 +82,7 @@ KERNEL := $(B)/kernel.elf
 ISO    := $(B)/quiesce.iso
 
 .PHONY: all iso run qemu qemu-nox qemu-gdb debug test test-host test-kernel \
-	test-e2e doctor clean help stress bench fuzz modules
+	test-e2e doctor clean help stress bench fuzz fuzz-smoke modules
 .DEFAULT_GOAL := all
 
 all: $(KERNEL) modules $(ISO)
@@ -127,6 +128,10 @@ $(B)/modules/%.o: modules/%.c
 	@mkdir -p $(dir $@)
 	$(say) CC $<
 	$(Q)$(CC) $(MODCFLAGS) -c $< -o $@
+
+# Bad samples that need bad flags: GOT-relative relocations, a COMMON symbol.
+$(B)/modules/bad_reloc.o: MODCFLAGS += -fpic
+$(B)/modules/bad_common.o: MODCFLAGS += -fcommon
 
 define single_module
 $(B)/modules/$(1).ko: $(B)/modules/$(1).o
@@ -204,8 +209,11 @@ $(B)/host/$(1): tests/host/$(1).c tests/host/host.h $(call host_sources,$(1))
 	$(Q)$(HOSTCC) $(HOST_CFLAGS) -o $$@ tests/host/$(1).c $(call host_sources,$(1))
 endef
 $(foreach t,$(HOST_TESTS),$(eval $(call host_test,$(t))))
+# The ELF tests damage copies of real modules.
+$(B)/host/test_elf: $(B)/modules/hello.ko $(B)/modules/counter.ko \
+	$(B)/modules/mathuser.ko $(B)/modules/ticker.ko
 
-test: all $(HOST_BINS)
+test: all $(HOST_BINS) fuzz-smoke
 	$(PYTHON) tests/run.py --iso $(ISO) --host $(HOST_BINS)
 
 test-host: $(HOST_BINS)
@@ -221,6 +229,38 @@ test-e2e: all
 bench: all
 	$(PYTHON) scripts/bench.py --kernel $(KERNEL) --iso $(ISO) \
 		--modules $(B)/modules --out $(B)/bench.json
+# ---- fuzzing: libFuzzer over the loader's ELF code ----------------------
+FUZZCC    := clang
+FUZZ_TIME ?= 600
+FUZZ_BIN  := $(B)/fuzz/fuzz_elf
+FUZZ_CORPUS := $(B)/fuzz/corpus
+$(FUZZ_BIN): tests/fuzz/fuzz_elf.c kernel/elf.c kernel/format.c \
+		include/kernel/elf.h
+	@mkdir -p $(dir $@)
+	@command -v $(FUZZCC) >/dev/null || sh scripts/deps
+	$(say) FUZZCC $@
+	$(Q)$(FUZZCC) -g -O1 -std=gnu11 -Wall -Wextra -Werror \
+		-Wno-unused-parameter -fsanitize=fuzzer,address,undefined \
+		-fno-sanitize-recover=all -Iinclude -DHOST_TEST -o $@ $(filter %.c,$^)
+
+$(FUZZ_CORPUS)/.seeded: $(MOD_KO) $(MOD_BAD)
+	@mkdir -p $(FUZZ_CORPUS)
+	cp $(MOD_KO) $(MOD_BAD) $(FUZZ_CORPUS)/
+	@touch $@
+
+# make fuzz: run for FUZZ_TIME seconds (the corpus grows in build/fuzz).
+fuzz: $(FUZZ_BIN) $(FUZZ_CORPUS)/.seeded
+	$(FUZZ_BIN) -max_total_time=$(FUZZ_TIME) -print_final_stats=1 \
+		$(FUZZ_CORPUS)
+
+# A brief run for make test: 20 seconds from the seeds.
+fuzz-smoke: $(FUZZ_BIN) $(FUZZ_CORPUS)/.seeded
+	@$(FUZZ_BIN) -max_total_time=20 -print_final_stats=1 \
+		$(FUZZ_CORPUS) > $(B)/fuzz/smoke.log 2>&1; rc=$$?; \
+		grep -E '^(Done|stat::number_of|==.*ERROR|SUMMARY)' \
+			$(B)/fuzz/smoke.log; \
+		[ $$rc = 0 ] && echo "fuzz-smoke: ok" || \
+		{ echo "fuzz-smoke: FAILED (see $(B)/fuzz/smoke.log)"; exit 1; }
 
 # ---- housekeeping ------------------------------------------------------------
 doctor:
@@ -237,6 +277,8 @@ help:
 	@echo "make test        host unit tests + in-kernel KTAP suites + console checks"
 	@echo "make test-host | test-kernel | test-e2e   one part of make test"
 	@echo "make bench       exact cycle figures under QEMU -icount (build/bench.json)"
+	@echo "make fuzz        fuzz the module loader's ELF checks (FUZZ_TIME=600 s)"
+	@echo "make fuzz-smoke  a 20-second fuzz run (part of make test)"
 	@echo "make doctor      check every tool and that the kernel is multiboot"
 	@echo "make clean       remove build/"
 

@@ -1,0 +1,563 @@
+/*
+ * kernel/elf.c: validating, placing and relocating an ELF32 .ko.
+ *
+ * The rule of this file: no byte of the file is used before it has been
+ * checked against the file's size, and no index before it has been checked
+ * against its table. elf_parse() checks everything once, up front, so the
+ * later passes (layout, copy, relocate) can read entries without fear.
+ * Every size sum is done in 64 bits, so a header saying "4 GiB at offset
+ * 4 GiB" cannot wrap round into the buffer.
+ *
+ * Entries are read with memcpy: a hostile file may put a table at an odd
+ * offset, and an unaligned struct load is undefined behaviour in C.
+ *
+ * Pure logic (see <kernel/elf.h>): compiled into the host tests and the
+ * fuzzer with ASan and UBSan.
+ */
+#include <kernel/elf.h>
+#include <kernel/errno.h>
+#include <kernel/format.h>
+#include <kernel/string.h>
+
+static const char elf_magic[4] = { 0x7f, 'E', 'L', 'F' };
+
+static int fail(char *err, size_t len, int code, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+static int fail(char *err, size_t len, int code, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (err && len) {
+		va_start(ap, fmt);
+		kvsnprintf(err, len, fmt, ap);
+		va_end(ap);
+	}
+	return code;
+}
+
+/* True if [off, off + size) lies inside a buffer of total bytes. */
+static bool inside(uint64_t off, uint64_t size, uint64_t total)
+{
+	return off <= total && size <= total - off;
+}
+
+static bool power_of_two_or_zero(uint32_t x)
+{
+	return (x & (x - 1)) == 0;
+}
+
+static void read_shdr(const struct elf_file *ef, uint32_t i,
+		      struct elf32_shdr *sh)
+{
+	memcpy(sh, ef->img + ef->shoff + (size_t)i * sizeof(*sh), sizeof(*sh));
+}
+
+static void read_sym(const struct elf_file *ef, uint32_t i,
+		     struct elf32_sym *sym)
+{
+	struct elf32_shdr sh;
+
+	read_shdr(ef, ef->symtab, &sh);
+	memcpy(sym, ef->img + sh.sh_offset + (size_t)i * sizeof(*sym),
+	       sizeof(*sym));
+}
+
+const char *elf_reloc_name(uint32_t type)
+{
+	static const char *const names[] = {
+		"R_386_NONE", "R_386_32", "R_386_PC32", "R_386_GOT32",
+		"R_386_PLT32", "R_386_COPY", "R_386_GLOB_DAT",
+		"R_386_JMP_SLOT", "R_386_RELATIVE", "R_386_GOTOFF",
+		"R_386_GOTPC", "R_386_32PLT",
+	};
+
+	if (type < sizeof(names) / sizeof(names[0]))
+		return names[type];
+	switch (type) {
+	case 20: return "R_386_16";
+	case 21: return "R_386_PC16";
+	case 22: return "R_386_8";
+	case 23: return "R_386_PC8";
+	case 43: return "R_386_GOT32X";
+	}
+	if (type >= 14 && type <= 42)
+		return "R_386_TLS_*";
+	return "R_386_?";
+}
+
+/* The relocation types that need a GOT or PLT: position-independent code. */
+static bool reloc_is_pic(uint32_t type)
+{
+	return type == 3 || (type >= 5 && type <= 11) || type == 43;
+}
+
+const char *elf_section_name(const struct elf_file *ef, uint32_t i)
+{
+	struct elf32_shdr sh;
+
+	read_shdr(ef, i, &sh);
+	return sh.sh_name < ef->shstrsz ? ef->shstrtab + sh.sh_name : "";
+}
+
+int elf_section(const struct elf_file *ef, uint32_t i, struct elf32_shdr *out)
+{
+	if (i >= ef->shnum)
+		return -EINVAL;
+	read_shdr(ef, i, out);
+	return 0;
+}
+
+int elf_symbol(const struct elf_file *ef, uint32_t i, struct elf32_sym *out,
+	       const char **name)
+{
+	if (i >= ef->nsyms)
+		return -EINVAL;
+	read_sym(ef, i, out);
+	if (name)
+		*name = ef->strtab + out->st_name;
+	return 0;
+}
+
+uint32_t elf_find_section(const struct elf_file *ef, const char *name)
+{
+	for (uint32_t i = 1; i < ef->shnum; i++)
+		if (!strcmp(elf_section_name(ef, i), name))
+			return i;
+	return 0;
+}
+
+/* ---- elf_parse: every check, once ------------------------------------ */
+
+static int check_header(struct elf_file *ef, const struct elf32_ehdr *eh,
+			char *err, size_t len)
+{
+	if (memcmp(eh->e_ident, elf_magic, 4))
+		return fail(err, len, -ENOEXEC, "not an ELF file (bad magic)");
+	if (eh->e_ident[4] != 1 || eh->e_ident[5] != 1 || eh->e_ident[6] != 1)
+		return fail(err, len, -ENOEXEC, "not a 32-bit little-endian "
+			    "ELF version 1 file");
+	if (eh->e_type != ET_REL)
+		return fail(err, len, -ENOEXEC, "ELF type %u is not a "
+			    "relocatable object (ET_REL); link with ld -r",
+			    eh->e_type);
+	if (eh->e_machine != EM_386)
+		return fail(err, len, -ENOEXEC, "machine %u is not i386",
+			    eh->e_machine);
+	if (eh->e_version != 1)
+		return fail(err, len, -ENOEXEC, "ELF version %lu is not 1",
+			    (unsigned long)eh->e_version);
+	if (eh->e_shentsize != sizeof(struct elf32_shdr))
+		return fail(err, len, -ENOEXEC, "section header size %u is "
+			    "not %u", eh->e_shentsize,
+			    (unsigned)sizeof(struct elf32_shdr));
+	if (eh->e_shnum < 2 || eh->e_shnum > ELF_MAX_SECTIONS)
+		return fail(err, len, -ENOEXEC, "%u sections (expected 2 to "
+			    "%u)", eh->e_shnum, ELF_MAX_SECTIONS);
+	if (!inside(eh->e_shoff, (uint64_t)eh->e_shnum * 40, ef->size))
+		return fail(err, len, -ENOEXEC, "the section header table "
+			    "(offset %lu, %u entries) lies outside the "
+			    "%lu-byte file", (unsigned long)eh->e_shoff,
+			    eh->e_shnum, (unsigned long)ef->size);
+	if (eh->e_shstrndx == 0 || eh->e_shstrndx >= eh->e_shnum)
+		return fail(err, len, -ENOEXEC, "section name table index %u "
+			    "is out of range", eh->e_shstrndx);
+	ef->shnum = eh->e_shnum;
+	ef->shoff = eh->e_shoff;
+	return 0;
+}
+
+/* A string table: inside the file and NUL-terminated. */
+static int check_strtab(const struct elf_file *ef, uint32_t i,
+			const char **tab, uint32_t *size, char *err, size_t len)
+{
+	struct elf32_shdr sh;
+
+	read_shdr(ef, i, &sh);
+	if (sh.sh_type != SHT_STRTAB || sh.sh_size == 0 ||
+	    ef->img[sh.sh_offset + sh.sh_size - 1] != '\0')
+		return fail(err, len, -ENOEXEC, "section %lu is not a "
+			    "NUL-terminated string table", (unsigned long)i);
+	*tab = (const char *)ef->img + sh.sh_offset;
+	*size = sh.sh_size;
+	return 0;
+}
+
+static int check_section(struct elf_file *ef, uint32_t i, char *err,
+			 size_t len)
+{
+	struct elf32_shdr sh;
+
+	read_shdr(ef, i, &sh);
+	if (sh.sh_type != SHT_NOBITS && sh.sh_type != SHT_NULL &&
+	    !inside(sh.sh_offset, sh.sh_size, ef->size))
+		return fail(err, len, -ENOEXEC, "section %lu (offset %lu, "
+			    "size %lu) lies outside the %lu-byte file",
+			    (unsigned long)i, (unsigned long)sh.sh_offset,
+			    (unsigned long)sh.sh_size, (unsigned long)ef->size);
+	if (!(sh.sh_flags & SHF_ALLOC))
+		return 0;
+	if (!power_of_two_or_zero(sh.sh_addralign) ||
+	    sh.sh_addralign > ELF_PAGE)
+		return fail(err, len, -ENOEXEC, "section %lu has alignment "
+			    "%lu (expected a power of two up to %u)",
+			    (unsigned long)i, (unsigned long)sh.sh_addralign,
+			    ELF_PAGE);
+	if (sh.sh_size > ELF_MAX_IMAGE)
+		return fail(err, len, -E2BIG, "section %lu is %lu bytes "
+			    "(at most %u)", (unsigned long)i,
+			    (unsigned long)sh.sh_size, ELF_MAX_IMAGE);
+	if (sh.sh_type != SHT_PROGBITS && sh.sh_type != SHT_NOBITS)
+		return fail(err, len, -ENOEXEC, "loadable section %lu has "
+			    "unsupported type %lu", (unsigned long)i,
+			    (unsigned long)sh.sh_type);
+	return 0;
+}
+
+static int check_symbols(struct elf_file *ef, char *err, size_t len)
+{
+	struct elf32_shdr sh, target;
+	struct elf32_sym sym;
+	uint32_t symtab = 0;
+	int ret;
+
+	for (uint32_t i = 1; i < ef->shnum; i++) {
+		read_shdr(ef, i, &sh);
+		if (sh.sh_type != SHT_SYMTAB)
+			continue;
+		if (symtab)
+			return fail(err, len, -ENOEXEC, "more than one "
+				    "symbol table");
+		symtab = i;
+	}
+	if (!symtab)
+		return fail(err, len, -ENOEXEC, "no symbol table (was the "
+			    "module stripped?)");
+	read_shdr(ef, symtab, &sh);
+	if (sh.sh_entsize != sizeof(struct elf32_sym) ||
+	    sh.sh_size % sizeof(struct elf32_sym) || sh.sh_size == 0)
+		return fail(err, len, -ENOEXEC, "symbol table entry size %lu "
+			    "or size %lu is wrong",
+			    (unsigned long)sh.sh_entsize,
+			    (unsigned long)sh.sh_size);
+	if (sh.sh_link == 0 || sh.sh_link >= ef->shnum)
+		return fail(err, len, -ENOEXEC, "symbol table names string "
+			    "table %lu, out of range",
+			    (unsigned long)sh.sh_link);
+	ret = check_strtab(ef, sh.sh_link, &ef->strtab, &ef->strsz, err, len);
+	if (ret)
+		return ret;
+	ef->symtab = symtab;
+	ef->nsyms = sh.sh_size / sizeof(struct elf32_sym);
+	for (uint32_t i = 1; i < ef->nsyms; i++) {
+		read_sym(ef, i, &sym);
+		if (sym.st_name >= ef->strsz)
+			return fail(err, len, -ENOEXEC, "symbol %lu: name "
+				    "offset out of range", (unsigned long)i);
+		if (sym.st_shndx == SHN_COMMON ||
+		    ELF32_ST_TYPE(sym.st_info) == STT_COMMON)
+			return fail(err, len, -ENOEXEC, "symbol '%s' is "
+				    "COMMON; compile with -fno-common",
+				    ef->strtab + sym.st_name);
+		if (ELF32_ST_TYPE(sym.st_info) == STT_TLS)
+			return fail(err, len, -ENOEXEC, "symbol '%s' is "
+				    "thread-local; the kernel has no TLS",
+				    ef->strtab + sym.st_name);
+		if (sym.st_shndx == SHN_UNDEF || sym.st_shndx == SHN_ABS)
+			continue;
+		if (sym.st_shndx >= ef->shnum)
+			return fail(err, len, -ENOEXEC, "symbol '%s' is in "
+				    "section %u, out of range",
+				    ef->strtab + sym.st_name, sym.st_shndx);
+		read_shdr(ef, sym.st_shndx, &target);
+		if ((target.sh_flags & SHF_ALLOC) &&
+		    sym.st_value > target.sh_size)
+			return fail(err, len, -ENOEXEC, "symbol '%s' lies "
+				    "past the end of its section",
+				    ef->strtab + sym.st_name);
+	}
+	return 0;
+}
+
+static int check_one_rel(const struct elf_file *ef, uint32_t ri,
+			 const struct elf32_shdr *target, const char *tname,
+			 const struct elf32_rel *r, char *err, size_t len)
+{
+	uint32_t type = ELF32_R_TYPE(r->r_info);
+	uint32_t symi = ELF32_R_SYM(r->r_info);
+	struct elf32_sym sym;
+	struct elf32_shdr ssh;
+
+	if (symi >= ef->nsyms)
+		return fail(err, len, -ENOEXEC, "relocation %lu in %s names "
+			    "symbol %lu, out of range", (unsigned long)ri,
+			    tname, (unsigned long)symi);
+	if (target->sh_size < 4 || r->r_offset > target->sh_size - 4)
+		return fail(err, len, -ENOEXEC, "relocation %lu at %s+%#lx "
+			    "lies outside the section", (unsigned long)ri,
+			    tname, (unsigned long)r->r_offset);
+	if (!(target->sh_flags & SHF_ALLOC))
+		return 0;       /* debug info: validated, never applied */
+	if (reloc_is_pic(type))
+		return fail(err, len, -ENOEXEC, "unsupported relocation %s "
+			    "in %s+%#lx; compile with -fno-pic",
+			    elf_reloc_name(type), tname,
+			    (unsigned long)r->r_offset);
+	if (type != R_386_32 && type != R_386_PC32 && type != R_386_PLT32 &&
+	    type != R_386_NONE)
+		return fail(err, len, -ENOEXEC, "unsupported relocation %s "
+			    "(type %lu) in %s+%#lx", elf_reloc_name(type),
+			    (unsigned long)type, tname,
+			    (unsigned long)r->r_offset);
+	read_sym(ef, symi, &sym);
+	if (symi == 0 || sym.st_shndx == SHN_UNDEF || sym.st_shndx == SHN_ABS)
+		return 0;
+	read_shdr(ef, sym.st_shndx, &ssh);
+	if (!(ssh.sh_flags & SHF_ALLOC))
+		return fail(err, len, -ENOEXEC, "relocation %lu in %s refers "
+			    "to a section that is not loaded",
+			    (unsigned long)ri, tname);
+	return 0;
+}
+
+static int check_relocs(const struct elf_file *ef, char *err, size_t len)
+{
+	struct elf32_shdr sh, target;
+	struct elf32_rel r;
+	int ret;
+
+	for (uint32_t i = 1; i < ef->shnum; i++) {
+		read_shdr(ef, i, &sh);
+		if (sh.sh_type == SHT_RELA)
+			return fail(err, len, -ENOEXEC, "section %lu has RELA "
+				    "relocations, which i386 does not use",
+				    (unsigned long)i);
+		if (sh.sh_type != SHT_REL)
+			continue;
+		if (sh.sh_entsize != sizeof(r) || sh.sh_size % sizeof(r))
+			return fail(err, len, -ENOEXEC, "relocation section "
+				    "%lu has a bad entry size",
+				    (unsigned long)i);
+		if (sh.sh_link != ef->symtab)
+			return fail(err, len, -ENOEXEC, "relocation section "
+				    "%lu does not use the symbol table",
+				    (unsigned long)i);
+		if (sh.sh_info == 0 || sh.sh_info >= ef->shnum)
+			return fail(err, len, -ENOEXEC, "relocation section "
+				    "%lu targets section %lu, out of range",
+				    (unsigned long)i,
+				    (unsigned long)sh.sh_info);
+		read_shdr(ef, sh.sh_info, &target);
+		if ((target.sh_flags & SHF_ALLOC) &&
+		    target.sh_type == SHT_NOBITS)
+			return fail(err, len, -ENOEXEC, "relocations target "
+				    "a bss section");
+		for (uint32_t k = 0; k < sh.sh_size / sizeof(r); k++) {
+			memcpy(&r, ef->img + sh.sh_offset + k * sizeof(r),
+			       sizeof(r));
+			ret = check_one_rel(ef, k, &target,
+					    elf_section_name(ef, sh.sh_info),
+					    &r, err, len);
+			if (ret)
+				return ret;
+		}
+	}
+	return 0;
+}
+
+int elf_parse(struct elf_file *ef, const void *img, size_t size, char *err,
+	      size_t errlen)
+{
+	struct elf32_ehdr eh;
+	struct elf32_shdr sh;
+	int ret;
+
+	*ef = (struct elf_file){ .img = img, .size = size };
+	if (size < sizeof(eh))
+		return fail(err, errlen, -ENOEXEC, "the file is %lu bytes, "
+			    "too short for an ELF header", (unsigned long)size);
+	memcpy(&eh, img, sizeof(eh));
+	ret = check_header(ef, &eh, err, errlen);
+	if (ret)
+		return ret;
+	read_shdr(ef, 0, &sh);
+	if (sh.sh_type != SHT_NULL)
+		return fail(err, errlen, -ENOEXEC, "section 0 is not null");
+	for (uint32_t i = 1; i < ef->shnum; i++) {
+		ret = check_section(ef, i, err, errlen);
+		if (ret)
+			return ret;
+	}
+	ret = check_strtab(ef, eh.e_shstrndx, &ef->shstrtab, &ef->shstrsz,
+			   err, errlen);
+	if (ret)
+		return ret;
+	ret = check_symbols(ef, err, errlen);
+	if (ret)
+		return ret;
+	return check_relocs(ef, err, errlen);
+}
+
+/* ---- elf_layout ------------------------------------------------------ */
+
+static int region_of(const struct elf32_shdr *sh)
+{
+	if (sh->sh_flags & SHF_EXECINSTR)
+		return ELF_TEXT;
+	if (sh->sh_flags & SHF_WRITE)
+		return ELF_DATA;
+	return ELF_RODATA;
+}
+
+int elf_layout(const struct elf_file *ef, uint32_t *sec_off,
+	       struct elf_layout *lay, char *err, size_t errlen)
+{
+	uint64_t cursor[ELF_NREGIONS] = { 0 }, total = 0;
+	struct elf32_shdr sh;
+
+	memset(lay, 0, sizeof(*lay));
+	/* Data first, bss after it: two passes over the writable region. */
+	for (int pass = 0; pass < 2; pass++) {
+		for (uint32_t i = 0; i < ef->shnum; i++) {
+			bool nobits;
+			int r;
+
+			read_shdr(ef, i, &sh);
+			if (pass == 0)
+				sec_off[i] = ELF_NOT_LOADED;
+			if (!(sh.sh_flags & SHF_ALLOC))
+				continue;
+			nobits = sh.sh_type == SHT_NOBITS;
+			if (nobits != (pass == 1))
+				continue;
+			if ((sh.sh_flags & SHF_WRITE) &&
+			    (sh.sh_flags & SHF_EXECINSTR))
+				return fail(err, errlen, -ENOEXEC,
+					    "section %s is writable and "
+					    "executable",
+					    elf_section_name(ef, i));
+			r = region_of(&sh);
+			if (sh.sh_addralign > 1)
+				cursor[r] = (cursor[r] + sh.sh_addralign - 1) &
+					    ~(uint64_t)(sh.sh_addralign - 1);
+			sec_off[i] = (uint32_t)cursor[r];
+			cursor[r] += sh.sh_size;
+			if (cursor[r] > ELF_MAX_IMAGE)
+				return fail(err, errlen, -E2BIG, "the module "
+					    "is larger than %u bytes",
+					    ELF_MAX_IMAGE);
+		}
+	}
+	for (int r = 0; r < ELF_NREGIONS; r++) {
+		lay->off[r] = (uint32_t)total;
+		lay->size[r] = (uint32_t)cursor[r];
+		total += (cursor[r] + ELF_PAGE - 1) & ~(uint64_t)(ELF_PAGE - 1);
+	}
+	if (total == 0)
+		return fail(err, errlen, -ENOEXEC, "the module has no code "
+			    "or data");
+	if (total > ELF_MAX_IMAGE)
+		return fail(err, errlen, -E2BIG, "the module is larger than "
+			    "%u bytes", ELF_MAX_IMAGE);
+	lay->total = (uint32_t)total;
+	/* Region offsets were relative to their region until now. */
+	for (uint32_t i = 0; i < ef->shnum; i++) {
+		if (sec_off[i] == ELF_NOT_LOADED)
+			continue;
+		read_shdr(ef, i, &sh);
+		sec_off[i] += lay->off[region_of(&sh)];
+	}
+	return 0;
+}
+
+void elf_copy(const struct elf_file *ef, const uint32_t *sec_off,
+	      uint8_t *mem)
+{
+	struct elf32_shdr sh;
+
+	for (uint32_t i = 0; i < ef->shnum; i++) {
+		if (sec_off[i] == ELF_NOT_LOADED)
+			continue;
+		read_shdr(ef, i, &sh);
+		if (sh.sh_type == SHT_PROGBITS)
+			memcpy(mem + sec_off[i], ef->img + sh.sh_offset,
+			       sh.sh_size);
+	}
+}
+
+/* ---- elf_relocate ---------------------------------------------------- */
+
+static int symbol_value(const struct elf_file *ef, uint32_t symi,
+			const uint32_t *sec_off, uint32_t load_addr,
+			elf_resolve_fn resolve, void *ctx, uint32_t *val,
+			char *err, size_t len)
+{
+	struct elf32_sym sym;
+	const char *name = "";
+	int ret;
+
+	if (symi == 0) {
+		*val = 0;
+		return 0;
+	}
+	elf_symbol(ef, symi, &sym, &name);
+	if (sym.st_shndx == SHN_ABS) {
+		*val = sym.st_value;
+		return 0;
+	}
+	if (sym.st_shndx != SHN_UNDEF) {
+		/* elf_parse checked: the section is loaded (SHF_ALLOC) */
+		*val = load_addr + sec_off[sym.st_shndx] + sym.st_value;
+		return 0;
+	}
+	ret = resolve(ctx, name, val, err, len);
+	if (ret == -ENOENT && ELF32_ST_BIND(sym.st_info) == STB_WEAK) {
+		*val = 0;       /* an unresolved weak reference is NULL */
+		return 0;
+	}
+	if (ret == -ENOENT && err && len && !err[0])
+		return fail(err, len, -ENOENT, "unknown symbol '%s'", name);
+	return ret;
+}
+
+int elf_relocate(const struct elf_file *ef, const uint32_t *sec_off,
+		 uint8_t *mem, uint32_t load_addr, elf_resolve_fn resolve,
+		 void *ctx, char *err, size_t errlen)
+{
+	struct elf32_shdr sh;
+	struct elf32_rel r;
+	uint32_t s, word, place;
+	int ret;
+
+	if (err && errlen)
+		err[0] = '\0';
+	for (uint32_t i = 1; i < ef->shnum; i++) {
+		read_shdr(ef, i, &sh);
+		if (sh.sh_type != SHT_REL || sec_off[sh.sh_info] ==
+		    ELF_NOT_LOADED)
+			continue;
+		for (uint32_t k = 0; k < sh.sh_size / sizeof(r); k++) {
+			uint8_t *loc;
+
+			memcpy(&r, ef->img + sh.sh_offset + k * sizeof(r),
+			       sizeof(r));
+			if (ELF32_R_TYPE(r.r_info) == R_386_NONE)
+				continue;
+			ret = symbol_value(ef, ELF32_R_SYM(r.r_info), sec_off,
+					   load_addr, resolve, ctx, &s, err,
+					   errlen);
+			if (ret)
+				return ret;
+			loc = mem + sec_off[sh.sh_info] + r.r_offset;
+			place = load_addr + sec_off[sh.sh_info] + r.r_offset;
+			/* REL: the addend is the word in place */
+			memcpy(&word, loc, 4);
+			if (ELF32_R_TYPE(r.r_info) == R_386_32)
+				word += s;
+			else    /* PC32, PLT32: no PLT in a module, call S */
+				word += s - place;
+			memcpy(loc, &word, 4);
+		}
+	}
+	return 0;
+}
