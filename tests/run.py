@@ -346,6 +346,9 @@ def main():
         e2e_prompt_and_errors(res, args.iso)
         e2e_line_noise(res, args.iso)
         e2e_small_memory(res, args.iso)
+        sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+        from e2e_modules import e2e_modules
+        e2e_modules(res, args.iso, boot, power_off)
     print("# %.1fs" % (time.monotonic() - t0))
     if res.failures:
         print("# failed: " + ", ".join(res.failures[:20]))
