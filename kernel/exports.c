@@ -7,12 +7,11 @@
  * headers it includes. Keeping the foundation's exports in one file makes
  * the ABI easy to read: this is everything a module can call.
  *
- * Still to come with the scheduler (sched/): kthread_create, kthread_run,
- * kthread_stop, kthread_should_stop, kthread_exit, the sleep and sync API.
  */
 #include <kernel/module.h>
 #include <kernel/parse.h>
 #include <drivers/pit.h>
+#include <kernel/race.h>
 
 /* console and log */
 EXPORT_SYMBOL(printk);
@@ -59,6 +58,32 @@ EXPORT_SYMBOL(service_put);
 EXPORT_SYMBOL(service_call);
 EXPORT_SYMBOL(timer_add);
 EXPORT_SYMBOL(timer_del);
+
+/* kernel threads, sleeping, synchronisation */
+EXPORT_SYMBOL(kthread_create);
+EXPORT_SYMBOL(kthread_run);
+EXPORT_SYMBOL(kthread_start);
+EXPORT_SYMBOL(kthread_stop);
+EXPORT_SYMBOL(kthread_stop_timeout);
+EXPORT_SYMBOL(kthread_should_stop);
+EXPORT_SYMBOL(kthread_exit);
+EXPORT_SYMBOL(task_get);
+EXPORT_SYMBOL(task_put);
+EXPORT_SYMBOL(reaper_add_exit_hook);
+EXPORT_SYMBOL(sleep_ms);
+EXPORT_SYMBOL(sched_yield);
+EXPORT_SYMBOL(try_to_freeze);
+EXPORT_SYMBOL(mutex_init);
+EXPORT_SYMBOL(mutex_lock);
+EXPORT_SYMBOL(mutex_unlock);
+EXPORT_SYMBOL(completion_init);
+EXPORT_SYMBOL(complete);
+EXPORT_SYMBOL(complete_all);
+EXPORT_SYMBOL(wait_for_completion);
+EXPORT_SYMBOL(wait_for_completion_timeout);
+
+/* race points, for the race scenarios' modules */
+EXPORT_SYMBOL(race_point);
 
 /* references */
 EXPORT_SYMBOL(module_get);

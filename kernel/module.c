@@ -19,10 +19,10 @@
  *   7. COMING: init, then register (each under a fault catch); LIVE.
  * A failure at any step unwinds everything before it, in reverse.
  *
- * LOCK: the module list and every [L] field are guarded by disabling
- * interrupts (one CPU, no scheduler yet). When sched/ lands this becomes
- * `module_mutex` (held across load and unload, like Linux's module_mutex)
- * plus interrupts off only for refs; the places are marked "LOCK".
+ * LOCK: module_mutex is held across every load and unload (like Linux's
+ * module_mutex), so they never interleave. The list itself is also changed
+ * with interrupts off ("LOCK"), because the fault handler and backtraces
+ * walk it from any context.
  */
 #include <kernel/module.h>
 #include "module_priv.h"
@@ -33,18 +33,16 @@
 #include <kernel/ksyms.h>
 #include <kernel/parse.h>
 #include <kernel/trap.h>
+#include <kernel/unload.h>
 #include <drivers/pit.h>
 #include <mm/pmm.h>
 
 extern const struct kexport __kexports_start[], __kexports_end[];
 
 static struct module *modules;          /* [L] newest first */
+struct mutex module_mutex = MUTEX_INIT(module_mutex, "module_mutex");
 unsigned module_loads, module_unloads;  /* [L] */
 
-static int simple_unload(struct module *mod, char *err, size_t errlen);
-static const struct module_unload_ops unload_simple = {
-	.name = "simple", .unload = simple_unload,
-};
 
 /* ---- the list and lookups -------------------------------------------- */
 
@@ -232,7 +230,7 @@ static int resolve(void *ctx, const char *name, uint32_t *addr, char *err,
 
 /* Run a start hook (or a stop hook, start == NULL) under a fault catch:
  * a fault in module code fails the step instead of killing insmod. */
-static int call_hook(struct module *m, module_start_fn start,
+int module_call_hook(struct module *m, module_start_fn start,
 		     module_stop_fn stop)
 {
 	struct fault_catch fc;
@@ -280,7 +278,7 @@ static void unlink_module(struct module *m)
 }
 
 /* Free a module whose code may have run: the range goes to a grave. */
-static void bury(struct module *m)
+void module_bury(struct module *m)
 {
 	uint32_t f = irq_save();
 
@@ -291,7 +289,7 @@ static void bury(struct module *m)
 	unlink_module(m);
 	modmem_free(&m->mem, m->name, m->syms, m->nsyms);
 	free_tables(m);
-	kfree(m);
+	unload_release_struct(m);
 }
 
 /* Steps 3 to 6 of the load: place, relocate, read, set. */
@@ -326,7 +324,6 @@ static int place(struct module *m, const struct elf_file *ef,
 	return 0;
 }
 
-static void withdraw_leftovers(struct module *m);
 
 /* Step 7: init, register. On failure the module is buried. */
 static int start(struct module *m, char *msg, size_t len)
@@ -338,12 +335,12 @@ static int start(struct module *m, char *msg, size_t len)
 	f = irq_save();
 	m->state = MODULE_COMING;
 	irq_restore(f);
-	ret = call_hook(m, m->init, NULL);
+	ret = module_call_hook(m, m->init, NULL);
 	if (ret) {
 		ksnprintf(msg, len, "init failed; the module was unloaded");
 		goto bury_module;
 	}
-	ret = call_hook(m, m->reg, NULL);
+	ret = module_call_hook(m, m->reg, NULL);
 	if (ret) {
 		ksnprintf(msg, len, "register failed; cleanup ran and the "
 			  "module was unloaded");
@@ -356,18 +353,18 @@ static int start(struct module *m, char *msg, size_t len)
 	return 0;
 
 cleanup_module:
-	call_hook(m, NULL, m->cleanup);
+	module_call_hook(m, NULL, m->cleanup);
 bury_module:
 	if (m->refs)    /* bad module code, not a kernel bug: say so */
 		pr_warn("module %s: freed with refcount %d after a failed "
 			"start", m->name, m->refs);
-	withdraw_leftovers(m);
-	bury(m);
+	module_withdraw_leftovers(m);
+	module_bury(m);
 	return ret;
 }
 
-int module_load_image(const char *name, const void *img, size_t size,
-		      int argc, char **argv, char *err, size_t errlen)
+static int load_image_locked(const char *name, const void *img, size_t size,
+			     int argc, char **argv, char *err, size_t errlen)
 {
 	uint64_t t0 = rdtsc();
 	struct elf_layout lay;
@@ -399,7 +396,6 @@ int module_load_image(const char *name, const void *img, size_t size,
 		goto free_sec_off;
 	kstrlcpy(m->name, name, sizeof(m->name));
 	m->state = MODULE_LOADING;
-	m->unload = &unload_simple;
 	m->load_tick = ticks_read();
 	f = irq_save();                 /* LOCK: check and insert at once */
 	ret = find_locked(name) ? -EEXIST : 0;
@@ -437,6 +433,17 @@ out:
 	return ret;
 }
 
+int module_load_image(const char *name, const void *img, size_t size,
+		      int argc, char **argv, char *err, size_t errlen)
+{
+	int ret;
+
+	mutex_lock(&module_mutex);
+	ret = load_image_locked(name, img, size, argc, argv, err, errlen);
+	mutex_unlock(&module_mutex);
+	return ret;
+}
+
 int module_load(const char *name, int argc, char **argv, char *err,
 		size_t errlen)
 {
@@ -471,7 +478,7 @@ static bool find_owned_command(const struct command *c, void *arg)
 /* After unregister, nothing may still point into the module. A module
  * that forgot something gets a warning and the core withdraws it, so a
  * student's bug becomes a message, not a use-after-free. */
-static void withdraw_leftovers(struct module *m)
+void module_withdraw_leftovers(struct module *m)
 {
 	struct owned o = { m, NULL };
 	unsigned n;
@@ -495,62 +502,15 @@ static void withdraw_leftovers(struct module *m)
 			"unregister; cancelled", m->name, n);
 }
 
-/* The simple unload: count checked by the caller, GOING set; now
- * unregister, cleanup, free. The two-phase protocol replaces this. */
-static int simple_unload(struct module *m, char *err, size_t errlen)
-{
-	int ret = call_hook(m, NULL, m->unreg);
-
-	withdraw_leftovers(m);
-	if (!ret)
-		ret = call_hook(m, NULL, m->cleanup);
-	if (ret) {
-		/* Freeing code that just faulted could only make it worse:
-		 * the module stays, GOING, and its memory stays mapped. */
-		ksnprintf(err, errlen, "module '%s' faulted while stopping; "
-			  "it stays loaded (going)", m->name);
-		return ret;
-	}
-	bury(m);
-	module_unloads++;
-	return 0;
-}
-
 int module_unload(const char *name, char *err, size_t errlen)
 {
-	uint32_t f = irq_save();        /* LOCK */
-	struct module *m = find_locked(name);
-	int ret = 0;
+	struct unload_req req;
+	int ret;
 
-	if (!m) {
-		ksnprintf(err, errlen, "module '%s' is not loaded; 'lsmod' "
-			  "lists loaded modules", name);
-		ret = -ENOENT;
-	} else if (m->state != MODULE_LIVE) {
-		ksnprintf(err, errlen, "module '%s' is %s", name,
-			  module_state_name(m->state));
-		ret = -EBUSY;
-	} else if (m->users) {
-		ksnprintf(err, errlen, "module '%s' is used by module '%s'; "
-			  "unload that first", name, m->users->user->name);
-		ret = -EBUSY;
-	} else if (m->refs) {
-		ksnprintf(err, errlen, "module '%s' is in use (refcount %d)",
-			  name, m->refs);
-		ret = -EBUSY;
-	} else if (m->kthreads) {
-		/* The simple unload cannot stop threads; the two-phase
-		 * protocol stops them and waits for their reaping. */
-		ksnprintf(err, errlen, "module '%s' has %u kernel thread(s) "
-			  "running", name, m->kthreads);
-		ret = -EBUSY;
-	} else {
-		m->state = MODULE_GOING;
-	}
-	irq_restore(f);
-	if (ret)
-		return ret;
-	return m->unload->unload(m, err, errlen);
+	unload_req_init(&req);
+	ret = unload_module(name, &req);
+	kstrlcpy(err, req.msg, errlen);
+	return ret;
 }
 
 static int module_setup(void)

@@ -3,7 +3,7 @@
  *
  *   ls                      module files on the boot medium, with sizes
  *   insmod NAME [k=v...]    load NAME.ko with parameters
- *   rmmod NAME              unload (refcount 0, no users)
+ *   rmmod [opts] NAME       unload with a strategy (kernel/unload.c)
  *   lsmod                   loaded modules: size, state, refs, users, address
  *   modinfo NAME            metadata, parameters, exports, sections
  *   peek ADDR               read a word (to watch the use-after-free detector)
@@ -12,6 +12,7 @@
 #include <kernel/boot.h>
 #include <kernel/elf.h>
 #include <kernel/parse.h>
+#include <kernel/unload.h>
 #include <mm/pmm.h>
 
 static int cmd_ls(int argc, char **argv)
@@ -52,18 +53,53 @@ COMMAND(insmod, "insmod", "NAME [key=value...]",
 
 static int cmd_rmmod(int argc, char **argv)
 {
-	char err[200];
+	struct unload_req req;
+	const char *name = NULL, *v;
+	bool deadlocked;
 	int ret;
 
-	if (argc != 2)
-		return cmd_error(-EINVAL, "usage: rmmod NAME");
-	ret = module_unload(argv[1], err, sizeof(err));
+	unload_req_init(&req);
+	for (int i = 1; i < argc; i++) {
+		if ((v = parse_option(argv[i], "strategy"))) {
+			if (unload_parse_strategy(v, &req.strategy))
+				return cmd_error(-EINVAL, "unknown strategy "
+						 "'%s': use naive, eip, twophase "
+						 "or refcount", v);
+		} else if ((v = parse_option(argv[i], "busy"))) {
+			if (unload_parse_busy(v, &req.busy))
+				return cmd_error(-EINVAL, "unknown busy policy "
+						 "'%s': use fail, wait, delayed "
+						 "or reregister", v);
+		} else if (!strcmp(argv[i], "-v")) {
+			req.verbose = true;
+		} else if (argv[i][0] == '-' || name) {
+			return cmd_error(-EINVAL, "usage: rmmod [--strategy=S] "
+					 "[--busy=P] [-v] NAME");
+		} else {
+			name = argv[i];
+		}
+	}
+	if (!name)
+		return cmd_error(-EINVAL, "usage: rmmod [--strategy=S] "
+				 "[--busy=P] [-v] NAME");
+	/* The unload runs in its own task, watched: a strategy that
+	 * deadlocks is reported and broken, and the prompt comes back. */
+	ret = unload_module_watched(name, &req, false, 5000, &deadlocked);
+	if (deadlocked)
+		return cmd_error(-EDEADLK, "the %s unload of '%s' deadlocked; %s",
+				 unload_strategy_name(req.strategy), name,
+				 req.msg);
 	if (ret)
-		return cmd_error(ret, "%s", err);
-	kprintf("%s: unloaded\n", argv[1]);
+		return cmd_error(ret, "%s", req.msg);
+	if (req.outcome == UNLOAD_DELAYED)
+		kprintf("%s: %s\n", name, req.msg);
+	else
+		kprintf("%s: unloaded (%s)\n", name,
+			unload_strategy_name(req.strategy));
 	return 0;
 }
-COMMAND(rmmod, "rmmod", "NAME", "unload a module that nobody uses",
+COMMAND(rmmod, "rmmod", "[--strategy=S] [--busy=P] [-v] NAME",
+	"unload a module (strategies: naive eip twophase refcount)",
 	cmd_rmmod);
 
 static void print_module(struct module *m, void *arg)

@@ -29,4 +29,19 @@ int module_set_params(struct module *m, int argc, char **argv, char *msg,
 /* ksyms resolver for live modules: "sym+0xoff [NAME]". */
 bool module_sym_resolve(uintptr_t addr, struct ksym *out);
 
+/* Run a start hook (or a stop hook, start == NULL) under a fault catch.
+ * Return: the hook's result, -EFAULT if it faulted. Context: task. */
+int module_call_hook(struct module *m, module_start_fn start,
+		     module_stop_fn stop);
+/* Withdraw whatever the module left registered after unregister. */
+void module_withdraw_leftovers(struct module *m);
+/* Free a module whose code may have run: GONE, memory unmapped and
+ * quarantined, unlinked; the struct goes when nothing refers to it. */
+void module_bury(struct module *m);
+/* The struct's last step (kernel/unload.c): freed now, or kept as a ghost
+ * until its threads are reaped and its references dropped. */
+void unload_release_struct(struct module *m);
+/* Held across every load and unload. */
+extern struct mutex module_mutex;
+
 #endif

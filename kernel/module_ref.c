@@ -17,6 +17,14 @@
  *  runs with the count at 0: the windows the seed describes, which the
  *  race scenarios exploit.
  *
+ * Beside the use count, the core always keeps its own count of the
+ * references it handed out (core_refs), for both disciplines: what the
+ * `refcount` strategy checks. The gate: a going module refuses new
+ * boundary entries when the core owns its count (boundary counting, as
+ * 2.4's try_inc_mod_count did), or when the refcount strategy closed it
+ * (gated). A going self-counting module is not gated otherwise: nothing
+ * stopped a 2002 caller from walking in, which is the point of R8.
+ *
  * Context: all of these may be called from any context; interrupts are
  * disabled around each change of the count (one CPU).
  */
@@ -24,8 +32,27 @@
 #include <kernel/arch.h>
 #include <kernel/init.h>
 #include <kernel/trap.h>
+#include <kernel/unload.h>
+#include <sched/task.h>
 
 /* ---- references ------------------------------------------------------ */
+
+static bool gate_closed(const struct module *mod)
+{
+	if (mod->state == MODULE_GONE || mod->gated)
+		return true;
+	return mod->state == MODULE_GOING &&
+	       mod->counting == MODULE_COUNT_BOUNDARY;
+}
+
+/* Take a core reference (and, in a boundary module, a use count).
+ * Caller has interrupts off. */
+static void get_irqoff(struct module *mod)
+{
+	mod->core_refs++;
+	if (mod->counting == MODULE_COUNT_BOUNDARY)
+		mod->refs++;
+}
 
 void module_get(struct module *mod)
 {
@@ -35,7 +62,7 @@ void module_get(struct module *mod)
 		return;
 	f = irq_save();
 	assert(mod->state != MODULE_GONE);
-	mod->refs++;
+	get_irqoff(mod);
 	irq_restore(f);
 }
 
@@ -47,10 +74,10 @@ bool try_module_get(struct module *mod)
 	if (!mod)
 		return true;
 	f = irq_save();
-	if (mod->state == MODULE_GOING || mod->state == MODULE_GONE)
+	if (gate_closed(mod))
 		ok = false;
 	else
-		mod->refs++;
+		get_irqoff(mod);
 	irq_restore(f);
 	return ok;
 }
@@ -62,22 +89,24 @@ void module_put(struct module *mod)
 	if (!mod)
 		return;
 	f = irq_save();
-	assert(mod->refs > 0);
-	mod->refs--;
+	assert(mod->core_refs > 0);
+	mod->core_refs--;
+	if (mod->counting == MODULE_COUNT_BOUNDARY) {
+		assert(mod->refs > 0);
+		mod->refs--;
+	}
 	irq_restore(f);
+	module_ref_dropped(mod);
 }
 
 bool module_enter(struct module *owner)
 {
-	if (!owner || owner->counting == MODULE_COUNT_SELF)
-		return true;
 	return try_module_get(owner);
 }
 
 void module_leave(struct module *owner)
 {
-	if (owner && owner->counting == MODULE_COUNT_BOUNDARY)
-		module_put(owner);
+	module_put(owner);
 }
 
 /* The 2002 discipline: the module counts itself, and nothing checks that
@@ -92,7 +121,12 @@ void module_inc_use(struct module *mod)
 
 void module_dec_use(struct module *mod)
 {
-	module_put(mod);
+	uint32_t f = irq_save();
+
+	assert(mod->refs > 0);
+	mod->refs--;
+	irq_restore(f);
+	module_ref_dropped(mod);
 }
 
 /* ---- boundary counting for commands ---------------------------------- */
@@ -108,6 +142,7 @@ static int invoke_command(const struct command *cmd, int argc, char **argv)
 		return cmd_error(-ENOENT, "command '%s' belongs to module "
 				 "'%s', which is going away", cmd->name,
 				 cmd->owner->name);
+	module_callback_begin(cmd->owner);
 	if (fault_catch_enter(&fc, false) == 0) {
 		ret = cmd->fn(argc, argv);
 		fault_catch_leave(&fc);
@@ -115,11 +150,64 @@ static int invoke_command(const struct command *cmd, int argc, char **argv)
 		ret = cmd_error(-EFAULT, "command '%s' of module '%s' faulted",
 				cmd->name, cmd->owner->name);
 	}
+	module_callback_end(cmd->owner);
 	module_leave(cmd->owner);
 	return ret;
 }
+/* ---- callbacks in flight ---------------------------------------------- */
+
+/* The core brackets every command and timer callback it dispatches, so
+ * the unload protocol can wait for the ones already running after
+ * unregister has stopped new ones (race R9). */
+void module_callback_begin(struct module *mod)
+{
+	uint32_t f = irq_save();
+
+	mod->callbacks++;
+	irq_restore(f);
+}
+
+void module_callback_end(struct module *mod)
+{
+	uint32_t f = irq_save();
+
+	assert(mod->callbacks > 0);
+	mod->callbacks--;
+	irq_restore(f);
+	module_ref_dropped(mod);
+}
+
+/* ---- the module's own threads ------------------------------------------ */
+
+/* sched calls these when a task owned by mod is created and when the
+ * reaper has finished with it: the count the unload waits on. */
+static void thread_get(struct module *mod)
+{
+	uint32_t f = irq_save();
+
+	mod->kthreads++;
+	irq_restore(f);
+}
+
+static void thread_put(struct module *mod)
+{
+	uint32_t f = irq_save();
+
+	assert(mod->kthreads > 0);
+	mod->kthreads--;
+	irq_restore(f);
+	module_ref_dropped(mod);
+}
+
+static const char *owner_name(struct module *mod)
+{
+	return mod->name;
+}
+
 static int module_ref_setup(void)
 {
+	task_set_owner_ref_fns(thread_get, thread_put);
+	task_set_owner_name_fn(owner_name);
 	shell_invoke_hook = invoke_command;
 	return 0;
 }

@@ -81,7 +81,11 @@ static void timer_tick(struct trap_frame *tf)
 		unlink_locked(t);
 		if (!module_enter(t->owner))
 			continue;       /* going: the module withdraws it */
+		if (t->owner)
+			module_callback_begin(t->owner);
 		t->fn(t);
+		if (t->owner)
+			module_callback_end(t->owner);
 		module_leave(t->owner);
 	}
 }

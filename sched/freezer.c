@@ -188,6 +188,18 @@ int freezer_freeze(enum freeze_mode m, const struct task_set *exempt,
 	return 0;
 }
 
+void freezer_freeze_self(void)
+{
+	uint32_t f = spin_lock_irqsave(&sched_lock);
+	bool join = active && current->freezable;
+
+	if (join)
+		current->freeze_pending = true;
+	spin_unlock_irqrestore(&sched_lock, f);
+	if (join)
+		try_to_freeze();
+}
+
 unsigned freezer_thaw(void)
 {
 	struct list_node *n;

@@ -25,6 +25,7 @@
  * The reaper is not freezable: unload waits for reaps, maybe during a
  * freeze, and a frozen reaper would turn that wait into a deadlock.
  */
+#include <kernel/race.h>
 #include <sched/reaper.h>
 #include <sched/kthread.h>
 #include <sched/sched.h>
@@ -115,7 +116,10 @@ static void run_hooks(struct task *t)
 
 static void reap(struct task *t)
 {
+	race_point("reaper.before_reap");       /* race R3 holds us here */
 	run_hooks(t);
+	task_owner_put(t);              /* the module's threads drop their
+					 * reference in core code, last */
 	task_free_stack(t);
 	task_unlink(t);
 	reaped++;

@@ -506,6 +506,7 @@ static void shell_exit_hook(struct task *t, void *arg)
 	if (!s)
 		return;
 	s->system = true;
+	s->freezable = false;
 	reaper_add_exit_hook(s, shell_exit_hook, NULL);
 	kprintf("sched: the shell task exited; starting a new one\n");
 	kthread_start(s);
@@ -519,6 +520,9 @@ void sched_start(void (*first)(void))
 	if (!shell)
 		panic("sched: cannot create the shell task");
 	shell->system = true;
+	/* The console is never frozen: it must stay able to report (and
+	 * break) a freeze that went wrong, e.g. a deadlocked unload. */
+	shell->freezable = false;
 	reaper_add_exit_hook(shell, shell_exit_hook, NULL);
 	console_set_waiter(&sched_console_waiter);
 	cli();

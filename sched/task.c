@@ -28,6 +28,7 @@
 static int next_id = 1;                 /* [S] 0 is the idle task */
 static unsigned ntasks;                 /* [S] tasks in task_list */
 static const char *(*owner_name_fn)(struct module *m);
+static void (*owner_get_fn)(struct module *m), (*owner_put_fn)(struct module *m);
 
 static const char *const state_names[] = {
 	[TASK_NEW] = "new",             [TASK_RUNNABLE] = "runnable",
@@ -44,6 +45,19 @@ const char *task_state_name(enum task_state s)
 void task_set_owner_name_fn(const char *(*fn)(struct module *m))
 {
 	owner_name_fn = fn;
+}
+
+void task_set_owner_ref_fns(void (*get)(struct module *m),
+			    void (*put)(struct module *m))
+{
+	owner_get_fn = get;
+	owner_put_fn = put;
+}
+
+void task_owner_put(struct task *t)
+{
+	if (t->owner && owner_put_fn)
+		owner_put_fn(t->owner);
 }
 
 const char *task_owner_name(struct module *m, char *buf, size_t len)
@@ -88,6 +102,8 @@ struct task *task_alloc(const char *name, int (*fn)(void *), void *arg,
 	t->fn = fn;
 	t->arg = arg;
 	t->owner = owner;
+	if (owner && owner_get_fn)
+		owner_get_fn(owner);    /* dropped by the reaper: task_owner_put */
 	t->freezable = true;
 	t->state = TASK_NEW;
 	t->refs = 1;                    /* the task's own, dropped at reap */

@@ -66,8 +66,15 @@ extern struct module __this_module;
 #include <kernel/shell.h>
 #include <kernel/string.h>
 #include <kernel/timer.h>
+#include <kernel/race.h>
 #include <drivers/pit.h>
 #include <mm/heap.h>
+#include <sched/completion.h>
+#include <sched/kthread.h>
+#include <sched/mutex.h>
+#include <sched/reaper.h>
+#include <sched/sched.h>
+#include <sched/task.h>
 
 struct module;
 
@@ -130,6 +137,17 @@ struct module_param {
 	static struct command id = { .name = cname, .usage = cusage,       \
 		.help = chelp, .fn = cfn, .owner = THIS_MODULE }
 
+/* ---- kernel threads ------------------------------------------------------ */
+/*
+ * A thread owned by this module, started: the unload protocol knows it as
+ * "the module's own thread" (never frozen; stopped and reaped before the
+ * module is freed). It runs fn(arg); fn returns (or calls kthread_exit)
+ * when kthread_should_stop(). Return: the task, or NULL.
+ * The module should hold a reference (task_get) to kthread_stop it later.
+ */
+#define module_kthread_run(fn, arg, name) \
+	kthread_run((fn), (arg), THIS_MODULE, (name))
+
 /* ---- references -------------------------------------------------------- */
 /*
  * Take a reference on mod (NULL: the kernel, a no-op). The module cannot be
@@ -150,6 +168,9 @@ void module_put(struct module *mod);
  * going away (do not call). Context: any. */
 bool module_enter(struct module *owner);
 void module_leave(struct module *owner);
+/* The core's brackets around a command or timer callback it runs. */
+void module_callback_begin(struct module *mod);
+void module_callback_end(struct module *mod);
 /* In-module counting, the 2002 way. */
 void module_inc_use(struct module *mod);
 void module_dec_use(struct module *mod);
@@ -186,8 +207,8 @@ const char *module_name(const struct module *mod);
  *            struct is freed, the grave keeps the name and symbols.
  *
  * Lock legend:
- *   [L]     the module list lock: interrupts off for now (one CPU); it
- *           becomes a mutex when the scheduler lands (module.c, "LOCK").
+ *   [L]     module_mutex (load, unload) and interrupts off for the list
+ *           (readers in any context; module.c, "LOCK").
  *   [irq]   changed with interrupts off (counted from any context).
  *   [const] set while LOADING, then read-only.
  */
@@ -214,17 +235,21 @@ struct module_use {
 	struct module_use *next_in_used;        /* [L] used->users */
 };
 
-/* How a module is stopped. Only "simple" exists yet; the unload protocol
- * (naive, eip, twophase, refcount) adds strategies here. */
-struct module_unload_ops {
-	const char *name;
-	int (*unload)(struct module *mod, char *err, size_t errlen);
-};
-
 struct module {
 	char name[MODULE_NAME_MAX];     /* [const] */
 	enum module_state state;        /* [L] */
-	int refs;                       /* [irq] the use count */
+	/*
+	 * Two counts, because the strategies compare two disciplines:
+	 * refs is the seed's use count: raised by MOD_INC_USE_COUNT in a
+	 * self-counting module, by the core around each call in a boundary
+	 * one. core_refs is what a modern core keeps: one reference for
+	 * every call in flight and every service held, whatever the module
+	 * does. In a boundary module the two are equal.
+	 */
+	int refs;                       /* [irq] the use count (lsmod) */
+	int core_refs;                  /* [irq] the core's references */
+	bool gated;                     /* [irq] refuse new references */
+	unsigned callbacks;             /* [irq] commands/timers running */
 	enum module_counting counting;  /* [const] */
 	struct module *next;            /* [L] the module list */
 
@@ -250,7 +275,10 @@ struct module {
 
 	struct module_use *uses;        /* [L] modules whose symbols we use */
 	struct module_use *users;       /* [L] modules using ours */
-	const struct module_unload_ops *unload; /* [L] strategy */
+	bool delayed;                   /* [L] marked for delayed delete */
+	bool ghost;                     /* [L] buried, struct still referenced */
+	struct module *next_ghost;      /* [L] kernel/unload.c's lists */
+	uint64_t unload_tick;           /* [L] when it was buried */
 	unsigned kthreads;              /* [L] live tasks with owner == this;
 					 * kept by sched/kthread.c (later) */
 	uint64_t load_cycles;           /* [const] TSC cycles insmod took */

@@ -51,6 +51,12 @@ enum freeze_mode {
  */
 int freezer_freeze(enum freeze_mode mode, const struct task_set *exempt,
 		   unsigned timeout_ms);
+/*
+ * Freeze the calling task too, if it is freezable: what a careless quiesce
+ * that freezes "everything" does to the task running rmmod (race R1). It
+ * returns only after someone else thaws. Context: task, may sleep.
+ */
+void freezer_freeze_self(void);
 /* Resume exactly the tasks this freeze froze. Return: how many. */
 unsigned freezer_thaw(void);
 

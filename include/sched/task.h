@@ -221,6 +221,16 @@ bool task_stack_bounds(uintptr_t addr, uintptr_t *lo, uintptr_t *hi);
  */
 void task_set_owner_name_fn(const char *(*fn)(struct module *m));
 const char *task_owner_name(struct module *m, char *buf, size_t len);
+/*
+ * The owner module's thread count: get is called when a task is created
+ * with an owner, put when the reaper has finished with it (after its exit
+ * hooks: the last code that may touch the module). The module subsystem
+ * installs both. Context: boot.
+ */
+void task_set_owner_ref_fns(void (*get)(struct module *m),
+			    void (*put)(struct module *m));
+/* Drop t's reference on its owner. Context: the reaper. */
+void task_owner_put(struct task *t);
 
 /* A set of tasks, e.g. the freezer's exempt set (a module's threads). */
 #define TASK_SET_MAX 16
