@@ -243,6 +243,8 @@ bool modmem_explain(uintptr_t addr, uintptr_t eip, uint32_t pf_err,
 	return g != NULL;
 }
 
+static unsigned uaf_reports;    /* use-after-free faults explained */
+
 /* The fault explainer: the line, then the backtrace of the unload. */
 static bool explainer(const struct trap_frame *tf, uintptr_t addr, char *buf,
 		      size_t len)
@@ -260,6 +262,7 @@ static bool explainer(const struct trap_frame *tf, uintptr_t addr, char *buf,
 			  (unsigned long)addr);
 		return true;
 	}
+	uaf_reports++;
 	kprintf("%s\n", buf);
 	g = grave_of(addr) ? grave_of(addr) : grave_of(tf->eip);
 	kprintf("  the module was unloaded here:\n");
@@ -271,6 +274,11 @@ static bool explainer(const struct trap_frame *tf, uintptr_t addr, char *buf,
 	ksnprintf(buf, len, "  (its memory is unmapped and the range "
 		  "quarantined; the access above is a bug)");
 	return true;
+}
+
+unsigned modmem_uaf_reports(void)
+{
+	return uaf_reports;
 }
 
 uint32_t modmem_mapped_pages(void)

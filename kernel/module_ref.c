@@ -133,25 +133,31 @@ void module_dec_use(struct module *mod)
 
 static int invoke_command(const struct command *cmd, int argc, char **argv)
 {
+	struct module *owner = cmd->owner;
 	struct fault_catch fc;
+	char name[24];
 	volatile int ret;
 
-	if (!cmd->owner)
+	if (!owner)
 		return cmd->fn(argc, argv);
-	if (!module_enter(cmd->owner))
+	if (!module_enter(owner))
 		return cmd_error(-ENOENT, "command '%s' belongs to module "
 				 "'%s', which is going away", cmd->name,
-				 cmd->owner->name);
-	module_callback_begin(cmd->owner);
+				 owner->name);
+	/* The command struct lives in the module's memory: after the call
+	 * it may be gone (that is race R9), so copy what we need now. The
+	 * struct module itself outlives our reference. */
+	kstrlcpy(name, cmd->name, sizeof(name));
+	module_callback_begin(owner);
 	if (fault_catch_enter(&fc, false) == 0) {
 		ret = cmd->fn(argc, argv);
 		fault_catch_leave(&fc);
 	} else {
 		ret = cmd_error(-EFAULT, "command '%s' of module '%s' faulted",
-				cmd->name, cmd->owner->name);
+				name, owner->name);
 	}
-	module_callback_end(cmd->owner);
-	module_leave(cmd->owner);
+	module_callback_end(owner);
+	module_leave(owner);
 	return ret;
 }
 /* ---- callbacks in flight ---------------------------------------------- */

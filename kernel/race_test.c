@@ -123,3 +123,92 @@ KTEST_SUITE(racepoint,
 	    KTEST_CASE(racepoint_watch_counts_without_holding),
 	    KTEST_CASE(racepoint_preempt_looks_preempted),
 	    KTEST_CASE(racepoint_reset_releases_everything));
+
+/* ---- suite race: the whole catalogue, as documented ------------------- */
+
+#include <kernel/printk.h>
+#include <kernel/race_scenarios.h>
+
+#define RACE_SEEDS 20
+
+/* Every strategy, RACE_SEEDS seeds: each outcome as expected, every time. */
+static void check_scenario(struct ktest *t, unsigned i)
+{
+	int saved = console_loglevel;
+
+	console_loglevel = LOG_ERR;
+	for (unsigned s = 0; s < UNLOAD_NR_STRATEGIES; s++) {
+		unsigned bad = 0;
+		const char *got = NULL;
+
+		for (uint32_t seed = 1; seed <= RACE_SEEDS; seed++) {
+			got = race_run_one(race_scenario_id(i), s, BUSY_FAIL,
+					   seed, false);
+			bad += !got || strcmp(got, race_expected(i, s));
+		}
+		if (bad)
+			ktest_fail(t, false, __FILE__, __LINE__,
+				   "%s under %s: %s on %u of %u seeds "
+				   "(last: %s)", race_scenario_id(i),
+				   unload_strategy_name(s),
+				   race_expected(i, s), RACE_SEEDS - bad,
+				   RACE_SEEDS, got ? got : "?");
+	}
+	console_loglevel = saved;
+}
+
+#define RACE_CASE(n, fn)                                                   \
+	static void fn(struct ktest *t) { check_scenario(t, n); }
+RACE_CASE(0, race_r1_frozen_caller)
+RACE_CASE(1, race_r2_frozen_module_thread)
+RACE_CASE(2, race_r3_zombie_reaper)
+RACE_CASE(3, race_r4_entered_not_counted)
+RACE_CASE(4, race_r5_counted_down_not_left)
+RACE_CASE(5, race_r6_eip_not_enough)
+RACE_CASE(6, race_r7_preempted_zero_count)
+RACE_CASE(7, race_r8_reentry_during_unregister)
+RACE_CASE(8, race_r9_callback_in_flight)
+RACE_CASE(9, race_r10_dependent_module)
+
+/* twophase and refcount never end in uaf, deadlock or leak, also with the
+ * other busy policies. */
+static void race_safe_strategies_never_fail(struct ktest *t)
+{
+	static const enum unload_busy policies[] = { BUSY_WAIT, BUSY_DELAYED };
+	static const char *const bad[] = { "uaf", "deadlock", "leak",
+					   "error" };
+	int saved = console_loglevel;
+
+	console_loglevel = LOG_ERR;
+	for (unsigned i = 0; race_scenario_id(i); i++)
+		for (unsigned p = 0; p < 2; p++)
+			for (unsigned s = UNLOAD_TWOPHASE; s <= UNLOAD_REFCOUNT;
+			     s++) {
+				const char *got = race_run_one(
+					race_scenario_id(i), s, policies[p], 7,
+					false);
+
+				for (unsigned b = 0; b < 4; b++)
+					if (!got || !strcmp(got, bad[b]))
+						ktest_fail(t, false, __FILE__,
+							   __LINE__, "%s %s "
+							   "busy=%u: %s",
+							   race_scenario_id(i),
+							   unload_strategy_name(s),
+							   p, got ? got : "?");
+			}
+	console_loglevel = saved;
+}
+
+KTEST_SUITE(race,
+	    KTEST_CASE(race_r1_frozen_caller),
+	    KTEST_CASE(race_r2_frozen_module_thread),
+	    KTEST_CASE(race_r3_zombie_reaper),
+	    KTEST_CASE(race_r4_entered_not_counted),
+	    KTEST_CASE(race_r5_counted_down_not_left),
+	    KTEST_CASE(race_r6_eip_not_enough),
+	    KTEST_CASE(race_r7_preempted_zero_count),
+	    KTEST_CASE(race_r8_reentry_during_unregister),
+	    KTEST_CASE(race_r9_callback_in_flight),
+	    KTEST_CASE(race_r10_dependent_module),
+	    KTEST_CASE(race_safe_strategies_never_fail));

@@ -226,6 +226,7 @@ static int busy_at_check(struct module *m, struct unload_req *r,
 	if (r->busy == BUSY_WAIT) {
 		unload_say(r, "  1. %s is %d: waiting up to %u ms", what,
 			   *count, r->timeout_ms);
+		race_point("unload.wait_users");
 		if (!wait_event_timeout(unload_wq, *count == 0, r->timeout_ms))
 			return 0;
 	}
@@ -544,6 +545,7 @@ INITCALL(unload_setup, INIT_LATE);
 struct unload_job {
 	char name[MODULE_NAME_MAX];
 	struct unload_req req;
+	struct task *task;              /* the "rmmod" task, referenced */
 	struct completion done;
 	int refs;                       /* [irq off] the waiter and the task */
 };
@@ -579,17 +581,14 @@ static bool report_task(struct task *t, void *arg)
 	return true;
 }
 
-int unload_module_watched(const char *name, struct unload_req *r,
-			  bool freezable_caller, unsigned watch_ms,
-			  bool *deadlocked)
+struct unload_job *unload_start(const char *name, const struct unload_req *r,
+				bool freezable_caller)
 {
 	struct unload_job *j = kzalloc(sizeof(*j));
 	struct task *t;
-	int err;
 
-	*deadlocked = false;
 	if (!j)
-		return refuse(r, -ENOMEM, "out of memory");
+		return NULL;
 	kstrlcpy(j->name, name, sizeof(j->name));
 	j->req = *r;
 	j->refs = 2;
@@ -597,37 +596,69 @@ int unload_module_watched(const char *name, struct unload_req *r,
 	t = kthread_create(unload_job_fn, j, NULL, "rmmod");
 	if (!t) {
 		kfree(j);
-		return refuse(r, -ENOMEM, "out of memory");
+		return NULL;
 	}
 	t->freezable = freezable_caller;
 	task_get(t);
+	j->task = t;
 	kthread_start(t);
+	return j;
+}
+
+bool unload_done(struct unload_job *j)
+{
+	return completion_done(&j->done);
+}
+
+struct task *unload_job_task(struct unload_job *j)
+{
+	return j->task;
+}
+
+int unload_wait(struct unload_job *j, struct unload_req *r, unsigned watch_ms,
+		bool *deadlocked)
+{
+	int err;
+
+	*deadlocked = false;
 	err = wait_for_completion_timeout(&j->done, watch_ms);
 	if (err) {
 		/* The bounded wait caught a deadlock: say who is stuck where,
 		 * then break it the only way there is: thaw. */
 		*deadlocked = true;
 		kprintf("deadlock: the unload of '%s' made no progress in %u "
-			"ms; the tasks involved:\n", name, watch_ms);
-		report_task(t, NULL);
+			"ms; the tasks involved:\n", j->name, watch_ms);
+		report_task(j->task, NULL);
 		freezer_for_each_frozen(report_task, NULL);
 		kprintf("deadlock: recovering: thawing %u frozen task(s)\n",
 			freezer_thaw());
 		err = wait_for_completion_timeout(&j->done, watch_ms);
 	}
-	task_put(t);
+	task_put(j->task);
 	if (err) {
+		*r = j->req;
 		ksnprintf(r->msg, sizeof(r->msg), "the unload of '%s' is stuck "
-			  "and stays stuck", name);
+			  "and stays stuck", j->name);
 		r->err = -EDEADLK;
 		job_put(j);     /* the task keeps the job it still uses */
 		return r->err;
 	}
 	*r = j->req;
 	job_put(j);
-	if (*deadlocked && !r->err) {
+	if (*deadlocked && !r->err)
 		ksnprintf(r->msg, sizeof(r->msg), "deadlocked until the freeze "
 			  "was broken; then the unload went on");
-	}
 	return *deadlocked ? -EDEADLK : r->err;
+}
+
+int unload_module_watched(const char *name, struct unload_req *r,
+			  bool freezable_caller, unsigned watch_ms,
+			  bool *deadlocked)
+{
+	struct unload_job *j = unload_start(name, r, freezable_caller);
+
+	*deadlocked = false;
+	if (!j)
+		return refuse(r, -ENOMEM, "out of memory");
+	return unload_wait(j, r, watch_ms, deadlocked);
 }

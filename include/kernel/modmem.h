@@ -70,6 +70,9 @@ bool modmem_explain(uintptr_t addr, uintptr_t eip, uint32_t pf_err,
 /* Pages of module memory mapped now; graves (quarantined ranges) now.
  * Context: any. */
 uint32_t modmem_mapped_pages(void);
+/* Use-after-free faults reported since boot (the race scenarios and the
+ * stress test count them). Context: any. */
+unsigned modmem_uaf_reports(void);
 unsigned modmem_graves(void);
 /* Return: true if addr is in a quarantined range. Context: any. */
 bool modmem_in_grave(uintptr_t addr);

@@ -76,6 +76,17 @@ int unload_module_watched(const char *name, struct unload_req *req,
 			  bool freezable_caller, unsigned watch_ms,
 			  bool *deadlocked);
 
+/* The two halves of unload_module_watched, for a caller (the race
+ * scenarios) that acts while the unload runs: start it; poll it; wait for
+ * it with the deadlock watch. unload_wait consumes the job. */
+struct unload_job;
+struct unload_job *unload_start(const char *name, const struct unload_req *req,
+				bool freezable_caller);
+bool unload_done(struct unload_job *job);
+struct task *unload_job_task(struct unload_job *job);
+int unload_wait(struct unload_job *job, struct unload_req *req,
+		unsigned watch_ms, bool *deadlocked);
+
 /* Fill req with the defaults: twophase, busy fail, 2000 ms. */
 void unload_req_init(struct unload_req *req);
 
