@@ -79,8 +79,11 @@ void fault_add_explainer(fault_explainer fn)
 static void describe_page_fault(const struct fault_info *fi)
 {
 	uint32_t e = fi->err;
-	const char *access = e & PF_FETCH ? "instruction fetch"
-			   : e & PF_WRITE ? "write" : "read";
+	/* Without PAE the CPU never sets the fetch bit: a fault at the
+	 * faulting instruction's own address is a fetch all the same. */
+	const char *access = (e & PF_FETCH) || fi->addr == fi->eip ?
+			     "instruction fetch" : e & PF_WRITE ? "write" :
+			     "read";
 
 	kprintf("page fault: %s at %08lx: %s\n", access,
 		(unsigned long)fi->addr,
@@ -91,7 +94,7 @@ static void describe_page_fault(const struct fault_info *fi)
 
 void fault_report(struct trap_frame *tf, const struct fault_info *fi)
 {
-	char sym[96], line[160];
+	char sym[96], line[256];
 	uint32_t esp = (uint32_t)(tf + 1);      /* ring 0: no SS:ESP pushed */
 
 	kprintf("\n");

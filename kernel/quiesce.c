@@ -189,18 +189,17 @@ static int freeze_and_scan(struct module *m, struct unload_req *r)
 	kfree(snap);
 	unload_say(r, "  d. scanned %u task(s) (%u not frozen): EIP and every "
 		   "return address; %u inside", scanned, unfrozen, inside);
-	if (m->core_refs) {
+	r->entry_refs = m->core_refs;
+	if (r->entry_refs)
 		unload_say(r, "     entry windows: %d reference(s) held at the "
 			   "boundary (a task between the core and the "
-			   "module's count)", m->core_refs);
-		inside++;
-	}
+			   "module's count)", r->entry_refs);
 	unload_say(r, "  e. thawed %u task(s)", freezer_thaw());
 	r->found_inside = inside;
-	if (inside) {
-		ksnprintf(r->msg, sizeof(r->msg), "%u task(s) were inside "
-			  "module '%s' or in its entry windows", inside,
-			  m->name);
+	if (inside || r->entry_refs) {
+		ksnprintf(r->msg, sizeof(r->msg), "%u task(s) inside module "
+			  "'%s', %d reference(s) in its entry windows", inside,
+			  m->name, r->entry_refs);
 		return -EBUSY;
 	}
 	return 0;
@@ -217,6 +216,7 @@ int quiesce_module(struct module *m, struct unload_req *r)
 	int err;
 
 	r->found_inside = 0;
+	r->entry_refs = 0;
 	err = stop_and_reap_threads(m, r);
 	if (!err)
 		err = drain_callbacks(m, r);

@@ -337,14 +337,14 @@ static int unload_twophase(struct module *m, struct unload_req *r)
 		return reactivate(m, r, why);
 	}
 	/* 4. */
-	unload_say(r, "  4. re-check: use count %d, %u task(s) inside",
-		   m->refs, r->found_inside);
-	if (m->refs || r->found_inside) {
+	unload_say(r, "  4. re-check: use count %d; %u task(s) inside, %d in "
+		   "entry windows", m->refs, r->found_inside, r->entry_refs);
+	if (m->refs || r->found_inside || r->entry_refs) {
 		char why[200];
 
-		ksnprintf(why, sizeof(why), "someone entered module '%s' "
-			  "during the unload (use count %d, %u inside)",
-			  m->name, m->refs, r->found_inside);
+		ksnprintf(why, sizeof(why), "someone is in module '%s' (use "
+			  "count %d, %u task(s) inside, %d in entry windows)",
+			  m->name, m->refs, r->found_inside, r->entry_refs);
 		if (r->busy == BUSY_DELAYED)
 			return mark_delayed(m, r);
 		return reactivate(m, r, why);

@@ -451,6 +451,8 @@ static const char *const core_fns[] = {
 	"irq_dispatch", "trap_dispatch", "trap_common", "preempt_enable",
 	"spin_unlock_irqrestore", "spin_unlock", "console_sleep",
 	"console_getc",
+	/* race points: a held task "is" where it was stopped */
+	"hold_here", "race_point", "preempt_point_trap",
 };
 
 bool sched_is_core_fn(uintptr_t addr)

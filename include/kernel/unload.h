@@ -54,6 +54,7 @@ struct unload_req {
 	char msg[200];                  /* why, in a sentence */
 	uint64_t quiesce_cycles;        /* TSC cycles in the quiesce */
 	unsigned found_inside;          /* tasks the scan found in the module */
+	int entry_refs;                 /* references held in entry windows */
 };
 
 /*
