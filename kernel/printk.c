@@ -68,6 +68,15 @@ void printk(int level, const char *fmt, ...)
 	irq_restore(f);
 }
 
+void ktimeline(const char *who, const char *fmt, va_list ap)
+{
+	char line[LINE_MAX];
+
+	kvsnprintf(line, sizeof(line), fmt, ap);
+	kprintf("  tick %-6lu %-8s %s\n", (unsigned long)ticks_read(), who,
+		line);
+}
+
 size_t dmesg_tail(char *buf, size_t len)
 {
 	uint32_t f = irq_save();

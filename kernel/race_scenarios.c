@@ -61,16 +61,13 @@ static void say(struct race_ctx *c, const char *who, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 static void say(struct race_ctx *c, const char *who, const char *fmt, ...)
 {
-	char line[200];
 	va_list ap;
 
 	if (!c->verbose)
 		return;
 	va_start(ap, fmt);
-	kvsnprintf(line, sizeof(line), fmt, ap);
+	ktimeline(who, fmt, ap);
 	va_end(ap);
-	kprintf("  tick %-6lu %-8s %s\n", (unsigned long)ticks_read(), who,
-		line);
 }
 
 static void harness_fail(struct race_ctx *c, const char *what)

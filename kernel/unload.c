@@ -108,16 +108,13 @@ void unload_req_init(struct unload_req *r)
 
 void unload_say(const struct unload_req *r, const char *fmt, ...)
 {
-	char line[200];
 	va_list ap;
 
 	if (!r->verbose)
 		return;
 	va_start(ap, fmt);
-	kvsnprintf(line, sizeof(line), fmt, ap);
+	ktimeline(current->name, fmt, ap);
 	va_end(ap);
-	kprintf("  tick %-6lu %-8s %s\n", (unsigned long)ticks_read(),
-		current->name, line);
 }
 
 void module_ref_dropped(struct module *mod)

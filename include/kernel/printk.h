@@ -12,6 +12,7 @@
 #ifndef KERNEL_PRINTK_H
 #define KERNEL_PRINTK_H
 
+#include <stdarg.h>
 #include <stddef.h>
 
 enum log_level {
@@ -24,6 +25,12 @@ extern int console_loglevel;
 void printk(int level, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 void kprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/*
+ * One line of a narrated timeline, "  tick T     WHO      what", as the
+ * unload (-v) and the race scenarios print them. Context: task.
+ */
+void ktimeline(const char *who, const char *fmt, va_list ap);
 
 #define pr_emerg(...) printk(LOG_EMERG, __VA_ARGS__)
 #define pr_err(...)   printk(LOG_ERR, __VA_ARGS__)
