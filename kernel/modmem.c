@@ -59,6 +59,7 @@ static struct vrange area;              /* [irq off] */
 static struct grave graves[MODMEM_QUARANTINE];  /* [irq off] */
 static unsigned grave_next;             /* [irq off] the oldest grave */
 static uint32_t mapped_pages;           /* [irq off] */
+static volatile unsigned uaf_reports;   /* [a] use-after-free explained */
 
 static void unmap_pages(uintptr_t base, uint32_t pages)
 {
@@ -260,6 +261,7 @@ static bool explainer(const struct trap_frame *tf, uintptr_t addr, char *buf,
 			  (unsigned long)addr);
 		return true;
 	}
+	uaf_reports++;
 	kprintf("%s\n", buf);
 	g = grave_of(addr) ? grave_of(addr) : grave_of(tf->eip);
 	kprintf("  the module was unloaded here:\n");
@@ -276,6 +278,11 @@ static bool explainer(const struct trap_frame *tf, uintptr_t addr, char *buf,
 uint32_t modmem_mapped_pages(void)
 {
 	return mapped_pages;
+}
+
+unsigned modmem_uaf_count(void)
+{
+	return uaf_reports;
 }
 
 unsigned modmem_graves(void)

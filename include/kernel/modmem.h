@@ -71,6 +71,10 @@ bool modmem_explain(uintptr_t addr, uintptr_t eip, uint32_t pf_err,
  * Context: any. */
 uint32_t modmem_mapped_pages(void);
 unsigned modmem_graves(void);
+/* Use-after-free reports the fault explainer has printed since boot (a
+ * task touched a grave). The stress test's failure detector.
+ * Context: any. */
+unsigned modmem_uaf_count(void);
 /* Return: true if addr is in a quarantined range. Context: any. */
 bool modmem_in_grave(uintptr_t addr);
 
