@@ -94,6 +94,18 @@ void stress_fail(const char *fmt, ...)
 	stress_stop = true;
 }
 
+static unsigned uaf0, wd0;     /* the detectors' counts at the start */
+
+void stress_check_detectors(void)
+{
+	if (modmem_uaf_count() != uaf0)
+		stress_fail("use-after-free: a task touched the memory of an "
+			    "unloaded module (report above)");
+	if (watchdog_report_count() != wd0)
+		stress_fail("the watchdog reported a hung or stuck task "
+			    "(report above)");
+}
+
 /* ---- options ------------------------------------------------------------ */
 
 static const char *const sched_names[] = { "timer", "seeded", "pct" };
@@ -245,8 +257,7 @@ static void print_stats(uint64_t t0, const struct mem_mark *base)
 }
 
 /* Watch the detectors and the clock until the run ends. */
-static void run_until_done(uint64_t t0, const struct mem_mark *base,
-			   unsigned uaf0, unsigned wd0)
+static void run_until_done(uint64_t t0, const struct mem_mark *base)
 {
 	uint64_t next = t0 + stress_cfg.interval_ms;
 
@@ -255,12 +266,7 @@ static void run_until_done(uint64_t t0, const struct mem_mark *base,
 
 		sleep_ms(20);
 		now = pit_ms();
-		if (modmem_uaf_count() != uaf0)
-			stress_fail("use-after-free: a task touched the memory "
-				    "of an unloaded module (report above)");
-		if (watchdog_report_count() != wd0)
-			stress_fail("the watchdog reported a hung or stuck "
-				    "task (report above)");
+		stress_check_detectors();
 		if (stress_cfg.duration_ms &&
 		    now - t0 >= stress_cfg.duration_ms)
 			stress_stop = true;
@@ -351,7 +357,6 @@ static int verdict(const struct mem_mark *base)
 static int stress_run(void)
 {
 	struct mem_mark base;
-	unsigned uaf0 = modmem_uaf_count(), wd0 = watchdog_report_count();
 	uint64_t t0;
 	int err;
 
@@ -359,6 +364,8 @@ static int stress_run(void)
 	stress_stop = false;
 	stress_paused = false;
 	mem_mark(&base);
+	uaf0 = modmem_uaf_count();
+	wd0 = watchdog_report_count();
 	kprintf("# seed=%lu\n", (unsigned long)stress_cfg.seed);
 	kprintf("# stress: strategy=%s busy=%s sched=%s perturb=%s clients=%u "
 		"loaders=%u%s ", unload_strategy_name(stress_cfg.strategy),
@@ -381,7 +388,7 @@ static int stress_run(void)
 		stress_sched_stop();
 		return cmd_error(err, "could not start the stress threads");
 	}
-	run_until_done(t0, &base, uaf0, wd0);
+	run_until_done(t0, &base);
 	if (stress_threads_join(3 * 4000 + 2000))
 		stress_sched_stop();    /* release whoever waits for the baton */
 	stress_sched_stop();
@@ -389,12 +396,7 @@ static int stress_run(void)
 		stress_fail("invariant: a stress thread did not exit");
 	unload_all();
 	print_stats(t0, &base);
-	if (modmem_uaf_count() != uaf0)
-		stress_fail("use-after-free: a task touched the memory of an "
-			    "unloaded module (report above)");
-	if (watchdog_report_count() != wd0)
-		stress_fail("the watchdog reported a hung or stuck task "
-			    "(report above)");
+	stress_check_detectors();
 	return verdict(&base);
 }
 

@@ -159,6 +159,7 @@ static int client_fn(void *arg)
 		} else {
 			client_caught(&fc);
 		}
+		stress_check_detectors();
 		stress_stats.calls++;
 	}
 	stress_sched_leave();

@@ -73,7 +73,7 @@ struct part {
 struct decision {
 	unsigned long step;
 	char who[16];
-	const char *point;
+	char point[20];                 /* a copy: module strings go away */
 	char next[16];
 };
 
@@ -118,9 +118,12 @@ static void record_irqoff(const char *who, const char *point,
 {
 	struct decision *d = &trace[steps % TRACE_LEN];
 
+	/* Keep the trace as it was at the first failure: what led to it. */
+	if (stress_stats.failure[0])
+		return;
 	d->step = steps++;
 	kstrlcpy(d->who, who, sizeof(d->who));
-	d->point = point;
+	kstrlcpy(d->point, point, sizeof(d->point));
 	kstrlcpy(d->next, next, sizeof(d->next));
 }
 
@@ -128,8 +131,8 @@ void stress_sched_print_trace(void)
 {
 	unsigned long first = steps > TRACE_LEN ? steps - TRACE_LEN : 0;
 
-	kprintf("# decision trace (last %lu of %lu, oldest first):\n",
-		steps - first, steps);
+	kprintf("# decision trace up to the failure (last %lu of %lu, oldest "
+		"first):\n", steps - first, steps);
 	for (unsigned long s = first; s < steps; s++) {
 		const struct decision *d = &trace[s % TRACE_LEN];
 

@@ -85,6 +85,10 @@ extern volatile bool stress_paused;
  * the run. Context: task. */
 void stress_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
+/* Fail the run if a use-after-free or watchdog report appeared since it
+ * began. Context: task. */
+void stress_check_detectors(void);
+
 /* ---- the threads (kernel/stress_clients.c) ---------------------------- */
 /* Start the clients, loaders and daemon. Return: 0 or -ENOMEM (then
  * nothing is left running). Context: task. */
