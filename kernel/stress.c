@@ -249,11 +249,13 @@ static void print_stats(uint64_t t0, const struct mem_mark *base)
 		kprintf("stress: %u/%u cycles (%lu s)", s->unloads +
 			s->autounloads, stress_cfg.cycles, el);
 	kprintf("  cycles %u/%u  refused %u  delayed %u  rereg %u  faults %u"
-		"  leaked %ld  maxq %lu  calls %lu\n", s->loads, s->unloads,
+		"  leaked %ld  maxq %lu  maxunload %lu  calls %lu\n", s->loads,
+		s->unloads,
 		s->refusals, s->delayed, s->reregistered, s->faults,
 		((long)now.frames - (long)base->frames) -
 		((long)now.modpages - (long)base->modpages),
-		(unsigned long)s->max_quiesce, (unsigned long)s->calls);
+		(unsigned long)s->max_quiesce, (unsigned long)s->max_unload,
+		(unsigned long)s->calls);
 }
 
 /* Watch the detectors and the clock until the run ends. */

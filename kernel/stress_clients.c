@@ -28,6 +28,7 @@
  * the threads start and after they are reaped.
  */
 #include <kernel/stress.h>
+#include <kernel/arch.h>
 #include <kernel/errno.h>
 #include <kernel/format.h>
 #include <kernel/ksyms.h>
@@ -199,6 +200,7 @@ static int unload_one(const char *name, bool daemon)
 {
 	struct unload_req r;
 	bool deadlocked;
+	uint64_t t0;
 	int err;
 
 	unload_req_init(&r);
@@ -206,8 +208,12 @@ static int unload_one(const char *name, bool daemon)
 	r.busy = daemon ? BUSY_FAIL : stress_cfg.busy;
 	r.timeout_ms = 1000;
 	stress_sched_delegate(true);
+	t0 = rdtsc();
 	err = unload_module_watched(name, &r, false, WATCH_MS, &deadlocked);
+	t0 = rdtsc() - t0;
 	stress_sched_delegate(false);
+	if (r.outcome == UNLOAD_FREED && t0 > stress_stats.max_unload)
+		stress_stats.max_unload = t0;
 	if (deadlocked) {
 		stress_stats.deadlocks++;
 		stress_fail("the %s unload of '%s' deadlocked (%s)",

@@ -22,7 +22,9 @@
  *           the next holder (seeded: uniformly among the threads waiting
  *           at a point, itself included; pct: the one of highest
  *           priority, priorities random at the start and the holder's
- *           dropped to the bottom at a few random steps, PCT-style). The
+ *           dropped to the bottom at random change points, 1 in 32
+ *           decisions: PCT's change points, repeated so that a thread
+ *           spinning at a point cannot starve the others for good). The
  *           timer still preempts, but everyone else is waiting for the
  *           baton, so preemption changes nothing. No clock is read.
  *
@@ -58,8 +60,8 @@
 
 #define MAX_PARTS (STRESS_MAX_CLIENTS + STRESS_MAX_LOADERS + 2)
 #define TRACE_LEN 48
-#define PCT_DEPTH 3             /* priority change points */
-#define PCT_SPAN 4000           /* steps they are drawn from */
+#define PCT_CHANGE 32            /* 1 in 32 decisions demotes the holder */
+#define PCT_BASE 1000000u       /* initial priorities are above this */
 
 struct part {
 	struct task *task;              /* [irq] the thread */
@@ -85,7 +87,7 @@ static struct part parts[MAX_PARTS];    /* [irq] */
 static unsigned nparts;                 /* [irq] */
 static struct part *volatile baton;     /* [irq] the holder */
 static unsigned long steps;             /* [irq] decisions taken */
-static unsigned long pct_change[PCT_DEPTH];
+static unsigned pct_low;                /* [irq] the next demoted priority */
 static struct decision trace[TRACE_LEN];        /* [irq] a ring */
 static struct task *monitor;
 static volatile bool monitor_stop;
@@ -175,9 +177,10 @@ static struct part *choose_irqoff(struct part *self)
 		return NULL;
 	if (mode == STRESS_SCHED_SEEDED)
 		return cand[next_rand_irqoff() % n];
-	for (unsigned k = 0; k < PCT_DEPTH; k++)
-		if (self && steps == pct_change[k])
-			self->prio = k;         /* below every initial one */
+	/* A change point: the holder drops below everyone (PCT), and
+	 * below the ones demoted before it, so nobody starves for good. */
+	if (self && next_rand_irqoff() % PCT_CHANGE == 0)
+		self->prio = pct_low--;
 	best = cand[0];
 	for (unsigned i = 1; i < n; i++)
 		if (cand[i]->prio > best->prio)
@@ -283,7 +286,7 @@ void stress_sched_join(void)
 	assert(nparts < MAX_PARTS);
 	p = &parts[nparts++];
 	*p = (struct part){ .task = current,
-			    .prio = PCT_DEPTH + next_rand_irqoff() % 1000 };
+			    .prio = PCT_BASE + next_rand_irqoff() % 1000 };
 	irq_restore(f);
 	wait_baton(p);
 }
@@ -391,8 +394,7 @@ void stress_sched_start(const struct stress_cfg *cfg)
 	nparts = 0;
 	baton = NULL;
 	steps = 0;
-	for (unsigned k = 0; k < PCT_DEPTH; k++)
-		pct_change[k] = next_rand_irqoff() % PCT_SPAN;
+	pct_low = PCT_BASE - 1;
 	monitor_stop = false;
 	monitor = NULL;
 	active = true;

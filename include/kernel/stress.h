@@ -69,7 +69,9 @@ struct stress_stats {
 	volatile unsigned deadlocks;            /* [a] caught by the watch */
 	volatile unsigned autounloads;          /* [a] by the daemon */
 	volatile uint32_t calls;                /* [a] client calls done */
-	volatile uint64_t max_quiesce;          /* [a] cycles */
+	volatile uint64_t max_quiesce;          /* [a] cycles, step 3 */
+	volatile uint64_t max_unload;           /* [a] cycles, a whole
+						 * unload that freed */
 	char failure[160];                      /* first failure, or "" */
 };
 
