@@ -327,7 +327,7 @@ static bool module_loaded_already(void)
 	return false;
 }
 
-static int verdict(const struct mem_mark *base)
+static int verdict(uint64_t t0, const struct mem_mark *base)
 {
 	struct mem_mark now;
 
@@ -339,6 +339,7 @@ static int verdict(const struct mem_mark *base)
 			    (long)now.heap_bytes - (long)base->heap_bytes,
 			    (long)now.heap_allocs - (long)base->heap_allocs,
 			    (long)now.modpages - (long)base->modpages);
+	print_stats(t0, base);
 	kprintf("stress: memory: frames %lu (baseline %lu), heap %lu bytes "
 		"in %lu allocations (baseline %lu in %lu), delayed deletes "
 		"pending %u\n", (unsigned long)now.frames,
@@ -397,9 +398,8 @@ static int stress_run(void)
 	if (stress_threads_join(10000))
 		stress_fail("invariant: a stress thread did not exit");
 	unload_all();
-	print_stats(t0, &base);
 	stress_check_detectors();
-	return verdict(&base);
+	return verdict(t0, &base);
 }
 
 static int cmd_stress(int argc, char **argv)
