@@ -347,6 +347,8 @@ static int verdict(uint64_t t0, const struct mem_mark *base)
 		(unsigned long)now.heap_allocs,
 		(unsigned long)base->heap_bytes,
 		(unsigned long)base->heap_allocs, unload_delayed_pending());
+	if (stress_cfg.sched != STRESS_SCHED_TIMER)
+		kprintf("# decisions=%lu\n", stress_sched_decisions());
 	if (!stress_stats.failure[0]) {
 		kprintf("stress: SUCCESS\n");
 		return 0;
