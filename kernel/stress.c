@@ -50,6 +50,13 @@ volatile bool stress_stop;
 volatile bool stress_paused;
 
 static struct mutex stress_mutex = MUTEX_INIT(stress_mutex, "stress");
+static bool quiet;                      /* [stress_mutex] tests, bench */
+
+#define say(...)                                                           \
+	do {                                                               \
+		if (!quiet)                                                \
+			kprintf(__VA_ARGS__);                              \
+	} while (0)
 
 struct mem_mark {
 	uint32_t frames;                /* outside the heap arena */
@@ -216,7 +223,7 @@ static int parse_one(const char *a, struct stress_cfg *c)
 	return 0;
 }
 
-static void defaults(struct stress_cfg *c)
+void stress_cfg_defaults(struct stress_cfg *c)
 {
 	*c = (struct stress_cfg){
 		.duration_ms = 20000, .strategy = UNLOAD_TWOPHASE,
@@ -244,11 +251,11 @@ static void print_stats(uint64_t t0, const struct mem_mark *base)
 	mem_mark(&now);
 
 	if (stress_cfg.duration_ms)
-		kprintf("stress: %lu/%u s", el, stress_cfg.duration_ms / 1000);
+		say("stress: %lu/%u s", el, stress_cfg.duration_ms / 1000);
 	else
-		kprintf("stress: %u/%u cycles (%lu s)", s->unloads +
+		say("stress: %u/%u cycles (%lu s)", s->unloads +
 			s->autounloads, stress_cfg.cycles, el);
-	kprintf("  cycles %u/%u  refused %u  delayed %u  rereg %u  faults %u"
+	say("  cycles %u/%u  refused %u  delayed %u  rereg %u  faults %u"
 		"  leaked %ld  maxq %lu  maxunload %lu  calls %lu\n", s->loads,
 		s->unloads,
 		s->refusals, s->delayed, s->reregistered, s->faults,
@@ -340,7 +347,7 @@ static int verdict(uint64_t t0, const struct mem_mark *base)
 			    (long)now.heap_allocs - (long)base->heap_allocs,
 			    (long)now.modpages - (long)base->modpages);
 	print_stats(t0, base);
-	kprintf("stress: memory: frames %lu (baseline %lu), heap %lu bytes "
+	say("stress: memory: frames %lu (baseline %lu), heap %lu bytes "
 		"in %lu allocations (baseline %lu in %lu), delayed deletes "
 		"pending %u\n", (unsigned long)now.frames,
 		(unsigned long)base->frames, (unsigned long)now.heap_bytes,
@@ -348,14 +355,15 @@ static int verdict(uint64_t t0, const struct mem_mark *base)
 		(unsigned long)base->heap_bytes,
 		(unsigned long)base->heap_allocs, unload_delayed_pending());
 	if (stress_cfg.sched != STRESS_SCHED_TIMER)
-		kprintf("# decisions=%lu\n", stress_sched_decisions());
+		say("# decisions=%lu\n", stress_sched_decisions());
 	if (!stress_stats.failure[0]) {
-		kprintf("stress: SUCCESS\n");
+		say("stress: SUCCESS\n");
 		return 0;
 	}
 	if (stress_cfg.sched != STRESS_SCHED_TIMER)
-		stress_sched_print_trace();
-	kprintf("stress: FAILURE (%s)\n", stress_stats.failure);
+		if (!quiet)
+			stress_sched_print_trace();
+	say("stress: FAILURE (%s)\n", stress_stats.failure);
 	return -EIO;
 }
 
@@ -371,21 +379,21 @@ static int stress_run(void)
 	mem_mark(&base);
 	uaf0 = modmem_uaf_count();
 	wd0 = watchdog_report_count();
-	kprintf("# seed=%lu\n", (unsigned long)stress_cfg.seed);
-	kprintf("# stress: strategy=%s busy=%s sched=%s perturb=%s clients=%u "
+	say("# seed=%lu\n", (unsigned long)stress_cfg.seed);
+	say("# stress: strategy=%s busy=%s sched=%s perturb=%s clients=%u "
 		"loaders=%u%s ", unload_strategy_name(stress_cfg.strategy),
 		(const char *[]){ "fail", "wait", "delayed", "reregister" }
 		[stress_cfg.busy], sched_names[stress_cfg.sched],
 		perturb_names[stress_cfg.perturb], stress_cfg.clients,
 		stress_cfg.loaders, stress_cfg.autounload ? " autounload" : "");
 	if (stress_cfg.duration_ms)
-		kprintf("duration=%u s", stress_cfg.duration_ms / 1000);
+		say("duration=%u s", stress_cfg.duration_ms / 1000);
 	else
-		kprintf("cycles=%u", stress_cfg.cycles);
-	kprintf(" modules=");
+		say("cycles=%u", stress_cfg.cycles);
+	say(" modules=");
 	for (unsigned i = 0; i < stress_cfg.nmodules; i++)
-		kprintf("%s%s", i ? "," : "", stress_cfg.modules[i]);
-	kprintf("\n");
+		say("%s%s", i ? "," : "", stress_cfg.modules[i]);
+	say("\n");
 	stress_sched_start(&stress_cfg);
 	t0 = pit_ms();
 	err = stress_threads_start();
@@ -404,21 +412,19 @@ static int stress_run(void)
 	return verdict(t0, &base);
 }
 
-static int cmd_stress(int argc, char **argv)
+int stress_run_cfg(const struct stress_cfg *cfg, bool be_quiet)
 {
 	int err;
 
 	if (!mutex_trylock(&stress_mutex))
 		return cmd_error(-EBUSY, "a stress run is in progress");
-	defaults(&stress_cfg);
-	for (int i = 1; i < argc; i++)
-		if ((err = parse_one(argv[i], &stress_cfg)))
-			goto unlock;
+	stress_cfg = *cfg;
+	quiet = be_quiet;
+	err = -EINVAL;
 	if (stress_cfg.sched != STRESS_SCHED_TIMER &&
 	    stress_cfg.loaders > 1) {
-		err = cmd_error(-EINVAL, "seeded and pct mode run one loader "
-				"(two would race for module_mutex outside the "
-				"baton)");
+		cmd_error(err, "seeded and pct mode run one loader (two would "
+			  "race for module_mutex outside the baton)");
 		goto unlock;
 	}
 	err = -EBUSY;
@@ -426,8 +432,21 @@ static int cmd_stress(int argc, char **argv)
 		goto unlock;
 	err = stress_run();
 unlock:
+	quiet = false;
 	mutex_unlock(&stress_mutex);
 	return err;
+}
+
+static int cmd_stress(int argc, char **argv)
+{
+	struct stress_cfg cfg;
+	int err;
+
+	stress_cfg_defaults(&cfg);
+	for (int i = 1; i < argc; i++)
+		if ((err = parse_one(argv[i], &cfg)))
+			return err;
+	return stress_run_cfg(&cfg, false);
 }
 COMMAND(stress, "stress", "[--duration=S | --cycles=N] [--strategy=S] "
 	"[--busy=P] [--clients=N] [--loaders=N] [--modules=a,b,...] "

@@ -83,6 +83,19 @@ extern volatile bool stress_stop;
 /* Set while the stutter pauses the workload. [a] */
 extern volatile bool stress_paused;
 
+/* Fill cfg with the defaults: 20 s, twophase, busy fail, 4 clients, 1
+ * loader, seed 1, timer mode, random perturbation, the three stress_*
+ * modules, a stats line every 5 s. Context: any. */
+void stress_cfg_defaults(struct stress_cfg *cfg);
+/*
+ * Run a stress test with cfg (what the command does after parsing); quiet
+ * prints nothing but fault reports and errors (tests, bench). The counters
+ * stay in stress_stats. Return: 0 on SUCCESS, -EIO on FAILURE, -EBUSY if a
+ * run is in progress or a module of the run is loaded, -EINVAL.
+ * Context: task, sleeps for the whole run.
+ */
+int stress_run_cfg(const struct stress_cfg *cfg, bool quiet);
+
 /* Record the first failure (later ones are counted, not kept) and stop
  * the run. Context: task. */
 void stress_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
