@@ -159,7 +159,8 @@ static int parse_num(const char *v, unsigned lo, unsigned hi, unsigned *out)
 #define USAGE "usage: stress [--duration=S | --cycles=N] [--strategy=S] " \
 	"[--busy=P] [--clients=N] [--loaders=N] [--modules=a,b,...] "    \
 	"[--seed=N] [--sched=timer|seeded|pct] "                           \
-	"[--perturb=off|stutter|random] [--autounload] [--interval=S]"
+	"[--perturb=off|stutter|random] [--autounload] [--interval=S] "   \
+	"[--raw-exec]"
 
 static int parse_one(const char *a, struct stress_cfg *c)
 {
@@ -217,6 +218,8 @@ static int parse_one(const char *a, struct stress_cfg *c)
 		c->interval_ms = n * 1000;
 	} else if (!strcmp(a, "--autounload")) {
 		c->autounload = true;
+	} else if (!strcmp(a, "--raw-exec")) {
+		c->raw_exec = true;
 	} else {
 		return cmd_error(-EINVAL, "unknown option '%s'; " USAGE, a);
 	}
@@ -381,11 +384,12 @@ static int stress_run(void)
 	wd0 = watchdog_report_count();
 	say("# seed=%lu\n", (unsigned long)stress_cfg.seed);
 	say("# stress: strategy=%s busy=%s sched=%s perturb=%s clients=%u "
-		"loaders=%u%s ", unload_strategy_name(stress_cfg.strategy),
+		"loaders=%u%s%s ", unload_strategy_name(stress_cfg.strategy),
 		(const char *[]){ "fail", "wait", "delayed", "reregister" }
 		[stress_cfg.busy], sched_names[stress_cfg.sched],
 		perturb_names[stress_cfg.perturb], stress_cfg.clients,
-		stress_cfg.loaders, stress_cfg.autounload ? " autounload" : "");
+		stress_cfg.loaders, stress_cfg.autounload ? " autounload" : "",
+		stress_cfg.raw_exec ? " raw-exec" : "");
 	if (stress_cfg.duration_ms)
 		say("duration=%u s", stress_cfg.duration_ms / 1000);
 	else
@@ -451,6 +455,7 @@ static int cmd_stress(int argc, char **argv)
 COMMAND(stress, "stress", "[--duration=S | --cycles=N] [--strategy=S] "
 	"[--busy=P] [--clients=N] [--loaders=N] [--modules=a,b,...] "
 	"[--seed=N] [--sched=timer|seeded|pct] "
-	"[--perturb=off|stutter|random] [--autounload] [--interval=S]",
+	"[--perturb=off|stutter|random] [--autounload] [--interval=S] "
+	"[--raw-exec]",
 	"unload torture test: clients, loaders, perturbation; a verdict",
 	cmd_stress);

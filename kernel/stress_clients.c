@@ -35,6 +35,7 @@
 #include <kernel/module.h>
 #include <kernel/service.h>
 #include <kernel/shell.h>
+#include <kernel/string.h>
 #include <kernel/trap.h>
 #include <sched/kthread.h>
 #include <sched/reaper.h>
@@ -70,16 +71,46 @@ static void client_caught(const struct fault_catch *fc)
 		    "use-after-free of module memory" : "a fault");
 }
 
+/*
+ * Find a command and pin its owner in one critical section, as
+ * service_get() does for a service. shell_find() alone hands back a
+ * pointer into the module's memory with nothing held: a task preempted
+ * between the lookup and the boundary's module_enter() holds no reference
+ * and has no return address in the module, so no quiesce can see it, and
+ * the module can be freed under it. shell_exec() has that window
+ * (docs/stress.md, "A race the stress test found"); --raw-exec leaves it
+ * open, to show it. Return: the command, its owner pinned, or NULL.
+ */
+static const struct command *find_pinned(const char *name,
+					 struct module **owner)
+{
+	uint32_t f = irq_save();
+	const struct command *cmd = shell_find(name);
+	bool ok = cmd && try_module_get(cmd->owner);
+
+	*owner = ok ? cmd->owner : NULL;
+	irq_restore(f);
+	return ok ? cmd : NULL;
+}
+
 /* As typed at the prompt. After a fault in module code the shell's own
  * catch reports it; its error line then reads the command again, which
  * our catch (armed by the caller) takes. */
 static void call_exec(const char *name)
 {
+	struct module *owner;
 	char line[48];
 
 	ksnprintf(line, sizeof(line), "%s", name);
-	if (shell_find(name))           /* not there: exec would say so */
-		shell_exec(line);
+	if (stress_cfg.raw_exec) {
+		if (shell_find(name))   /* not there: exec would say so */
+			shell_exec(line);
+		return;
+	}
+	if (!find_pinned(name, &owner))
+		return;
+	shell_exec(line);
+	module_put(owner);
 }
 
 /* The command table, bracketed the way the shell's invoke hook does; the
@@ -88,14 +119,21 @@ static void call_exec(const char *name)
 static void call_table(const char *name, struct fault_catch *fc)
 {
 	char arg0[32], *argv[2] = { arg0, NULL };
-	const struct command *cmd = shell_find(name);
+	const struct command *cmd;
 	struct module *owner;
 
-	if (!cmd)
+	if (stress_cfg.raw_exec) {
+		cmd = shell_find(name);
+		if (!cmd)
+			return;
+		/* The window, as a point: a seed can land here. */
+		stress_sched_point("shell.found");
+		owner = cmd->owner;     /* a freed command faults here */
+		if (!module_enter(owner))
+			return;
+	} else if (!(cmd = find_pinned(name, &owner))) {
 		return;
-	owner = cmd->owner;     /* a freed command faults here: caught */
-	if (!module_enter(owner))
-		return;
+	}
 	module_callback_begin(owner);
 	kstrlcpy(arg0, name, sizeof(arg0));
 	if (fault_catch_enter(fc, false) == 0) {
@@ -130,8 +168,11 @@ static void call_service(const char *name, struct fault_catch *fc)
 static void call_one(const char *name)
 {
 	struct fault_catch fc;
+	/* The sample modules' commands print; only their services (and
+	 * their timers and threads, which need no caller) are called. */
+	unsigned paths = strncmp(name, "stress_", 7) ? 1 : 3;
 
-	switch (stress_rand() % 3) {
+	switch (paths == 1 ? 2 : stress_rand() % 3) {
 	case 0:
 		call_exec(name);
 		break;

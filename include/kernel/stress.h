@@ -35,7 +35,7 @@
 #include <stdint.h>
 #include <kernel/unload.h>
 
-#define STRESS_MAX_MODULES 8
+#define STRESS_MAX_MODULES 12
 #define STRESS_MAX_CLIENTS 16
 #define STRESS_MAX_LOADERS 4
 
@@ -56,6 +56,7 @@ struct stress_cfg {
 	enum stress_sched_mode sched;
 	enum stress_perturb perturb;
 	bool autounload;
+	bool raw_exec;                  /* commands found without a pin */
 	unsigned interval_ms;
 };
 
