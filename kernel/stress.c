@@ -183,8 +183,8 @@ static int parse_one(const char *a, struct stress_cfg *c)
 					 "naive, eip, twophase or refcount", v);
 	} else if ((v = parse_option(a, "busy"))) {
 		if (unload_parse_busy(v, &c->busy))
-			return cmd_error(-EINVAL, "unknown busy policy '%s': use "
-					 "fail, wait, delayed or reregister",
+			return cmd_error(-EINVAL, "unknown busy policy '%s': "
+					 "use fail, wait, delayed or reregister",
 					 v);
 	} else if ((v = parse_option(a, "clients"))) {
 		if (parse_num(v, 0, STRESS_MAX_CLIENTS, &c->clients))
@@ -406,8 +406,9 @@ static int stress_run(void)
 		return cmd_error(err, "could not start the stress threads");
 	}
 	run_until_done(t0, &base);
-	if (stress_threads_join(3 * 4000 + 2000))
-		stress_sched_stop();    /* release whoever waits for the baton */
+	/* Seeded: the threads leave one by one, passing the baton on; then
+	 * disarming releases any thread still waiting for it. */
+	stress_threads_join(3 * 4000 + 2000);
 	stress_sched_stop();
 	if (stress_threads_join(10000))
 		stress_fail("invariant: a stress thread did not exit");
