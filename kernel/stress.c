@@ -83,6 +83,9 @@ static bool mem_same(const struct mem_mark *a, const struct mem_mark *b)
 	       a->heap_allocs == b->heap_allocs;
 }
 
+static unsigned uaf0, wd0;     /* the detectors' counts at the start */
+static uint64_t start_ms, fail_ms;      /* pit_ms() at start, at failure */
+
 void stress_fail(const char *fmt, ...)
 {
 	va_list ap;
@@ -93,6 +96,7 @@ void stress_fail(const char *fmt, ...)
 		stress_stats.failure[0] = '?';  /* claimed */
 	irq_restore(f);
 	if (first) {
+		fail_ms = pit_ms();
 		va_start(ap, fmt);
 		kvsnprintf(stress_stats.failure, sizeof(stress_stats.failure),
 			   fmt, ap);
@@ -101,7 +105,6 @@ void stress_fail(const char *fmt, ...)
 	stress_stop = true;
 }
 
-static unsigned uaf0, wd0;     /* the detectors' counts at the start */
 
 void stress_check_detectors(void)
 {
@@ -341,14 +344,18 @@ static int verdict(uint64_t t0, const struct mem_mark *base)
 {
 	struct mem_mark now;
 
-	if (!settle(base, &now) && !stress_stats.failure[0])
-		stress_fail("leak: frames %ld, heap %ld bytes in %ld "
-			    "allocations, module pages %ld away from the "
-			    "baseline after everything was unloaded",
-			    (long)now.frames - (long)base->frames,
-			    (long)now.heap_bytes - (long)base->heap_bytes,
-			    (long)now.heap_allocs - (long)base->heap_allocs,
-			    (long)now.modpages - (long)base->modpages);
+	if (!settle(base, &now)) {
+		/* Reported even after an earlier failure: a naive run leaves
+		 * the references of the callers that faulted behind. */
+		say("# leak: frames %ld, heap %ld bytes in %ld allocations, "
+		    "module pages %ld away from the baseline after everything "
+		    "was unloaded\n", (long)now.frames - (long)base->frames,
+		    (long)now.heap_bytes - (long)base->heap_bytes,
+		    (long)now.heap_allocs - (long)base->heap_allocs,
+		    (long)now.modpages - (long)base->modpages);
+		stress_fail("leak: memory is not back at the baseline after "
+			    "everything was unloaded");
+	}
 	print_stats(t0, base);
 	say("stress: memory: frames %lu (baseline %lu), heap %lu bytes "
 		"in %lu allocations (baseline %lu in %lu), delayed deletes "
@@ -363,9 +370,10 @@ static int verdict(uint64_t t0, const struct mem_mark *base)
 		say("stress: SUCCESS\n");
 		return 0;
 	}
-	if (stress_cfg.sched != STRESS_SCHED_TIMER)
-		if (!quiet)
-			stress_sched_print_trace();
+	if (stress_cfg.sched != STRESS_SCHED_TIMER && !quiet)
+		stress_sched_print_trace();
+	say("# failed %lu ms into the run\n",
+	    (unsigned long)(fail_ms - start_ms));
 	say("stress: FAILURE (%s)\n", stress_stats.failure);
 	return -EIO;
 }
@@ -399,7 +407,7 @@ static int stress_run(void)
 		say("%s%s", i ? "," : "", stress_cfg.modules[i]);
 	say("\n");
 	stress_sched_start(&stress_cfg);
-	t0 = pit_ms();
+	t0 = start_ms = pit_ms();
 	err = stress_threads_start();
 	if (err) {
 		stress_sched_stop();
