@@ -17,9 +17,10 @@
  *   stressl<i>  loaders: draw a module; unload it with the run's strategy
  *               and busy policy (in its own watched task, so a deadlock is
  *               caught and broken); when it is not loaded, load it.
- *   stressau    --autounload: every 100 ms (a round, in seeded mode) try
- *               to unload every module of the run with busy=fail, as an
- *               auto-unload daemon unloads whatever is idle.
+ *   stressau    --autounload: every 100 ms try to unload every module of
+ *               the run with busy=fail, as an auto-unload daemon unloads
+ *               whatever is idle. In seeded/pct mode the passes run in
+ *               the loader, every 8th round, instead.
  *
  * Each loop passes a scheduling point ("client.loop", "loader.loop"), so
  * in seeded/pct mode a thread with nothing to do still hands the baton on.
@@ -279,13 +280,28 @@ static void load_one(const char *name)
 		stress_stats.loads++;
 }
 
+/* One pass of the auto-unload daemon: whatever is idle goes. */
+static void autounload_pass(void)
+{
+	for (unsigned i = 0; i < stress_cfg.nmodules && !stress_stop; i++)
+		unload_one(stress_cfg.modules[i], true);
+}
+
 static int loader_fn(void *arg)
 {
+	unsigned round = 0;
+
 	stress_sched_join();
 	while (!stress_stop) {
 		const char *name;
 
 		stress_sched_point("loader.loop");
+		/* Seeded: the daemon's passes run here, in the one thread
+		 * that unloads, so no two unloads race for module_mutex
+		 * outside the baton. */
+		if (stress_cfg.autounload && arg == NULL &&
+		    stress_cfg.sched != STRESS_SCHED_TIMER && ++round % 8 == 0)
+			autounload_pass();
 		pause_if_stuttering();
 		if (stress_stop)
 			break;
@@ -305,11 +321,8 @@ static int autounload_fn(void *arg)
 	stress_sched_join();
 	while (!stress_stop) {
 		stress_sched_point("autounload");
-		if (stress_cfg.sched == STRESS_SCHED_TIMER)
-			sleep_ms(100);
-		for (unsigned i = 0; i < stress_cfg.nmodules && !stress_stop;
-		     i++)
-			unload_one(stress_cfg.modules[i], true);
+		sleep_ms(100);
+		autounload_pass();
 	}
 	stress_sched_leave();
 	return 0;
@@ -323,7 +336,7 @@ static int spawn(int (*fn)(void *), const char *fmt, unsigned i)
 	struct task *t;
 
 	ksnprintf(name, sizeof(name), fmt, i);
-	t = kthread_run(fn, NULL, NULL, name);
+	t = kthread_run(fn, (void *)(uintptr_t)i, NULL, name);
 	if (!t)
 		return -ENOMEM;
 	thread_ids[nthreads++] = t->id;
@@ -339,7 +352,8 @@ int stress_threads_start(void)
 		err = spawn(client_fn, "stressc%u", i);
 	for (unsigned i = 0; i < stress_cfg.loaders && !err; i++)
 		err = spawn(loader_fn, "stressl%u", i);
-	if (stress_cfg.autounload && !err)
+	if (stress_cfg.autounload && !err &&
+	    stress_cfg.sched == STRESS_SCHED_TIMER)
 		err = spawn(autounload_fn, "stressau", 0);
 	if (err) {
 		stress_stop = true;

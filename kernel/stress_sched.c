@@ -220,6 +220,7 @@ static void decide(const char *name)
 			    !strcmp(current->name, "rmmod")) {
 				p = &parts[i];
 				p->delegate = current;
+				task_get(current);      /* the monitor reads it */
 			}
 	}
 	if (!p || baton != p || freezer_active()) {
@@ -315,8 +316,9 @@ void stress_sched_leave(void)
 
 void stress_sched_delegate(bool on)
 {
-	uint32_t f;
+	struct task *was = NULL;
 	struct part *p;
+	uint32_t f;
 
 	if (mode == STRESS_SCHED_TIMER)
 		return;
@@ -324,9 +326,12 @@ void stress_sched_delegate(bool on)
 	p = part_of_irqoff(current);
 	if (p) {
 		p->delegating = on;
+		was = p->delegate;
 		p->delegate = NULL;
 	}
 	irq_restore(f);
+	if (was)
+		task_put(was);
 	if (p && !on && baton != p)
 		wait_baton(p);
 }
@@ -336,30 +341,32 @@ void stress_sched_delegate(bool on)
  * (a mutex, a wait for a callback to drain) on something only another
  * participant can finish, or when nobody holds it. Seeded/pct only.
  */
-static bool holder_blocked_irqoff(void)
+static unsigned holder_blocked_irqoff(void)
 {
 	struct task *t;
 
 	if (!baton)
-		return true;
+		return 1;
 	if (baton->delegating && !baton->delegate)
-		return false;   /* its unload task has not reached a point */
+		return 2;       /* its unload task has not reached a point:
+				 * it runs, or it waits for module_mutex */
 	t = baton->delegate ? baton->delegate : baton->task;
 	return t->state == TASK_SLEEPING && !baton->ready;
 }
 
 static int monitor_fn(void *arg)
 {
-	unsigned blocked = 0;
+	unsigned blocked = 0, how;
 
 	while (!monitor_stop) {
 		uint32_t f;
 
 		sleep_ms(1);
 		f = irq_save();
-		if (freezer_active() || !holder_blocked_irqoff()) {
+		how = holder_blocked_irqoff();
+		if (freezer_active() || !how) {
 			blocked = 0;
-		} else if (++blocked >= 2) {
+		} else if (++blocked >= (how == 2 ? 50u : 2u)) {
 			struct part *was = baton, *next = choose_irqoff(NULL);
 
 			if (next) {
