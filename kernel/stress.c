@@ -340,6 +340,21 @@ static bool module_loaded_already(void)
 	return false;
 }
 
+/* After a leak: what is left of the run's modules, and why. */
+static void say_leftovers(void)
+{
+	for (unsigned i = 0; i < stress_cfg.nmodules; i++) {
+		struct module *m = module_find(stress_cfg.modules[i]);
+
+		if (m)
+			say("# still there: %s %s, use count %d, core "
+			    "references %d, callbacks %u, threads %u%s\n",
+			    m->name, module_state_name(m->state), m->refs,
+			    m->core_refs, m->callbacks, m->kthreads,
+			    m->delayed ? ", marked for delayed delete" : "");
+	}
+}
+
 static int verdict(uint64_t t0, const struct mem_mark *base)
 {
 	struct mem_mark now;
@@ -353,6 +368,7 @@ static int verdict(uint64_t t0, const struct mem_mark *base)
 		    (long)now.heap_bytes - (long)base->heap_bytes,
 		    (long)now.heap_allocs - (long)base->heap_allocs,
 		    (long)now.modpages - (long)base->modpages);
+		say_leftovers();
 		stress_fail("leak: memory is not back at the baseline after "
 			    "everything was unloaded");
 	}
