@@ -85,6 +85,7 @@ static bool mem_same(const struct mem_mark *a, const struct mem_mark *b)
 
 static unsigned uaf0, wd0;     /* the detectors' counts at the start */
 static uint64_t start_ms, fail_ms;      /* pit_ms() at start, at failure */
+static uint64_t start_tsc;              /* rdtsc() at start */
 
 void stress_fail(const char *fmt, ...)
 {
@@ -380,6 +381,10 @@ static int verdict(uint64_t t0, const struct mem_mark *base)
 		(unsigned long)now.heap_allocs,
 		(unsigned long)base->heap_bytes,
 		(unsigned long)base->heap_allocs, unload_delayed_pending());
+	if (pit_ms() > start_ms)        /* to read maxq and maxunload */
+		say("# tsc: %lu cycles per ms over the run\n",
+		    (unsigned long)((rdtsc() - start_tsc) /
+				    (pit_ms() - start_ms)));
 	if (stress_cfg.sched != STRESS_SCHED_TIMER)
 		say("# decisions=%lu\n", stress_sched_decisions());
 	if (!stress_stats.failure[0]) {
@@ -424,6 +429,7 @@ static int stress_run(void)
 	say("\n");
 	stress_sched_start(&stress_cfg);
 	t0 = start_ms = pit_ms();
+	start_tsc = rdtsc();
 	err = stress_threads_start();
 	if (err) {
 		stress_sched_stop();
