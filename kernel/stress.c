@@ -315,6 +315,12 @@ static void unload_all(void)
 		}
 		if (!left)
 			return;
+		/* A module marked for delayed delete refuses until unloadd
+		 * has freed it, and so does the one it uses: wait for it. */
+		for (unsigned ms = 0; ms < 2000 && unload_delayed_pending();
+		     ms += 10)
+			sleep_ms(10);
+		sleep_ms(10);
 	}
 }
 
