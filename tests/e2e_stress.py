@@ -46,7 +46,7 @@ def e2e_stress(res, iso, boot, power_off):
 
     out = q.command("stress --duration=20 --strategy=naive --seed=1",
                     timeout=80) or ""
-    m = re.search(r"stress: (\d+)/20 s", out)
+    m = re.search(r"# failed (\d+) ms into the run", out)
     res.check("stress: FAILURE (" in out and "use-after-free" in out,
               "e2e: stress --strategy=naive fails, use-after-free caught",
               repr(out[-600:]))
@@ -54,6 +54,6 @@ def e2e_stress(res, iso, boot, power_off):
               "the module was unloaded here:" in out,
               "e2e: stress naive: the fault report explains it",
               repr(out[-600:]))
-    res.check(m is not None and int(m.group(1)) <= 5,
+    res.check(m is not None and int(m.group(1)) <= 5000,
               "e2e: stress naive: caught within seconds", repr(out[-300:]))
     power_off(res, q, "e2e-stress")
