@@ -283,6 +283,9 @@ static void run_until_done(uint64_t t0, const struct mem_mark *base)
 		sleep_ms(20);
 		now = pit_ms();
 		stress_check_detectors();
+		if (now - t0 >= 5000 && !stress_stats.loads)
+			stress_fail("no module of the run could be loaded in "
+				    "5 s (%s)", stress_stats.load_error);
 		if (stress_cfg.duration_ms &&
 		    now - t0 >= stress_cfg.duration_ms)
 			stress_stop = true;

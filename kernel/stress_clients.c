@@ -274,8 +274,12 @@ static void load_one(const char *name)
 {
 	char err[160];
 
-	if (module_load(name, 0, NULL, err, sizeof(err)))
+	if (module_load(name, 0, NULL, err, sizeof(err))) {
 		stress_stats.load_fails++;
+		if (!stress_stats.loads)
+			kstrlcpy(stress_stats.load_error, err,
+				 sizeof(stress_stats.load_error));
+	}
 	else
 		stress_stats.loads++;
 }

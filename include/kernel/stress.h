@@ -74,6 +74,8 @@ struct stress_stats {
 	volatile uint64_t max_unload;           /* [a] cycles, a whole
 						 * unload that freed */
 	char failure[160];                      /* first failure, or "" */
+	char load_error[120];                   /* a load's, while none
+						 * has succeeded */
 };
 
 /* The run in progress (kernel/stress.c). */
