@@ -225,6 +225,11 @@ test-kernel: all
 test-e2e: all
 	$(PYTHON) tests/run.py --only e2e --iso $(ISO)
 
+# ---- stress: a long unload torture run on the ISO (SPEC §8) -----------------
+STRESS_ARGS ?= --duration=300
+stress: all
+	$(PYTHON) scripts/stress.py --iso $(ISO) -- $(STRESS_ARGS)
+
 # ---- benchmarks --------------------------------------------------------------
 bench: all
 	$(PYTHON) scripts/bench.py --kernel $(KERNEL) --iso $(ISO) \

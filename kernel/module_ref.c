@@ -33,6 +33,7 @@
 #include <kernel/init.h>
 #include <kernel/trap.h>
 #include <kernel/unload.h>
+#include <kernel/stress.h>
 #include <sched/task.h>
 
 /* ---- references ------------------------------------------------------ */
@@ -96,6 +97,7 @@ void module_put(struct module *mod)
 		mod->refs--;
 	}
 	irq_restore(f);
+	stress_sched_point("ref.put");
 	module_ref_dropped(mod);
 }
 
@@ -113,6 +115,7 @@ void module_leave(struct module *owner)
  * it is going; that is the point (and the bug) of it. */
 void module_inc_use(struct module *mod)
 {
+	stress_sched_point("ref.inc");
 	uint32_t f = irq_save();
 
 	mod->refs++;
@@ -126,6 +129,7 @@ void module_dec_use(struct module *mod)
 	assert(mod->refs > 0);
 	mod->refs--;
 	irq_restore(f);
+	stress_sched_point("ref.dec");
 	module_ref_dropped(mod);
 }
 
@@ -171,6 +175,7 @@ void module_callback_begin(struct module *mod)
 
 	mod->callbacks++;
 	irq_restore(f);
+	stress_sched_point("ref.get");
 }
 
 void module_callback_end(struct module *mod)

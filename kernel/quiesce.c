@@ -39,6 +39,7 @@
 #include <kernel/trap.h>
 #include <kernel/ksyms.h>
 #include <kernel/race.h>
+#include <kernel/stress.h>
 #include <sched/freezer.h>
 #include "unload_priv.h"
 
@@ -89,6 +90,7 @@ static int stop_and_reap_threads(struct module *m, struct unload_req *r)
 		unload_say(r, "     waiting for the reaper: %u thread(s) of '%s' "
 			   "not reaped yet", m->kthreads, m->name);
 	race_point("unload.wait_reap");
+	stress_sched_point("quiesce.reap");
 	err = wait_event_timeout(unload_wq, m->kthreads == 0, r->timeout_ms);
 	if (err) {
 		ksnprintf(r->msg, sizeof(r->msg), "%u thread(s) of module '%s' "
@@ -157,6 +159,7 @@ static int freeze_and_scan(struct module *m, struct unload_req *r)
 	int err;
 
 	task_set_add(&exempt, current);
+	stress_sched_point("quiesce.freeze");
 	err = freezer_freeze(FREEZE_PREEMPTIVE, &exempt, r->timeout_ms);
 	if (err) {
 		ksnprintf(r->msg, sizeof(r->msg), "the freeze failed (%s)",

@@ -51,6 +51,7 @@
 #include <kernel/init.h>
 #include <kernel/ksyms.h>
 #include <kernel/race.h>
+#include <kernel/stress.h>
 #include <sched/freezer.h>
 #include <sched/completion.h>
 
@@ -157,6 +158,7 @@ static void set_state(struct module *m, enum module_state st)
 /* 5. cleanup, then free. */
 static int finish(struct module *m, struct unload_req *r)
 {
+	stress_sched_point("unload.free");
 	if (module_call_hook(m, NULL, m->cleanup)) {
 		ksnprintf(r->msg, sizeof(r->msg), "module '%s' faulted in "
 			  "cleanup; it stays loaded (going)", m->name);
@@ -334,6 +336,7 @@ static int unload_twophase(struct module *m, struct unload_req *r)
 		return reactivate(m, r, why);
 	}
 	/* 4. */
+	stress_sched_point("unload.recheck");
 	unload_say(r, "  4. re-check: use count %d; %u task(s) inside, %d in "
 		   "entry windows", m->refs, r->found_inside, r->entry_refs);
 	if (m->refs || r->found_inside || r->entry_refs) {

@@ -26,6 +26,7 @@
  * freeze, and a frozen reaper would turn that wait into a deadlock.
  */
 #include <kernel/race.h>
+#include <kernel/stress.h>
 #include <sched/reaper.h>
 #include <sched/kthread.h>
 #include <sched/sched.h>
@@ -117,6 +118,7 @@ static void run_hooks(struct task *t)
 static void reap(struct task *t)
 {
 	race_point("reaper.before_reap");       /* race R3 holds us here */
+	stress_sched_point("reaper.reap");
 	run_hooks(t);
 	task_owner_put(t);              /* the module's threads drop their
 					 * reference in core code, last */

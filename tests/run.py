@@ -349,6 +349,8 @@ def main():
         sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
         from e2e_modules import e2e_modules
         e2e_modules(res, args.iso, boot, power_off)
+        from e2e_stress import e2e_stress
+        e2e_stress(res, args.iso, boot, power_off)
     print("# %.1fs" % (time.monotonic() - t0))
     if res.failures:
         print("# failed: " + ", ".join(res.failures[:20]))
