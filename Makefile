@@ -82,7 +82,7 @@ KERNEL := $(B)/kernel.elf
 ISO    := $(B)/quiesce.iso
 
 .PHONY: all iso run qemu qemu-nox qemu-gdb debug test test-host test-kernel \
-	test-e2e doctor clean help stress bench fuzz fuzz-smoke modules
+	test-e2e doctor clean help stress bench bench-compare fuzz fuzz-smoke modules
 .DEFAULT_GOAL := all
 
 all: $(KERNEL) modules $(ISO)
@@ -229,6 +229,12 @@ test-e2e: all
 bench: all
 	$(PYTHON) scripts/bench.py --kernel $(KERNEL) --iso $(ISO) \
 		--modules $(B)/modules --out $(B)/bench.json
+# BASE: any git revision; it is built in a temporary worktree.
+bench-compare: all
+	@test -n "$(BASE)" || { echo "usage: make bench-compare BASE=<rev>"; \
+		exit 2; }
+	$(PYTHON) scripts/bench.py --kernel $(KERNEL) --iso $(ISO) \
+		--modules $(B)/modules --compare $(BASE)
 # ---- fuzzing: libFuzzer over the loader's ELF code ----------------------
 FUZZCC    := clang
 FUZZ_TIME ?= 600
@@ -277,6 +283,7 @@ help:
 	@echo "make test        host unit tests + in-kernel KTAP suites + console checks"
 	@echo "make test-host | test-kernel | test-e2e   one part of make test"
 	@echo "make bench       exact cycle figures under QEMU -icount (build/bench.json)"
+	@echo "make bench-compare BASE=<rev>  the same for another revision, side by side"
 	@echo "make fuzz        fuzz the module loader's ELF checks (FUZZ_TIME=600 s)"
 	@echo "make fuzz-smoke  a 20-second fuzz run (part of make test)"
 	@echo "make doctor      check every tool and that the kernel is multiboot"

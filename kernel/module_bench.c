@@ -5,6 +5,8 @@
  *   insmod_NAME[_STEP]        each sample module's load, and its steps
  *                             (validate, layout, relocate, init: see
  *                             struct module_load_times);
+ *   rmmod_twophase_NAME       its twophase unload (worker's includes
+ *                             stopping and reaping its thread);
  *   rmmod_STRATEGY_N_idle     unloading the empty module with each
  *                             strategy, with N = 0 and 16 idle tasks;
  *   module_load_unload_twophase
@@ -59,7 +61,7 @@ static int unload(const char *name, enum unload_strategy s)
 /* ---- insmod, step by step ------------------------------------------ */
 
 static void report_load(const char *name, const struct module_load_times *t,
-			uint64_t total)
+			uint64_t total, uint64_t unload_total)
 {
 	static const char *const steps[] = {
 		"validate", "layout", "relocate", "init" };
@@ -73,13 +75,15 @@ static void report_load(const char *name, const struct module_load_times *t,
 		ksnprintf(fig, sizeof(fig), "insmod_%s_%s", name, steps[i]);
 		bench_report(fig, cycles[i], ROUNDS);
 	}
+	ksnprintf(fig, sizeof(fig), "rmmod_twophase_%s", name);
+	bench_report(fig, unload_total, ROUNDS);
 }
 
 /* Load and unload name ROUNDS + 1 times; report the last ROUNDS loads. */
 static void bench_one_insmod(const char *name)
 {
 	struct module_load_times sum = { 0 };
-	uint64_t total = 0;
+	uint64_t total = 0, unload_total = 0, t0;
 
 	for (int i = 0; i <= ROUNDS; i++) {
 		struct module *m;
@@ -94,10 +98,13 @@ static void bench_one_insmod(const char *name)
 			sum.init += m->load_times.init;
 			total += m->load_cycles;
 		}
+		t0 = rdtsc();
 		if (unload(name, UNLOAD_TWOPHASE))
 			return;
+		if (i > 0)
+			unload_total += rdtsc() - t0;
 	}
-	report_load(name, &sum, total);
+	report_load(name, &sum, total, unload_total);
 }
 
 static void bench_insmod(void)
