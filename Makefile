@@ -166,7 +166,7 @@ $(B)/iso/boot/grub/grub.cfg: iso/grub.cfg scripts/mkgrubcfg $(MOD_KO) $(MOD_BAD)
 
 $(ISO): $(KERNEL) $(B)/iso/boot/grub/grub.cfg
 	$(say) ISO $@
-	$(Q)cp $(KERNEL) $(B)/iso/boot/kernel.elf
+	$(Q)$(OBJCOPY) --strip-debug $(KERNEL) $(B)/iso/boot/kernel.elf
 	$(Q)grub-mkrescue -o $@ $(B)/iso --compress=xz \
 		--install-modules="multiboot normal configfile" \
 		--locales= --fonts= --themes= 2>$(B)/grub-mkrescue.log || \
