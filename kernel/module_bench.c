@@ -169,7 +169,8 @@ static void bench_rmmod(void)
 	level = quiet();
 	for (unsigned c = 0; c < 2; c++) {
 		for (unsigned i = 0; i < counts[c]; i++) {
-			idle[i] = kthread_run(idle_fn, NULL, NULL, "bench-idle");
+			idle[i] = kthread_run(idle_fn, NULL, NULL,
+					      "bench-idle");
 			assert(idle[i]);
 			task_get(idle[i]);
 		}
