@@ -5,18 +5,21 @@
  */
 #include <mm/bitmap.h>
 
-/* Set (or clear) bits [start, end): bit by bit up to a word boundary,
- * then whole words, then the tail. pmm_init covers 64 Ki frames this way
- * (bit by bit it was over a million instructions of the boot). */
-static void fill(struct bitmap *bm, uint32_t start, uint32_t n, bool set)
+/* Set (or clear) bits [start, start + n), clipped: bit by bit up to a word
+ * boundary, then whole words, then the tail. pmm_init covers 64 Ki frames
+ * this way (bit by bit it was over a million instructions of the boot).
+ * Inlined into both callers, so `set` is a constant in each. */
+static inline __attribute__((always_inline)) void
+fill(struct bitmap *bm, uint32_t start, uint32_t n, bool set)
 {
-	uint64_t end64 = (uint64_t)start + n;
-	uint32_t end = end64 < bm->nbits ? (uint32_t)end64 : bm->nbits;
-	uint32_t i = start;
+	uint32_t i = start, end;
 
+	if (start >= bm->nbits)
+		return;
+	end = n < bm->nbits - start ? start + n : bm->nbits;
 	for (; i < end && i % 32; i++)
 		set ? bitmap_set(bm, i) : bitmap_clear(bm, i);
-	for (; i < end && end - i >= 32; i += 32)
+	for (; end - i >= 32; i += 32)
 		bm->bits[i / 32] = set ? ~0u : 0;
 	for (; i < end; i++)
 		set ? bitmap_set(bm, i) : bitmap_clear(bm, i);
