@@ -319,8 +319,8 @@ static int place(struct module *m, const struct elf_file *ef,
 
 /* Steps 4 to 6: relocate, read, set, protect. */
 static int link_module(struct module *m, const struct elf_file *ef,
-		const uint32_t *sec_off, const struct elf_layout *lay,
-		int argc, char **argv, char *msg, size_t len)
+		       const uint32_t *sec_off, const struct elf_layout *lay,
+		       int argc, char **argv, char *msg, size_t len)
 {
 	int ret;
 
