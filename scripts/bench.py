@@ -189,6 +189,7 @@ def main():
     median, times = wall_to_prompt(args.iso)
     rows = figs + [{"name": "wall_qemu_start_to_prompt_ms",
                     "ms": round(median * 1000, 1),
+                    "min_ms": round(min(times) * 1000, 1),
                     "runs_ms": [round(t * 1000, 1) for t in times]}]
     with open(args.out, "w") as f:
         for r in rows:
@@ -197,8 +198,11 @@ def main():
     print("%-44s %14s %8s" % ("figure (QEMU -icount shift=0)", "cycles/op", "n"))
     for fig in figs:
         print("%-44s %14d %8d" % (fig["name"], fig["cycles"], fig["n"]))
-    print("%-44s %11.1f ms  (median of %d GRUB ISO boots)"
-          % ("wall: QEMU start to prompt", median * 1000, len(times)))
+    # The fastest boot says what the ISO costs; the median, what a busy
+    # host adds to it.
+    print("%-44s %11.1f ms  (median of %d GRUB ISO boots; fastest %.1f)"
+          % ("wall: QEMU start to prompt", median * 1000, len(times),
+             min(times) * 1000))
     print("bench: wrote %s" % args.out)
     if differ:
         say_differ(figs, differ)
