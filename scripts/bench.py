@@ -125,7 +125,11 @@ def compare(args, this_figs):
         return 1
     tmp = tempfile.mkdtemp(prefix="quiesce-bench-")
     try:
-        wt = build_base(args.compare, tmp)
+        try:
+            wt = build_base(args.compare, tmp)
+        except (RuntimeError, subprocess.CalledProcessError) as e:
+            print("bench: %s" % e)
+            return 1
         base_figs, differ, err = measure(
             os.path.join(wt, "build/kernel.elf"),
             os.path.join(wt, "build/modules"), args.pattern)
