@@ -8,8 +8,11 @@
  * Every size sum is done in 64 bits, so a header saying "4 GiB at offset
  * 4 GiB" cannot wrap round into the buffer.
  *
- * Entries are read with memcpy: a hostile file may put a table at an odd
- * offset, and an unaligned struct load is undefined behaviour in C.
+ * Tables are read in place: elf_parse refuses a table that is not 4-byte
+ * aligned (a hostile file may put one at an odd offset, and an unaligned
+ * struct load is undefined behaviour in C), so every later read is one
+ * load, not a copy. That matters: a small module has a few hundred
+ * entries, and the loader reads them several times.
  *
  * Pure logic (see <kernel/elf.h>): compiled into the host tests and the
  * fuzzer with ASan and UBSan.
@@ -47,20 +50,10 @@ static bool power_of_two_or_zero(uint32_t x)
 	return (x & (x - 1)) == 0;
 }
 
-static void read_shdr(const struct elf_file *ef, uint32_t i,
-		      struct elf32_shdr *sh)
+/* True if the table at offset off of the image may be read in place. */
+static bool aligned4(const struct elf_file *ef, uint32_t off)
 {
-	memcpy(sh, ef->img + ef->shoff + (size_t)i * sizeof(*sh), sizeof(*sh));
-}
-
-static void read_sym(const struct elf_file *ef, uint32_t i,
-		     struct elf32_sym *sym)
-{
-	struct elf32_shdr sh;
-
-	read_shdr(ef, ef->symtab, &sh);
-	memcpy(sym, ef->img + sh.sh_offset + (size_t)i * sizeof(*sym),
-	       sizeof(*sym));
+	return ((uintptr_t)ef->img + off) % 4 == 0;
 }
 
 const char *elf_reloc_name(uint32_t type)
@@ -94,17 +87,16 @@ static bool reloc_is_pic(uint32_t type)
 
 const char *elf_section_name(const struct elf_file *ef, uint32_t i)
 {
-	struct elf32_shdr sh;
+	uint32_t name = ef->sh[i].sh_name;
 
-	read_shdr(ef, i, &sh);
-	return sh.sh_name < ef->shstrsz ? ef->shstrtab + sh.sh_name : "";
+	return name < ef->shstrsz ? ef->shstrtab + name : "";
 }
 
 int elf_section(const struct elf_file *ef, uint32_t i, struct elf32_shdr *out)
 {
 	if (i >= ef->shnum)
 		return -EINVAL;
-	read_shdr(ef, i, out);
+	*out = ef->sh[i];
 	return 0;
 }
 
@@ -113,7 +105,7 @@ int elf_symbol(const struct elf_file *ef, uint32_t i, struct elf32_sym *out,
 {
 	if (i >= ef->nsyms)
 		return -EINVAL;
-	read_sym(ef, i, out);
+	*out = ef->syms[i];
 	if (name)
 		*name = ef->strtab + out->st_name;
 	return 0;
@@ -159,11 +151,16 @@ static int check_header(struct elf_file *ef, const struct elf32_ehdr *eh,
 			    "(offset %lu, %u entries) lies outside the "
 			    "%lu-byte file", (unsigned long)eh->e_shoff,
 			    eh->e_shnum, (unsigned long)ef->size);
+	if (!aligned4(ef, eh->e_shoff))
+		return fail(err, len, -ENOEXEC, "the section header table "
+			    "(offset %lu) is not 4-byte aligned",
+			    (unsigned long)eh->e_shoff);
 	if (eh->e_shstrndx == 0 || eh->e_shstrndx >= eh->e_shnum)
 		return fail(err, len, -ENOEXEC, "section name table index %u "
 			    "is out of range", eh->e_shstrndx);
 	ef->shnum = eh->e_shnum;
 	ef->shoff = eh->e_shoff;
+	ef->sh = (const struct elf32_shdr *)(ef->img + eh->e_shoff);
 	return 0;
 }
 
@@ -171,59 +168,86 @@ static int check_header(struct elf_file *ef, const struct elf32_ehdr *eh,
 static int check_strtab(const struct elf_file *ef, uint32_t i,
 			const char **tab, uint32_t *size, char *err, size_t len)
 {
-	struct elf32_shdr sh;
+	const struct elf32_shdr *sh = &ef->sh[i];
 
-	read_shdr(ef, i, &sh);
-	if (sh.sh_type != SHT_STRTAB || sh.sh_size == 0 ||
-	    ef->img[sh.sh_offset + sh.sh_size - 1] != '\0')
+	if (sh->sh_type != SHT_STRTAB || sh->sh_size == 0 ||
+	    ef->img[sh->sh_offset + sh->sh_size - 1] != '\0')
 		return fail(err, len, -ENOEXEC, "section %lu is not a "
 			    "NUL-terminated string table", (unsigned long)i);
-	*tab = (const char *)ef->img + sh.sh_offset;
-	*size = sh.sh_size;
+	*tab = (const char *)ef->img + sh->sh_offset;
+	*size = sh->sh_size;
 	return 0;
 }
 
 static int check_section(struct elf_file *ef, uint32_t i, char *err,
 			 size_t len)
 {
-	struct elf32_shdr sh;
+	const struct elf32_shdr *sh = &ef->sh[i];
 
-	read_shdr(ef, i, &sh);
-	if (sh.sh_type != SHT_NOBITS && sh.sh_type != SHT_NULL &&
-	    !inside(sh.sh_offset, sh.sh_size, ef->size))
+	if (sh->sh_type != SHT_NOBITS && sh->sh_type != SHT_NULL &&
+	    !inside(sh->sh_offset, sh->sh_size, ef->size))
 		return fail(err, len, -ENOEXEC, "section %lu (offset %lu, "
 			    "size %lu) lies outside the %lu-byte file",
-			    (unsigned long)i, (unsigned long)sh.sh_offset,
-			    (unsigned long)sh.sh_size, (unsigned long)ef->size);
-	if (!(sh.sh_flags & SHF_ALLOC))
+			    (unsigned long)i, (unsigned long)sh->sh_offset,
+			    (unsigned long)sh->sh_size,
+			    (unsigned long)ef->size);
+	if (!(sh->sh_flags & SHF_ALLOC))
 		return 0;
-	if (!power_of_two_or_zero(sh.sh_addralign) ||
-	    sh.sh_addralign > ELF_PAGE)
+	if (!power_of_two_or_zero(sh->sh_addralign) ||
+	    sh->sh_addralign > ELF_PAGE)
 		return fail(err, len, -ENOEXEC, "section %lu has alignment "
 			    "%lu (expected a power of two up to %u)",
-			    (unsigned long)i, (unsigned long)sh.sh_addralign,
+			    (unsigned long)i, (unsigned long)sh->sh_addralign,
 			    ELF_PAGE);
-	if (sh.sh_size > ELF_MAX_IMAGE)
+	if (sh->sh_size > ELF_MAX_IMAGE)
 		return fail(err, len, -E2BIG, "section %lu is %lu bytes "
 			    "(at most %u)", (unsigned long)i,
-			    (unsigned long)sh.sh_size, ELF_MAX_IMAGE);
-	if (sh.sh_type != SHT_PROGBITS && sh.sh_type != SHT_NOBITS)
+			    (unsigned long)sh->sh_size, ELF_MAX_IMAGE);
+	if (sh->sh_type != SHT_PROGBITS && sh->sh_type != SHT_NOBITS)
 		return fail(err, len, -ENOEXEC, "loadable section %lu has "
 			    "unsupported type %lu", (unsigned long)i,
-			    (unsigned long)sh.sh_type);
+			    (unsigned long)sh->sh_type);
+	return 0;
+}
+
+/* Symbol i: its name in the string table, its section in range. */
+static int check_symbol(const struct elf_file *ef, uint32_t i, char *err,
+			size_t len)
+{
+	const struct elf32_sym *sym = &ef->syms[i];
+	const char *name;
+
+	if (sym->st_name >= ef->strsz)
+		return fail(err, len, -ENOEXEC, "symbol %lu: name offset out "
+			    "of range", (unsigned long)i);
+	name = ef->strtab + sym->st_name;
+	if (sym->st_shndx == SHN_COMMON ||
+	    ELF32_ST_TYPE(sym->st_info) == STT_COMMON)
+		return fail(err, len, -ENOEXEC, "symbol '%s' is COMMON; "
+			    "compile with -fno-common", name);
+	if (ELF32_ST_TYPE(sym->st_info) == STT_TLS)
+		return fail(err, len, -ENOEXEC, "symbol '%s' is thread-local; "
+			    "the kernel has no TLS", name);
+	if (sym->st_shndx == SHN_UNDEF || sym->st_shndx == SHN_ABS)
+		return 0;
+	if (sym->st_shndx >= ef->shnum)
+		return fail(err, len, -ENOEXEC, "symbol '%s' is in section "
+			    "%u, out of range", name, sym->st_shndx);
+	if ((ef->sh[sym->st_shndx].sh_flags & SHF_ALLOC) &&
+	    sym->st_value > ef->sh[sym->st_shndx].sh_size)
+		return fail(err, len, -ENOEXEC, "symbol '%s' lies past the "
+			    "end of its section", name);
 	return 0;
 }
 
 static int check_symbols(struct elf_file *ef, char *err, size_t len)
 {
-	struct elf32_shdr sh, target;
-	struct elf32_sym sym;
+	const struct elf32_shdr *sh;
 	uint32_t symtab = 0;
 	int ret;
 
 	for (uint32_t i = 1; i < ef->shnum; i++) {
-		read_shdr(ef, i, &sh);
-		if (sh.sh_type != SHT_SYMTAB)
+		if (ef->sh[i].sh_type != SHT_SYMTAB)
 			continue;
 		if (symtab)
 			return fail(err, len, -ENOEXEC, "more than one "
@@ -233,131 +257,153 @@ static int check_symbols(struct elf_file *ef, char *err, size_t len)
 	if (!symtab)
 		return fail(err, len, -ENOEXEC, "no symbol table (was the "
 			    "module stripped?)");
-	read_shdr(ef, symtab, &sh);
-	if (sh.sh_entsize != sizeof(struct elf32_sym) ||
-	    sh.sh_size % sizeof(struct elf32_sym) || sh.sh_size == 0)
+	sh = &ef->sh[symtab];
+	if (sh->sh_entsize != sizeof(struct elf32_sym) ||
+	    sh->sh_size % sizeof(struct elf32_sym) || sh->sh_size == 0)
 		return fail(err, len, -ENOEXEC, "symbol table entry size %lu "
 			    "or size %lu is wrong",
-			    (unsigned long)sh.sh_entsize,
-			    (unsigned long)sh.sh_size);
-	if (sh.sh_link == 0 || sh.sh_link >= ef->shnum)
+			    (unsigned long)sh->sh_entsize,
+			    (unsigned long)sh->sh_size);
+	if (!aligned4(ef, sh->sh_offset))
+		return fail(err, len, -ENOEXEC, "the symbol table (offset "
+			    "%lu) is not 4-byte aligned",
+			    (unsigned long)sh->sh_offset);
+	if (sh->sh_link == 0 || sh->sh_link >= ef->shnum)
 		return fail(err, len, -ENOEXEC, "symbol table names string "
 			    "table %lu, out of range",
-			    (unsigned long)sh.sh_link);
-	ret = check_strtab(ef, sh.sh_link, &ef->strtab, &ef->strsz, err, len);
+			    (unsigned long)sh->sh_link);
+	ret = check_strtab(ef, sh->sh_link, &ef->strtab, &ef->strsz, err, len);
 	if (ret)
 		return ret;
 	ef->symtab = symtab;
-	ef->nsyms = sh.sh_size / sizeof(struct elf32_sym);
+	ef->nsyms = sh->sh_size / sizeof(struct elf32_sym);
+	ef->syms = (const struct elf32_sym *)(ef->img + sh->sh_offset);
 	for (uint32_t i = 1; i < ef->nsyms; i++) {
-		read_sym(ef, i, &sym);
-		if (sym.st_name >= ef->strsz)
-			return fail(err, len, -ENOEXEC, "symbol %lu: name "
-				    "offset out of range", (unsigned long)i);
-		if (sym.st_shndx == SHN_COMMON ||
-		    ELF32_ST_TYPE(sym.st_info) == STT_COMMON)
-			return fail(err, len, -ENOEXEC, "symbol '%s' is "
-				    "COMMON; compile with -fno-common",
-				    ef->strtab + sym.st_name);
-		if (ELF32_ST_TYPE(sym.st_info) == STT_TLS)
-			return fail(err, len, -ENOEXEC, "symbol '%s' is "
-				    "thread-local; the kernel has no TLS",
-				    ef->strtab + sym.st_name);
-		if (sym.st_shndx == SHN_UNDEF || sym.st_shndx == SHN_ABS)
-			continue;
-		if (sym.st_shndx >= ef->shnum)
-			return fail(err, len, -ENOEXEC, "symbol '%s' is in "
-				    "section %u, out of range",
-				    ef->strtab + sym.st_name, sym.st_shndx);
-		read_shdr(ef, sym.st_shndx, &target);
-		if ((target.sh_flags & SHF_ALLOC) &&
-		    sym.st_value > target.sh_size)
-			return fail(err, len, -ENOEXEC, "symbol '%s' lies "
-				    "past the end of its section",
-				    ef->strtab + sym.st_name);
+		ret = check_symbol(ef, i, err, len);
+		if (ret)
+			return ret;
 	}
 	return 0;
 }
 
+/* Relocation ri of section rsec, which applies to section tsec. */
 static int check_one_rel(const struct elf_file *ef, uint32_t ri,
-			 const struct elf32_shdr *target, const char *tname,
-			 const struct elf32_rel *r, char *err, size_t len)
+			 uint32_t tsec, const struct elf32_rel *r, char *err,
+			 size_t len)
 {
+	const struct elf32_shdr *target = &ef->sh[tsec];
 	uint32_t type = ELF32_R_TYPE(r->r_info);
 	uint32_t symi = ELF32_R_SYM(r->r_info);
-	struct elf32_sym sym;
-	struct elf32_shdr ssh;
+	const struct elf32_sym *sym;
 
 	if (symi >= ef->nsyms)
 		return fail(err, len, -ENOEXEC, "relocation %lu in %s names "
 			    "symbol %lu, out of range", (unsigned long)ri,
-			    tname, (unsigned long)symi);
+			    elf_section_name(ef, tsec), (unsigned long)symi);
 	if (target->sh_size < 4 || r->r_offset > target->sh_size - 4)
 		return fail(err, len, -ENOEXEC, "relocation %lu at %s+%#lx "
 			    "lies outside the section", (unsigned long)ri,
-			    tname, (unsigned long)r->r_offset);
+			    elf_section_name(ef, tsec),
+			    (unsigned long)r->r_offset);
 	if (!(target->sh_flags & SHF_ALLOC))
 		return 0;       /* debug info: validated, never applied */
 	if (reloc_is_pic(type))
 		return fail(err, len, -ENOEXEC, "unsupported relocation %s "
 			    "in %s+%#lx; compile with -fno-pic",
-			    elf_reloc_name(type), tname,
+			    elf_reloc_name(type), elf_section_name(ef, tsec),
 			    (unsigned long)r->r_offset);
 	if (type != R_386_32 && type != R_386_PC32 && type != R_386_PLT32 &&
 	    type != R_386_NONE)
 		return fail(err, len, -ENOEXEC, "unsupported relocation %s "
 			    "(type %lu) in %s+%#lx", elf_reloc_name(type),
-			    (unsigned long)type, tname,
+			    (unsigned long)type, elf_section_name(ef, tsec),
 			    (unsigned long)r->r_offset);
-	read_sym(ef, symi, &sym);
-	if (symi == 0 || sym.st_shndx == SHN_UNDEF || sym.st_shndx == SHN_ABS)
+	sym = &ef->syms[symi];
+	if (symi == 0 || sym->st_shndx == SHN_UNDEF ||
+	    sym->st_shndx == SHN_ABS)
 		return 0;
-	read_shdr(ef, sym.st_shndx, &ssh);
-	if (!(ssh.sh_flags & SHF_ALLOC))
+	if (!(ef->sh[sym->st_shndx].sh_flags & SHF_ALLOC))
 		return fail(err, len, -ENOEXEC, "relocation %lu in %s refers "
 			    "to a section that is not loaded",
-			    (unsigned long)ri, tname);
+			    (unsigned long)ri, elf_section_name(ef, tsec));
 	return 0;
+}
+
+/* The header of relocation section i (SHT_REL). */
+static int check_rel_section(const struct elf_file *ef, uint32_t i,
+			     char *err, size_t len)
+{
+	const struct elf32_shdr *sh = &ef->sh[i], *target;
+
+	if (sh->sh_entsize != sizeof(struct elf32_rel) ||
+	    sh->sh_size % sizeof(struct elf32_rel))
+		return fail(err, len, -ENOEXEC, "relocation section %lu has "
+			    "a bad entry size", (unsigned long)i);
+	if (!aligned4(ef, sh->sh_offset))
+		return fail(err, len, -ENOEXEC, "relocation section %lu "
+			    "(offset %lu) is not 4-byte aligned",
+			    (unsigned long)i, (unsigned long)sh->sh_offset);
+	if (sh->sh_link != ef->symtab)
+		return fail(err, len, -ENOEXEC, "relocation section %lu does "
+			    "not use the symbol table", (unsigned long)i);
+	if (sh->sh_info == 0 || sh->sh_info >= ef->shnum)
+		return fail(err, len, -ENOEXEC, "relocation section %lu "
+			    "targets section %lu, out of range",
+			    (unsigned long)i, (unsigned long)sh->sh_info);
+	target = &ef->sh[sh->sh_info];
+	if ((target->sh_flags & SHF_ALLOC) && target->sh_type == SHT_NOBITS)
+		return fail(err, len, -ENOEXEC, "relocations target a bss "
+			    "section");
+	return 0;
+}
+
+/*
+ * Relocations of a section that is not loaded (debug info: most of a
+ * small module's relocations) are only bounds-checked, never applied: the
+ * quick loop does just that. Return: the index of the first bad one, for
+ * check_one_rel to explain, or n.
+ */
+static uint32_t check_debug_rels(const struct elf_file *ef, uint32_t tsec,
+				 const struct elf32_rel *r, uint32_t n)
+{
+	uint32_t size = ef->sh[tsec].sh_size, k;
+
+	if (size < 4)
+		return 0;
+	for (k = 0; k < n; k++)
+		if (ELF32_R_SYM(r[k].r_info) >= ef->nsyms ||
+		    r[k].r_offset > size - 4)
+			break;
+	return k;
 }
 
 static int check_relocs(const struct elf_file *ef, char *err, size_t len)
 {
-	struct elf32_shdr sh, target;
-	struct elf32_rel r;
+	const struct elf32_rel *r;
+	uint32_t n, k;
 	int ret;
 
 	for (uint32_t i = 1; i < ef->shnum; i++) {
-		read_shdr(ef, i, &sh);
-		if (sh.sh_type == SHT_RELA)
+		const struct elf32_shdr *sh = &ef->sh[i];
+
+		if (sh->sh_type == SHT_RELA)
 			return fail(err, len, -ENOEXEC, "section %lu has RELA "
 				    "relocations, which i386 does not use",
 				    (unsigned long)i);
-		if (sh.sh_type != SHT_REL)
+		if (sh->sh_type != SHT_REL)
 			continue;
-		if (sh.sh_entsize != sizeof(r) || sh.sh_size % sizeof(r))
-			return fail(err, len, -ENOEXEC, "relocation section "
-				    "%lu has a bad entry size",
-				    (unsigned long)i);
-		if (sh.sh_link != ef->symtab)
-			return fail(err, len, -ENOEXEC, "relocation section "
-				    "%lu does not use the symbol table",
-				    (unsigned long)i);
-		if (sh.sh_info == 0 || sh.sh_info >= ef->shnum)
-			return fail(err, len, -ENOEXEC, "relocation section "
-				    "%lu targets section %lu, out of range",
-				    (unsigned long)i,
-				    (unsigned long)sh.sh_info);
-		read_shdr(ef, sh.sh_info, &target);
-		if ((target.sh_flags & SHF_ALLOC) &&
-		    target.sh_type == SHT_NOBITS)
-			return fail(err, len, -ENOEXEC, "relocations target "
-				    "a bss section");
-		for (uint32_t k = 0; k < sh.sh_size / sizeof(r); k++) {
-			memcpy(&r, ef->img + sh.sh_offset + k * sizeof(r),
-			       sizeof(r));
-			ret = check_one_rel(ef, k, &target,
-					    elf_section_name(ef, sh.sh_info),
-					    &r, err, len);
+		ret = check_rel_section(ef, i, err, len);
+		if (ret)
+			return ret;
+		r = (const struct elf32_rel *)(ef->img + sh->sh_offset);
+		n = sh->sh_size / sizeof(*r);
+		if (!(ef->sh[sh->sh_info].sh_flags & SHF_ALLOC))
+			k = check_debug_rels(ef, sh->sh_info, r, n);
+		else
+			k = 0;
+		for (; k < n; k++) {
+			ret = check_one_rel(ef, k, sh->sh_info, &r[k], err,
+					    len);
 			if (ret)
 				return ret;
 		}
@@ -369,7 +415,6 @@ int elf_parse(struct elf_file *ef, const void *img, size_t size, char *err,
 	      size_t errlen)
 {
 	struct elf32_ehdr eh;
-	struct elf32_shdr sh;
 	int ret;
 
 	*ef = (struct elf_file){ .img = img, .size = size };
@@ -380,8 +425,7 @@ int elf_parse(struct elf_file *ef, const void *img, size_t size, char *err,
 	ret = check_header(ef, &eh, err, errlen);
 	if (ret)
 		return ret;
-	read_shdr(ef, 0, &sh);
-	if (sh.sh_type != SHT_NULL)
+	if (ef->sh[0].sh_type != SHT_NULL)
 		return fail(err, errlen, -ENOEXEC, "section 0 is not null");
 	for (uint32_t i = 1; i < ef->shnum; i++) {
 		ret = check_section(ef, i, err, errlen);
@@ -413,35 +457,34 @@ int elf_layout(const struct elf_file *ef, uint32_t *sec_off,
 	       struct elf_layout *lay, char *err, size_t errlen)
 {
 	uint64_t cursor[ELF_NREGIONS] = { 0 }, total = 0;
-	struct elf32_shdr sh;
 
 	memset(lay, 0, sizeof(*lay));
 	/* Data first, bss after it: two passes over the writable region. */
 	for (int pass = 0; pass < 2; pass++) {
 		for (uint32_t i = 0; i < ef->shnum; i++) {
+			const struct elf32_shdr *sh = &ef->sh[i];
 			bool nobits;
 			int r;
 
-			read_shdr(ef, i, &sh);
 			if (pass == 0)
 				sec_off[i] = ELF_NOT_LOADED;
-			if (!(sh.sh_flags & SHF_ALLOC))
+			if (!(sh->sh_flags & SHF_ALLOC))
 				continue;
-			nobits = sh.sh_type == SHT_NOBITS;
+			nobits = sh->sh_type == SHT_NOBITS;
 			if (nobits != (pass == 1))
 				continue;
-			if ((sh.sh_flags & SHF_WRITE) &&
-			    (sh.sh_flags & SHF_EXECINSTR))
+			if ((sh->sh_flags & SHF_WRITE) &&
+			    (sh->sh_flags & SHF_EXECINSTR))
 				return fail(err, errlen, -ENOEXEC,
 					    "section %s is writable and "
 					    "executable",
 					    elf_section_name(ef, i));
-			r = region_of(&sh);
-			if (sh.sh_addralign > 1)
-				cursor[r] = (cursor[r] + sh.sh_addralign - 1) &
-					    ~(uint64_t)(sh.sh_addralign - 1);
+			r = region_of(sh);
+			if (sh->sh_addralign > 1)
+				cursor[r] = (cursor[r] + sh->sh_addralign - 1) &
+					    ~(uint64_t)(sh->sh_addralign - 1);
 			sec_off[i] = (uint32_t)cursor[r];
-			cursor[r] += sh.sh_size;
+			cursor[r] += sh->sh_size;
 			if (cursor[r] > ELF_MAX_IMAGE)
 				return fail(err, errlen, -E2BIG, "the module "
 					    "is larger than %u bytes",
@@ -461,27 +504,21 @@ int elf_layout(const struct elf_file *ef, uint32_t *sec_off,
 			    "%u bytes", ELF_MAX_IMAGE);
 	lay->total = (uint32_t)total;
 	/* Region offsets were relative to their region until now. */
-	for (uint32_t i = 0; i < ef->shnum; i++) {
-		if (sec_off[i] == ELF_NOT_LOADED)
-			continue;
-		read_shdr(ef, i, &sh);
-		sec_off[i] += lay->off[region_of(&sh)];
-	}
+	for (uint32_t i = 0; i < ef->shnum; i++)
+		if (sec_off[i] != ELF_NOT_LOADED)
+			sec_off[i] += lay->off[region_of(&ef->sh[i])];
 	return 0;
 }
 
 void elf_copy(const struct elf_file *ef, const uint32_t *sec_off,
 	      uint8_t *mem)
 {
-	struct elf32_shdr sh;
-
 	for (uint32_t i = 0; i < ef->shnum; i++) {
-		if (sec_off[i] == ELF_NOT_LOADED)
-			continue;
-		read_shdr(ef, i, &sh);
-		if (sh.sh_type == SHT_PROGBITS)
-			memcpy(mem + sec_off[i], ef->img + sh.sh_offset,
-			       sh.sh_size);
+		const struct elf32_shdr *sh = &ef->sh[i];
+
+		if (sec_off[i] != ELF_NOT_LOADED && sh->sh_type == SHT_PROGBITS)
+			memcpy(mem + sec_off[i], ef->img + sh->sh_offset,
+			       sh->sh_size);
 	}
 }
 
@@ -492,26 +529,26 @@ static int symbol_value(const struct elf_file *ef, uint32_t symi,
 			elf_resolve_fn resolve, void *ctx, uint32_t *val,
 			char *err, size_t len)
 {
-	struct elf32_sym sym;
-	const char *name = "";
+	const struct elf32_sym *sym = &ef->syms[symi];
+	const char *name;
 	int ret;
 
 	if (symi == 0) {
 		*val = 0;
 		return 0;
 	}
-	elf_symbol(ef, symi, &sym, &name);
-	if (sym.st_shndx == SHN_ABS) {
-		*val = sym.st_value;
+	if (sym->st_shndx == SHN_ABS) {
+		*val = sym->st_value;
 		return 0;
 	}
-	if (sym.st_shndx != SHN_UNDEF) {
+	if (sym->st_shndx != SHN_UNDEF) {
 		/* elf_parse checked: the section is loaded (SHF_ALLOC) */
-		*val = load_addr + sec_off[sym.st_shndx] + sym.st_value;
+		*val = load_addr + sec_off[sym->st_shndx] + sym->st_value;
 		return 0;
 	}
+	name = ef->strtab + sym->st_name;
 	ret = resolve(ctx, name, val, err, len);
-	if (ret == -ENOENT && ELF32_ST_BIND(sym.st_info) == STB_WEAK) {
+	if (ret == -ENOENT && ELF32_ST_BIND(sym->st_info) == STB_WEAK) {
 		*val = 0;       /* an unresolved weak reference is NULL */
 		return 0;
 	}
@@ -524,39 +561,42 @@ int elf_relocate(const struct elf_file *ef, const uint32_t *sec_off,
 		 uint8_t *mem, uint32_t load_addr, elf_resolve_fn resolve,
 		 void *ctx, char *err, size_t errlen)
 {
-	struct elf32_shdr sh;
-	struct elf32_rel r;
 	uint32_t s, word, place;
 	int ret;
 
 	if (err && errlen)
 		err[0] = '\0';
 	for (uint32_t i = 1; i < ef->shnum; i++) {
-		read_shdr(ef, i, &sh);
-		if (sh.sh_type != SHT_REL || sec_off[sh.sh_info] ==
-		    ELF_NOT_LOADED)
+		const struct elf32_shdr *sh = &ef->sh[i];
+		const struct elf32_rel *r;
+		uint32_t base;
+
+		if (sh->sh_type != SHT_REL ||
+		    sec_off[sh->sh_info] == ELF_NOT_LOADED)
 			continue;
-		for (uint32_t k = 0; k < sh.sh_size / sizeof(r); k++) {
+		r = (const struct elf32_rel *)(ef->img + sh->sh_offset);
+		base = sec_off[sh->sh_info];
+		for (uint32_t k = 0; k < sh->sh_size / sizeof(*r); k++) {
 			uint8_t *loc;
 
-			memcpy(&r, ef->img + sh.sh_offset + k * sizeof(r),
-			       sizeof(r));
-			if (ELF32_R_TYPE(r.r_info) == R_386_NONE)
+			if (ELF32_R_TYPE(r[k].r_info) == R_386_NONE)
 				continue;
-			ret = symbol_value(ef, ELF32_R_SYM(r.r_info), sec_off,
-					   load_addr, resolve, ctx, &s, err,
-					   errlen);
+			ret = symbol_value(ef, ELF32_R_SYM(r[k].r_info),
+					   sec_off, load_addr, resolve, ctx,
+					   &s, err, errlen);
 			if (ret)
 				return ret;
-			loc = mem + sec_off[sh.sh_info] + r.r_offset;
-			place = load_addr + sec_off[sh.sh_info] + r.r_offset;
-			/* REL: the addend is the word in place */
-			memcpy(&word, loc, 4);
-			if (ELF32_R_TYPE(r.r_info) == R_386_32)
+			loc = mem + base + r[k].r_offset;
+			place = load_addr + base + r[k].r_offset;
+			/* REL: the addend is the word in place, which may be
+			 * unaligned: the builtin copies it with one load
+			 * (plain memcpy is a call in a freestanding build). */
+			__builtin_memcpy(&word, loc, 4);
+			if (ELF32_R_TYPE(r[k].r_info) == R_386_32)
 				word += s;
 			else    /* PC32, PLT32: no PLT in a module, call S */
 				word += s - place;
-			memcpy(loc, &word, 4);
+			__builtin_memcpy(loc, &word, 4);
 		}
 	}
 	return 0;

@@ -55,25 +55,56 @@ static bool in_data(const struct module *m, uintptr_t p, uint32_t size)
 static void *placed(const struct module *m, const struct elf_file *ef,
 		    const uint32_t *sec_off, uint32_t i, uint32_t *size)
 {
-	struct elf32_shdr sh;
-
-	elf_section(ef, i, &sh);
-	*size = sh.sh_size;
+	*size = elf_shdr(ef, i)->sh_size;
 	if (sec_off[i] == ELF_NOT_LOADED)
 		return NULL;
 	return (void *)(m->mem.base + sec_off[i]);
 }
 
-static int read_hook(struct module *m, const struct elf_file *ef,
-		     const uint32_t *sec_off, const char *kind, void **hook,
-		     char *err, size_t len)
+/* The sections the loader reads, found in one pass over the headers (a
+ * small module has some thirty sections, most of them debug info). */
+enum { HOOK_INIT, HOOK_REGISTER, HOOK_UNREGISTER, HOOK_CLEANUP, NHOOKS };
+
+static const char *const hook_names[NHOOKS] = {
+	"init", "register", "unregister", "cleanup" };
+
+struct meta_sections {
+	uint32_t hook[NHOOKS];          /* 0: absent */
+	uint32_t modinfo, params;
+	uint32_t nexports;              /* .kexports.* sections */
+};
+
+static void find_sections(const struct elf_file *ef, struct meta_sections *ms)
 {
-	char sec[24];
-	uint32_t i, size;
+	memset(ms, 0, sizeof(*ms));
+	for (uint32_t i = 1; i < ef->shnum; i++) {
+		const char *name = elf_section_name(ef, i);
+
+		/* Cheap first: almost every name fails at its 2nd byte. */
+		if (name[0] != '.' || (name[1] != 'm' && name[1] != 'k'))
+			continue;
+		if (!strncmp(name, ".kexports", 9)) {
+			ms->nexports++;
+		} else if (!strncmp(name, ".modhook.", 9)) {
+			for (int h = 0; h < NHOOKS; h++)
+				if (!ms->hook[h] &&
+				    !strcmp(name + 9, hook_names[h]))
+					ms->hook[h] = i;
+		} else if (!ms->modinfo && !strcmp(name, ".modinfo")) {
+			ms->modinfo = i;
+		} else if (!ms->params && !strcmp(name, ".modparams")) {
+			ms->params = i;
+		}
+	}
+}
+
+static int read_hook(struct module *m, const struct elf_file *ef,
+		     const uint32_t *sec_off, uint32_t i, const char *kind,
+		     void **hook, char *err, size_t len)
+{
+	uint32_t size;
 	void **p;
 
-	ksnprintf(sec, sizeof(sec), ".modhook.%s", kind);
-	i = elf_find_section(ef, sec);
 	*hook = NULL;
 	if (!i)
 		return 0;
@@ -86,10 +117,11 @@ static int read_hook(struct module *m, const struct elf_file *ef,
 }
 
 static int read_modinfo(struct module *m, const struct elf_file *ef,
-			const uint32_t *sec_off, char *err, size_t len)
+			const uint32_t *sec_off, uint32_t i, char *err,
+			size_t len)
 {
-	uint32_t i = elf_find_section(ef, ".modinfo"), size;
 	const char *info, *counting, *deps;
+	uint32_t size;
 
 	if (!i)
 		return 0;
@@ -130,10 +162,11 @@ static int read_modinfo(struct module *m, const struct elf_file *ef,
 }
 
 static int read_params(struct module *m, const struct elf_file *ef,
-		       const uint32_t *sec_off, char *err, size_t len)
+		       const uint32_t *sec_off, uint32_t i, char *err,
+		       size_t len)
 {
-	uint32_t i = elf_find_section(ef, ".modparams"), size;
 	const struct module_param *p;
+	uint32_t size;
 
 	if (!i)
 		return 0;
@@ -155,38 +188,37 @@ bad:
 
 /* Exports: copied into one array (there is one section per symbol). */
 static int read_exports(struct module *m, const struct elf_file *ef,
-			const uint32_t *sec_off, char *err, size_t len)
+			const uint32_t *sec_off, uint32_t nsections,
+			char *err, size_t len)
 {
-	struct kexport *out = NULL;
+	struct kexport *out;
 	uint32_t n = 0, size;
 	uintptr_t a;
 
-	for (int pass = 0; pass < 2; pass++) {
-		for (uint32_t i = 1; i < ef->shnum; i++) {
-			const struct kexport *e;
+	if (!nsections)
+		return 0;
+	/* Usually one symbol a section; the sizes are checked below. */
+	for (uint32_t i = 1; i < ef->shnum; i++)
+		if (!strncmp(elf_section_name(ef, i), ".kexports", 9))
+			n += elf_shdr(ef, i)->sh_size / sizeof(*out);
+	out = kmalloc(n * sizeof(*out) + 1);
+	if (!out)
+		return -ENOMEM;
+	m->exports = out;
+	for (uint32_t i = 1; i < ef->shnum; i++) {
+		const struct kexport *e;
 
-			if (strncmp(elf_section_name(ef, i), ".kexports", 9))
-				continue;
-			e = placed(m, ef, sec_off, i, &size);
-			if (!e || size % sizeof(*e))
+		if (strncmp(elf_section_name(ef, i), ".kexports", 9))
+			continue;
+		e = placed(m, ef, sec_off, i, &size);
+		if (!e || size % sizeof(*e))
+			goto bad;
+		for (uint32_t k = 0; k < size / sizeof(*e); k++) {
+			if (!valid_string(m, e[k].name) ||
+			    !module_contains(m, (uintptr_t)e[k].addr))
 				goto bad;
-			for (uint32_t k = 0; k < size / sizeof(*e); k++) {
-				if (pass == 0) {
-					n++;
-					continue;
-				}
-				if (!valid_string(m, e[k].name) ||
-				    !module_contains(m, (uintptr_t)e[k].addr))
-					goto bad;
-				out[m->nexports++] = e[k];
-			}
+			out[m->nexports++] = e[k];
 		}
-		if (pass == 0 && n == 0)
-			return 0;
-		if (pass == 0 && !(out = kmalloc(n * sizeof(*out))))
-			return -ENOMEM;
-		if (pass == 0)
-			m->exports = out;
 	}
 	for (uint32_t k = 0; k < m->nexports; k++) {
 		const char *name = m->exports[k].name;
@@ -226,16 +258,31 @@ static bool keep_symbol(const struct elf32_sym *s, const char *name,
 	       sec_off[s->st_shndx] != ELF_NOT_LOADED;
 }
 
+/* Append name to m->strings. Return: the copy. */
+static const char *add_string(struct module *m, uint32_t *used,
+			      const char *name)
+{
+	char *copy = m->strings + *used;
+	size_t n = strlen(name) + 1;
+
+	memcpy(copy, name, n);
+	*used += n;
+	return copy;
+}
+
 static int build_symbols(struct module *m, const struct elf_file *ef,
 			 const uint32_t *sec_off)
 {
 	uint32_t nsyms = 0, nsecs = 0, bytes = 0, used = 0;
-	struct elf32_sym s;
+	const struct elf32_sym *s;
 	const char *name;
 
+	/* First count, to allocate exactly (the tables live as long as
+	 * the module). */
 	for (uint32_t i = 1; i < ef->nsyms; i++) {
-		elf_symbol(ef, i, &s, &name);
-		if (keep_symbol(&s, name, sec_off)) {
+		s = &ef->syms[i];
+		name = ef->strtab + s->st_name;
+		if (keep_symbol(s, name, sec_off)) {
 			nsyms++;
 			bytes += strlen(name) + 1;
 		}
@@ -251,34 +298,25 @@ static int build_symbols(struct module *m, const struct elf_file *ef,
 	if (!m->syms || !m->sections || !m->strings)
 		return -ENOMEM;         /* the caller frees all three */
 	for (uint32_t i = 1; i < ef->nsyms; i++) {
-		struct module_sym *ms;
-		uint32_t k;
+		struct module_sym *ms = m->syms;
+		uint32_t k, addr;
 
-		elf_symbol(ef, i, &s, &name);
-		if (!keep_symbol(&s, name, sec_off))
+		s = &ef->syms[i];
+		name = ef->strtab + s->st_name;
+		if (!keep_symbol(s, name, sec_off))
 			continue;
 		/* insertion sort by address: O(n^2), fine for small modules */
-		k = m->nsyms++;
-		ms = m->syms;
-		while (k > 0 && ms[k - 1].addr > m->mem.base +
-		       sec_off[s.st_shndx] + s.st_value) {
+		addr = m->mem.base + sec_off[s->st_shndx] + s->st_value;
+		for (k = m->nsyms++; k > 0 && ms[k - 1].addr > addr; k--)
 			ms[k] = ms[k - 1];
-			k--;
-		}
-		ms[k] = (struct module_sym){ m->mem.base + sec_off[s.st_shndx] +
-			s.st_value, s.st_size, m->strings + used };
-		memcpy(m->strings + used, name, strlen(name) + 1);
-		used += strlen(name) + 1;
+		ms[k] = (struct module_sym){ addr, s->st_size,
+					     add_string(m, &used, name) };
 	}
-	for (uint32_t i = 1; i < ef->shnum; i++) {
-		if (sec_off[i] == ELF_NOT_LOADED)
-			continue;
-		name = elf_section_name(ef, i);
-		m->sections[m->nsections++] = (struct module_section){
-			m->strings + used, m->mem.base + sec_off[i] };
-		memcpy(m->strings + used, name, strlen(name) + 1);
-		used += strlen(name) + 1;
-	}
+	for (uint32_t i = 1; i < ef->shnum; i++)
+		if (sec_off[i] != ELF_NOT_LOADED)
+			m->sections[m->nsections++] = (struct module_section){
+				add_string(m, &used, elf_section_name(ef, i)),
+				m->mem.base + sec_off[i] };
 	return 0;
 }
 
@@ -375,24 +413,21 @@ int module_set_params(struct module *m, int argc, char **argv, char *err,
 int module_read_sections(struct module *m, const struct elf_file *ef,
 			 const uint32_t *sec_off, char *msg, size_t len)
 {
-	int ret;
+	void **hooks[NHOOKS] = { (void **)&m->init, (void **)&m->reg,
+				 (void **)&m->unreg, (void **)&m->cleanup };
+	struct meta_sections ms;
+	int ret = 0;
 
-	ret = read_hook(m, ef, sec_off, "init", (void **)&m->init, msg, len);
+	find_sections(ef, &ms);
+	for (int h = 0; h < NHOOKS && !ret; h++)
+		ret = read_hook(m, ef, sec_off, ms.hook[h], hook_names[h],
+				hooks[h], msg, len);
 	if (!ret)
-		ret = read_hook(m, ef, sec_off, "register", (void **)&m->reg,
-				msg, len);
+		ret = read_modinfo(m, ef, sec_off, ms.modinfo, msg, len);
 	if (!ret)
-		ret = read_hook(m, ef, sec_off, "unregister",
-				(void **)&m->unreg, msg, len);
+		ret = read_params(m, ef, sec_off, ms.params, msg, len);
 	if (!ret)
-		ret = read_hook(m, ef, sec_off, "cleanup",
-				(void **)&m->cleanup, msg, len);
-	if (!ret)
-		ret = read_modinfo(m, ef, sec_off, msg, len);
-	if (!ret)
-		ret = read_params(m, ef, sec_off, msg, len);
-	if (!ret)
-		ret = read_exports(m, ef, sec_off, msg, len);
+		ret = read_exports(m, ef, sec_off, ms.nexports, msg, len);
 	if (!ret && (ret = build_symbols(m, ef, sec_off)))
 		ksnprintf(msg, len, "out of memory for the symbol table");
 	return ret;

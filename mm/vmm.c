@@ -50,20 +50,32 @@ static void add_tables(uintptr_t start, uintptr_t end)
 			add_table(va);
 }
 
+/* Map [start, end) to itself; the tables exist. One page table (4 MiB)
+ * at a time, its entries in a row: 64 MiB of RAM is 16 Ki entries. */
+static void identity_map(uintptr_t start, uintptr_t end, uint32_t flags)
+{
+	for (uintptr_t va = start; va < end;) {
+		uintptr_t table_end = (va | (1024 * PAGE_SIZE - 1)) + 1;
+		uint32_t *pte = pte_of(va);
+
+		for (; va < end && va < table_end; va += PAGE_SIZE)
+			*pte++ = va | flags;
+	}
+}
+
 void vmm_init(void)
 {
 	uintptr_t top = pmm_ram_top();
+	/* Read-only: every page that starts in [_text_start, _rodata_end). */
+	uintptr_t ro_start = PAGE_ALIGN_UP((uintptr_t)_text_start);
+	uintptr_t ro_end = PAGE_ALIGN_UP((uintptr_t)_rodata_end);
 
 	/* Identity map: the tables come from low RAM, itself identity
 	 * mapped, so we can fill them before paging is on. */
 	add_tables(0, top);
-	for (uintptr_t va = PAGE_SIZE; va < top; va += PAGE_SIZE) {
-		uint32_t flags = PTE_PRESENT | PTE_WRITE;
-
-		if (va >= (uintptr_t)_text_start && va < (uintptr_t)_rodata_end)
-			flags &= ~PTE_WRITE;
-		*pte_of(va) = va | flags;
-	}
+	identity_map(PAGE_SIZE, ro_start, PTE_PRESENT | PTE_WRITE);
+	identity_map(ro_start, ro_end, PTE_PRESENT);
+	identity_map(ro_end, top, PTE_PRESENT | PTE_WRITE);
 	*pte_of((uintptr_t)boot_stack_guard) = 0;
 	add_tables(HEAP_BASE, HEAP_END);
 	add_tables(VMAP_BASE, VMAP_END);

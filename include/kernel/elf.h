@@ -100,12 +100,20 @@ struct elf32_rel {
 enum elf_region { ELF_TEXT, ELF_RODATA, ELF_DATA, ELF_NREGIONS };
 #define ELF_NOT_LOADED 0xffffffffu
 
-/* A validated file. Pointers point into the caller's buffer. */
+/*
+ * A validated file. Pointers point into the caller's buffer. elf_parse
+ * checks that the section header table, the symbol table and every
+ * relocation table are 4-byte aligned in memory (as ld writes them, and
+ * as the boot loader and kmalloc place files), so they are read in place,
+ * entry by entry, without copies.
+ */
 struct elf_file {
 	const uint8_t *img;
 	size_t size;
 	uint32_t shnum;
 	uint32_t shoff;
+	const struct elf32_shdr *sh;    /* the section header table */
+	const struct elf32_sym *syms;   /* the symbol table */
 	const char *shstrtab;
 	uint32_t shstrsz;
 	uint32_t symtab;                /* section index of .symtab */
@@ -164,6 +172,13 @@ int elf_relocate(const struct elf_file *ef, const uint32_t *sec_off,
 int elf_section(const struct elf_file *ef, uint32_t i, struct elf32_shdr *out);
 int elf_symbol(const struct elf_file *ef, uint32_t i, struct elf32_sym *out,
 	       const char **name);
+/* Return: section i's header, in place. i must be < shnum.
+ * Context: any; pure. */
+static inline const struct elf32_shdr *elf_shdr(const struct elf_file *ef,
+						uint32_t i)
+{
+	return &ef->sh[i];
+}
 /* Return: the section's name ("" if none). i must be < shnum.
  * Context: any; pure. */
 const char *elf_section_name(const struct elf_file *ef, uint32_t i);

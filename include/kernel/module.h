@@ -222,6 +222,19 @@ struct module_sym {
 	const char *name;               /* into module->strings */
 };
 
+/*
+ * Where an insmod's cycles went, step by step (rdtsc at each boundary;
+ * `bench` reports them):
+ *   validate  elf_parse: every header, offset, size and index;
+ *   layout    elf_layout, the struct, module memory mapped, bytes copied;
+ *   relocate  relocations, the module's own sections, its symbol table,
+ *             parameters, text and rodata made read-only;
+ *   init      the init and register hooks.
+ */
+struct module_load_times {
+	uint64_t validate, layout, relocate, init;
+};
+
 /* A placed section, for gdb's add-symbol-file. */
 struct module_section {
 	const char *name;               /* into module->strings */
@@ -282,6 +295,7 @@ struct module {
 	unsigned kthreads;              /* [L] live tasks with owner == this;
 					 * kept by sched/kthread.c (later) */
 	uint64_t load_cycles;           /* [const] TSC cycles insmod took */
+	struct module_load_times load_times;    /* [const] its steps */
 	uint64_t load_tick;             /* [const] */
 };
 

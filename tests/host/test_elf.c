@@ -395,6 +395,44 @@ TEST(elf_rejects_bad_relocations)
 	EXPECT_REFUSED(c, -ENOEXEC, "symbol table");
 }
 
+/* Debug info relocations are only bounds-checked (a quicker loop): still
+ * every one of them. */
+TEST(elf_rejects_bad_debug_relocations)
+{
+	struct blob c;
+	struct elf32_rel *r;
+
+	c = copy(base, base.n);
+	r = (struct elf32_rel *)(c.p + shdr(c, find_sec(c,
+		".rel.debug_info"))->sh_offset);
+	r[3].r_offset = 0xfffffffeu;
+	EXPECT_REFUSED(c, -ENOEXEC, "relocation 3 at .debug_info+0xfffffffe "
+		       "lies outside the section");
+	c = copy(base, base.n);
+	r = (struct elf32_rel *)(c.p + shdr(c, find_sec(c,
+		".rel.debug_info"))->sh_offset);
+	r[5].r_info = (0xffffffu << 8) | R_386_32;
+	EXPECT_REFUSED(c, -ENOEXEC, "relocation 5 in .debug_info names "
+		       "symbol 16777215, out of range");
+}
+
+/* Tables are read in place: each must be 4-byte aligned. */
+TEST(elf_rejects_unaligned_tables)
+{
+	struct blob c;
+
+	c = copy(base, base.n); ehdr(c)->e_shoff -= 2;
+	EXPECT_REFUSED(c, -ENOEXEC, "section header table (offset");
+	c = copy(base, base.n); ehdr(c)->e_shoff -= 2;
+	EXPECT_REFUSED(c, -ENOEXEC, "is not 4-byte aligned");
+	c = copy(base, base.n);
+	shdr(c, find_type(c, SHT_SYMTAB))->sh_offset += 2;
+	EXPECT_REFUSED(c, -ENOEXEC, "symbol table (offset");
+	c = copy(base, base.n);
+	shdr(c, find_sec(c, ".rel.text"))->sh_offset += 1;
+	EXPECT_REFUSED(c, -ENOEXEC, "is not 4-byte aligned");
+}
+
 TEST(elf_reports_unknown_symbol)
 {
 	char err[160];
@@ -431,6 +469,8 @@ int main(int argc, char **argv)
 	RUN(elf_rejects_bad_sections);
 	RUN(elf_rejects_bad_symbols);
 	RUN(elf_rejects_bad_relocations);
+	RUN(elf_rejects_bad_debug_relocations);
+	RUN(elf_rejects_unaligned_tables);
 	RUN(elf_reports_unknown_symbol);
 	RUN(elf_names_relocations);
 	free(base.p);

@@ -70,6 +70,38 @@ TEST(bitmap_ranges_are_clipped)
 	CHECK_EQ(bitmap_count(&bm), 0);
 }
 
+/* The word-at-a-time ranges and count agree with bit-by-bit ones, for
+ * every start and length over a map with a partial last word. */
+TEST(bitmap_ranges_match_bit_by_bit)
+{
+	enum { NBITS = 100 };
+	uint32_t bits[4], ref[4];
+	struct bitmap bm = { bits, NBITS }, rm = { ref, NBITS };
+
+	for (uint32_t start = 0; start <= NBITS + 2; start++)
+		for (uint32_t n = 0; n <= NBITS + 2 - start + 40; n++)
+			for (int set = 0; set < 2; set++) {
+				uint32_t want = 0;
+
+				memset(bits, set ? 0 : 0xff, sizeof(bits));
+				memcpy(ref, bits, sizeof(ref));
+				if (set)
+					bitmap_set_range(&bm, start, n);
+				else
+					bitmap_clear_range(&bm, start, n);
+				for (uint32_t i = start; i < start + n &&
+				     i < NBITS; i++)
+					set ? bitmap_set(&rm, i)
+					    : bitmap_clear(&rm, i);
+				CHECK(!memcmp(bits, ref, sizeof(bits)));
+				for (uint32_t i = 0; i < NBITS; i++)
+					want += bitmap_test(&rm, i);
+				CHECK_EQ(bitmap_count(&bm), want);
+			}
+	bitmap_set_range(&bm, 0xfffffff0u, 0x20);       /* no wrap-around */
+	CHECK(!memcmp(bits, ref, sizeof(bits)));
+}
+
 TEST(bitmap_find_clear_simple)
 {
 	uint32_t bits[2] = { 0 };
@@ -298,6 +330,7 @@ int main(void)
 {
 	RUN(bitmap_set_clear_and_count);
 	RUN(bitmap_ranges_are_clipped);
+	RUN(bitmap_ranges_match_bit_by_bit);
 	RUN(bitmap_find_clear_simple);
 	RUN(bitmap_find_clear_skips_full_words);
 	RUN(bitmap_find_clear_runs_cross_words);
