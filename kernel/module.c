@@ -412,6 +412,7 @@ static int load_image_locked(const char *name, const void *img, size_t size,
 	kstrlcpy(m->name, name, sizeof(m->name));
 	m->state = MODULE_LOADING;
 	m->load_tick = ticks_read();
+	m->load_switch = sched_switch_count();
 	f = irq_save();                 /* LOCK: check and insert at once */
 	ret = find_locked(name) ? -EEXIST : 0;
 	if (!ret) {

@@ -43,7 +43,7 @@
 #include <sched/freezer.h>
 #include "unload_priv.h"
 
-#define SNAP_MAX 128
+#define SNAP_MAX 96             /* tasks looked at; on the stack */
 
 uintptr_t quiesce_saved_eip(struct task *t)
 {
@@ -58,13 +58,12 @@ uintptr_t quiesce_saved_eip(struct task *t)
  * until every one has been reaped. */
 static int stop_and_reap_threads(struct module *m, struct unload_req *r)
 {
-	struct task **snap = kmalloc(SNAP_MAX * sizeof(*snap));
+	struct task *snap[SNAP_MAX];
 	unsigned n, stopped = 0;
 	int err;
 
-	if (!snap)
-		return -ENOMEM;
-	n = task_snapshot(snap, SNAP_MAX);
+	/* No thread of m alive (m->kthreads counts them): nothing to stop. */
+	n = m->kthreads ? task_snapshot(snap, SNAP_MAX) : 0;
 	for (unsigned i = 0; i < n; i++) {
 		struct task *t = snap[i];
 
@@ -79,13 +78,11 @@ static int stop_and_reap_threads(struct module *m, struct unload_req *r)
 				  "of module '%s' did not stop in %u ms",
 				  t->name, t->id, m->name, r->timeout_ms);
 			task_snapshot_put(snap, n);
-			kfree(snap);
 			return -ETIMEDOUT;
 		}
 		stopped++;
 	}
 	task_snapshot_put(snap, n);
-	kfree(snap);
 	if (m->kthreads)
 		unload_say(r, "     waiting for the reaper: %u thread(s) of '%s' "
 			   "not reaped yet", m->kthreads, m->name);
@@ -126,9 +123,18 @@ static bool task_inside(struct module *m, struct task *t,
 			struct unload_req *r)
 {
 	uintptr_t lo = m->text, hi = m->text + m->text_size;
-	uintptr_t pcs[BACKTRACE_MAX], eip = quiesce_saved_eip(t);
-	unsigned n = task_backtrace(t, pcs, BACKTRACE_MAX);
+	uintptr_t pcs[BACKTRACE_MAX], eip;
+	unsigned n;
 	char sym[96];
+
+	/* A task that has been off the CPU since before the module was
+	 * loaded never ran its code, so it cannot be inside: skip the walk
+	 * (the freeze still holds it). */
+	if (t->switched_out_at < m->load_switch)
+		return false;
+	n = task_backtrace(t, pcs, BACKTRACE_MAX);
+	/* quiesce_saved_eip(t), without walking the stack twice */
+	eip = t->preempt_tf ? t->preempt_tf->eip : n ? pcs[0] : 0;
 
 	if (eip >= lo && eip < hi) {
 		ksyms_format(eip, sym, sizeof(sym));
@@ -154,7 +160,7 @@ static bool task_inside(struct module *m, struct task *t,
 static int freeze_and_scan(struct module *m, struct unload_req *r)
 {
 	struct task_set exempt = { 0 };
-	struct task **snap;
+	struct task *snap[SNAP_MAX];
 	unsigned n, inside = 0, scanned = 0, unfrozen = 0;
 	int err;
 
@@ -169,11 +175,6 @@ static int freeze_and_scan(struct module *m, struct unload_req *r)
 	unload_say(r, "  c. froze %u task(s); exempt: the caller '%s' (id %d) "
 		   "and the tasks that are never frozen", freezer_frozen_count(),
 		   current->name, current->id);
-	snap = kmalloc(SNAP_MAX * sizeof(*snap));
-	if (!snap) {
-		freezer_thaw();
-		return -ENOMEM;
-	}
 	n = task_snapshot(snap, SNAP_MAX);
 	for (unsigned i = 0; i < n; i++) {
 		struct task *t = snap[i];
@@ -189,7 +190,6 @@ static int freeze_and_scan(struct module *m, struct unload_req *r)
 		inside += task_inside(m, t, r);
 	}
 	task_snapshot_put(snap, n);
-	kfree(snap);
 	unload_say(r, "  d. scanned %u task(s) (%u not frozen): EIP and every "
 		   "return address; %u inside", scanned, unfrozen, inside);
 	r->entry_refs = m->core_refs;

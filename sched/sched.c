@@ -190,6 +190,7 @@ void sched_schedule_locked(void)
 	next->state = TASK_RUNNING;
 	next->slice = slice_ticks;
 	next->switches++;
+	prev->switched_out_at = switch_count;
 	switch_count++;
 	last_switch_tick = ticks;
 	current = next;

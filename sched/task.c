@@ -278,8 +278,12 @@ unsigned task_backtrace(struct task *t, uintptr_t *out, unsigned max)
 	/* The saved frame: esp+12 holds the ebp pushed by sched_switch,
 	 * esp+16 the return address into the scheduler (the saved EIP). */
 	ebp = t->esp + 12;
-	if (!stack_bounds(ebp, &lo, &hi))
+	if (t->stack) {         /* its own stack: no search of the list */
+		lo = (uintptr_t)t->stack;
+		hi = lo + t->stack_size;
+	} else if (!stack_bounds(ebp, &lo, &hi)) {
 		return 0;
+	}
 	return stack_walk(ebp, lo, hi, out, max);
 }
 

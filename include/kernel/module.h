@@ -297,6 +297,8 @@ struct module {
 	uint64_t load_cycles;           /* [const] TSC cycles insmod took */
 	struct module_load_times load_times;    /* [const] its steps */
 	uint64_t load_tick;             /* [const] */
+	uint64_t load_switch;           /* [const] sched_switch_count() before
+					 * any of its code could run */
 };
 
 /*

@@ -108,6 +108,8 @@ struct task {
 	struct trap_frame *preempt_tf;  /* [S] frame it was preempted in */
 	unsigned slice;                 /* [S] ticks left in its time slice */
 	uint64_t switches;              /* [S] times it was switched in */
+	uint64_t switched_out_at;       /* [S] sched_switch_count() when it
+					 * last left the CPU */
 
 	/* Kernel threads (sched/kthread.c). */
 	volatile bool should_stop;      /* [a] kthread_stop asked */

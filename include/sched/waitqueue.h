@@ -69,29 +69,38 @@ bool try_to_freeze(void);
 #define __wait_event(wq, cond, kind, ms)                                   \
 	({                                                                 \
 		struct wait_entry __we;                                    \
-		uint64_t __dl = sched_deadline(ms);                        \
+		uint64_t __dl;                                             \
 		int __ret = 0;                                             \
+		uint32_t __f0;                                             \
+		bool __done;                                               \
 		sched_might_sleep();                                       \
-		wq_add(&(wq), &__we);                                      \
-		for (;;) {                                                 \
-			uint32_t __f = irq_save();                         \
-			if (cond) {                                        \
+		/* Fast path: already true, no queueing (as Linux). */    \
+		__f0 = irq_save();                                         \
+		__done = (cond);                                           \
+		irq_restore(__f0);                                         \
+		if (!__done) {                                             \
+			__dl = sched_deadline(ms);                         \
+			wq_add(&(wq), &__we);                              \
+			for (;;) {                                         \
+				uint32_t __f = irq_save();                 \
+				if (cond) {                                \
+					irq_restore(__f);                  \
+					break;                             \
+				}                                          \
+				__ret = sched_sleep_irqoff((kind), __dl,   \
+							   (wq).name);     \
 				irq_restore(__f);                          \
-				break;                                     \
+				if ((kind) == SLEEP_FREEZABLE)             \
+					try_to_freeze();                   \
+				if (__ret) {                               \
+					__f = irq_save();                  \
+					__ret = (cond) ? 0 : __ret;        \
+					irq_restore(__f);                  \
+					break;                             \
+				}                                          \
 			}                                                  \
-			__ret = sched_sleep_irqoff((kind), __dl,           \
-						   (wq).name);             \
-			irq_restore(__f);                                  \
-			if ((kind) == SLEEP_FREEZABLE)                     \
-				try_to_freeze();                           \
-			if (__ret) {                                       \
-				__f = irq_save();                          \
-				__ret = (cond) ? 0 : __ret;                \
-				irq_restore(__f);                          \
-				break;                                     \
-			}                                                  \
+			wq_remove(&(wq), &__we);                           \
 		}                                                          \
-		wq_remove(&(wq), &__we);                                   \
 		__ret;                                                     \
 	})
 
