@@ -108,14 +108,15 @@ $(B)/ksyms0.S:
 	$(PYTHON) scripts/gensyms --empty > $@
 
 $(B)/%.ksyms.o: $(B)/%.S
-	$(CC) -m32 -c $< -o $@
+	$(Q)$(CC) -m32 -c $< -o $@
 
 $(B)/kernel.pass1.elf: $(KOBJ) $(B)/ksyms0.ksyms.o linker.ld
 	$(say) LD $@
 	$(Q)$(CC) $(KLDFLAGS) -o $@ $(KOBJ) $(B)/ksyms0.ksyms.o -lgcc
 
 $(B)/ksyms.S: $(B)/kernel.pass1.elf scripts/gensyms
-	$(NM) -n $< | $(PYTHON) scripts/gensyms > $@
+	$(say) GENSYMS $@
+	$(Q)$(NM) -n $< | $(PYTHON) scripts/gensyms > $@
 
 $(KERNEL): $(KOBJ) $(B)/ksyms.ksyms.o linker.ld
 	$(say) LD $@
@@ -135,19 +136,23 @@ $(B)/modules/bad_common.o: MODCFLAGS += -fcommon
 
 define single_module
 $(B)/modules/$(1).ko: $(B)/modules/$(1).o
-	$(LD) -m elf_i386 -r -o $$@ $$^
+	$(say) LD $$@
+	$(Q)$(LD) -m elf_i386 -r -o $$@ $$^
 endef
 define dir_module
 $(B)/modules/$(1).ko: $(patsubst %.c,$(B)/%.o,$(wildcard modules/$(1)/*.c))
-	$(LD) -m elf_i386 -r -o $$@ $$^
+	$(say) LD $$@
+	$(Q)$(LD) -m elf_i386 -r -o $$@ $$^
 endef
 $(foreach m,$(MOD_SINGLE),$(eval $(call single_module,$(m))))
 $(foreach m,$(filter-out $(MOD_SINGLE),$(MOD_DIRS)),$(eval $(call dir_module,$(m))))
 
 $(B)/modules/bad_truncated.ko: $(B)/modules/hello.ko
-	head -c 700 $< > $@
+	$(say) DAMAGE $@
+	$(Q)head -c 700 $< > $@
 $(B)/modules/bad_bitflip.ko: $(B)/modules/hello.ko scripts/bitflip
-	$(PYTHON) scripts/bitflip $< $@
+	$(say) DAMAGE $@
+	$(Q)$(PYTHON) scripts/bitflip $< $@
 
 # ---- ISO ---
 # The kernel command line: KARGS="hz=100 loglevel=7", RUN="cmd; cmd".
@@ -160,9 +165,10 @@ FORCE:
 $(B)/iso/boot/grub/grub.cfg: iso/grub.cfg scripts/mkgrubcfg $(MOD_KO) $(MOD_BAD) \
 		$(B)/cmdline.stamp
 	@mkdir -p $(dir $@) $(B)/iso/modules
-	rm -f $(B)/iso/modules/*.ko
-	$(if $(MOD_KO),cp $(MOD_KO) $(MOD_BAD) $(B)/iso/modules/)
-	sh scripts/mkgrubcfg iso/grub.cfg '$(KCMDLINE)' $(B)/iso/modules > $@
+	$(Q)rm -f $(B)/iso/modules/*.ko
+	$(Q)$(if $(MOD_KO),cp $(MOD_KO) $(MOD_BAD) $(B)/iso/modules/)
+	$(say) GRUBCFG $@
+	$(Q)sh scripts/mkgrubcfg iso/grub.cfg '$(KCMDLINE)' $(B)/iso/modules > $@
 
 # The ISO's kernel has no debug info or ELF symbols (it carries its own
 # table; gdb reads build/kernel.elf): GRUB reads every section it does not
@@ -260,7 +266,7 @@ $(FUZZ_BIN): tests/fuzz/fuzz_elf.c kernel/elf.c kernel/format.c \
 
 $(FUZZ_CORPUS)/.seeded: $(MOD_KO) $(MOD_BAD)
 	@mkdir -p $(FUZZ_CORPUS)
-	cp $(MOD_KO) $(MOD_BAD) $(FUZZ_CORPUS)/
+	@cp $(MOD_KO) $(MOD_BAD) $(FUZZ_CORPUS)/
 	@touch $@
 
 # make fuzz: run for FUZZ_TIME seconds (the corpus grows in build/fuzz).
