@@ -144,11 +144,8 @@ static int invoke_command(const struct command *cmd, int argc, char **argv)
 
 	if (!owner)
 		return cmd->fn(argc, argv);
-	if (!module_enter(owner))
-		return cmd_error(-ENOENT, "command '%s' belongs to module "
-				 "'%s', which is going away", cmd->name,
-				 owner->name);
-	/* The command struct lives in the module's memory: after the call
+	/* The shell pinned the owner when it found the command (pin_command
+	 * below): the reference we drop at the end. The command struct lives in the module's memory: after the call
 	 * it may be gone (that is race R9), so copy what we need now. The
 	 * struct module itself outlives our reference. */
 	kstrlcpy(name, cmd->name, sizeof(name));
@@ -215,10 +212,18 @@ static const char *owner_name(struct module *mod)
 	return mod->name;
 }
 
+/* Called by the shell with interrupts off, in the section that found
+ * the command. */
+static bool pin_command(const struct command *cmd)
+{
+	return module_enter(cmd->owner);
+}
+
 static int module_ref_setup(void)
 {
 	task_set_owner_ref_fns(thread_get, thread_put);
 	task_set_owner_name_fn(owner_name);
+	shell_pin_hook = pin_command;
 	shell_invoke_hook = invoke_command;
 	return 0;
 }

@@ -36,6 +36,31 @@ static int plain_invoke(const struct command *cmd, int argc, char **argv)
 
 int (*shell_invoke_hook)(const struct command *cmd, int argc,
 			 char **argv) = plain_invoke;
+bool (*shell_pin_hook)(const struct command *cmd);
+
+/* Find name and, for a module's command, pin its owner in the same
+ * interrupts-off section. *going is set if the owner refused the pin. */
+static __attribute__((noinline)) const struct command *
+find_pinned(const char *name, bool *going)
+{
+	const struct command *c;
+	uint32_t f;
+
+	*going = false;
+	for (c = __commands_start; c < __commands_end; c++)
+		if (!strcmp(c->name, name))
+			return c;
+	f = irq_save();
+	for (c = dynamic; c; c = c->next)
+		if (!strcmp(c->name, name))
+			break;
+	if (c && c->owner && shell_pin_hook && !shell_pin_hook(c)) {
+		*going = true;
+		c = NULL;
+	}
+	irq_restore(f);
+	return c;
+}
 
 int cmd_error(int err, const char *fmt, ...)
 {
@@ -118,6 +143,7 @@ int shell_exec(const char *text)
 	char *argv[SHELL_MAX_ARGS + 1];
 	const struct command *cmd;
 	struct fault_catch fc;
+	bool going;
 	int argc, ret;
 
 	if (strlen(text) >= sizeof(line))
@@ -133,7 +159,10 @@ int shell_exec(const char *text)
 	if (argc == 0)
 		return 0;
 	argv[argc] = NULL;
-	cmd = shell_find(argv[0]);
+	cmd = find_pinned(argv[0], &going);
+	if (going)
+		return cmd_error(-ENOENT, "command '%s' belongs to a module that "
+				 "is going away", argv[0]);
 	if (!cmd)
 		return cmd_error(-ENOENT, "unknown command '%s'; type 'help' "
 				 "for the list", argv[0]);

@@ -78,12 +78,13 @@ static void client_caught(const struct fault_catch *fc)
  * pointer into the module's memory with nothing held: a task preempted
  * between the lookup and the boundary's module_enter() holds no reference
  * and has no return address in the module, so no quiesce can see it, and
- * the module can be freed under it. shell_exec() has that window
- * (docs/stress.md, "A race the stress test found"); --raw-exec leaves it
- * open, to show it. Return: the command, its owner pinned, or NULL.
+ * the module can be freed under it. shell_exec() had that window and now
+ * pins as we do (docs/stress.md, "A race the stress test found");
+ * --raw-exec reopens it on the command-table path, to show it.
+ * Return: the command, its owner pinned, or NULL.
  */
-static const struct command *find_pinned(const char *name,
-					 struct module **owner)
+static __attribute__((noinline)) const struct command *
+find_pinned(const char *name, struct module **owner)
 {
 	uint32_t f = irq_save();
 	const struct command *cmd = shell_find(name);
@@ -94,24 +95,14 @@ static const struct command *find_pinned(const char *name,
 	return ok ? cmd : NULL;
 }
 
-/* As typed at the prompt. After a fault in module code the shell's own
- * catch reports it; its error line then reads the command again, which
- * our catch (armed by the caller) takes. */
+/* As typed at the prompt: the shell finds and pins the command itself. */
 static void call_exec(const char *name)
 {
-	struct module *owner;
 	char line[48];
 
 	ksnprintf(line, sizeof(line), "%s", name);
-	if (stress_cfg.raw_exec) {
-		if (shell_find(name))   /* not there: exec would say so */
-			shell_exec(line);
-		return;
-	}
-	if (!find_pinned(name, &owner))
-		return;
-	shell_exec(line);
-	module_put(owner);
+	if (shell_find(name))           /* not there: exec would say so */
+		shell_exec(line);
 }
 
 /* The command table, bracketed the way the shell's invoke hook does; the

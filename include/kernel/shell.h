@@ -49,10 +49,15 @@ void shell_unregister(struct command *cmd);
 const struct command *shell_find(const char *name);
 
 /*
- * How the shell calls a command owned by a module. The module subsystem
- * sets this to take a reference around the call (boundary counting).
- * Default: a plain call.
+ * How the shell calls a command owned by a module (the module subsystem
+ * sets both). The pin is taken in the same interrupts-off section that
+ * finds the command, so no task can hold a module's command without a
+ * reference on the module (a task preempted between finding and pinning
+ * would be invisible to any quiesce: found by the stress test). Return:
+ * false if the owner is going away. The invoke hook calls the pinned
+ * command and drops the pin. Defaults: no pin, a plain call.
  */
+extern bool (*shell_pin_hook)(const struct command *cmd);
 extern int (*shell_invoke_hook)(const struct command *cmd, int argc,
 				char **argv);
 
