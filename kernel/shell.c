@@ -64,7 +64,7 @@ find_pinned(const char *name, bool *going)
 
 int cmd_error(int err, const char *fmt, ...)
 {
-	char msg[200];
+	char msg[400];
 	va_list ap;
 
 	va_start(ap, fmt);
