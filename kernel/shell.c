@@ -38,22 +38,29 @@ int (*shell_invoke_hook)(const struct command *cmd, int argc,
 			 char **argv) = plain_invoke;
 bool (*shell_pin_hook)(const struct command *cmd);
 
+/* Built-in commands first, then registered ones. Caller: IRQs off. */
+static const struct command *lookup_irqoff(const char *name)
+{
+	const struct command *c;
+
+	for (c = __commands_start; c < __commands_end; c++)
+		if (!strcmp(c->name, name))
+			return c;
+	for (c = dynamic; c; c = c->next)
+		if (!strcmp(c->name, name))
+			break;
+	return c;
+}
+
 /* Find name and, for a module's command, pin its owner in the same
  * interrupts-off section. *going is set if the owner refused the pin. */
 static __attribute__((noinline)) const struct command *
 find_pinned(const char *name, bool *going)
 {
-	const struct command *c;
-	uint32_t f;
+	uint32_t f = irq_save();
+	const struct command *c = lookup_irqoff(name);
 
 	*going = false;
-	for (c = __commands_start; c < __commands_end; c++)
-		if (!strcmp(c->name, name))
-			return c;
-	f = irq_save();
-	for (c = dynamic; c; c = c->next)
-		if (!strcmp(c->name, name))
-			break;
 	if (c && c->owner && shell_pin_hook && !shell_pin_hook(c)) {
 		*going = true;
 		c = NULL;
@@ -76,16 +83,9 @@ int cmd_error(int err, const char *fmt, ...)
 
 const struct command *shell_find(const char *name)
 {
-	const struct command *c;
-	uint32_t f;
+	uint32_t f = irq_save();
+	const struct command *c = lookup_irqoff(name);
 
-	for (c = __commands_start; c < __commands_end; c++)
-		if (!strcmp(c->name, name))
-			return c;
-	f = irq_save();
-	for (c = dynamic; c; c = c->next)
-		if (!strcmp(c->name, name))
-			break;
 	irq_restore(f);
 	return c;
 }
