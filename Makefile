@@ -258,7 +258,11 @@ FUZZ_CORPUS := $(B)/fuzz/corpus
 $(FUZZ_BIN): tests/fuzz/fuzz_elf.c kernel/elf.c kernel/format.c \
 		include/kernel/elf.h
 	@mkdir -p $(dir $@)
-	@command -v $(FUZZCC) >/dev/null || sh scripts/deps
+	@# clang may be there without libFuzzer's runtime: probe, then install.
+	@printf 'int LLVMFuzzerTestOneInput(const char *d, unsigned long n)%s\n' \
+		'{ return 0; }' > $(dir $@)probe.c
+	@$(FUZZCC) -fsanitize=fuzzer $(dir $@)probe.c -o $(dir $@)probe \
+		2>/dev/null || sh scripts/deps
 	$(say) FUZZCC $@
 	$(Q)$(FUZZCC) -g -O1 -std=gnu11 -Wall -Wextra -Werror \
 		-Wno-unused-parameter -fsanitize=fuzzer,address,undefined \
