@@ -44,10 +44,13 @@ int watchdog_last_reported_id(void)
 	return last_reported_id;
 }
 
+static volatile bool rearm;     /* [a] the limit changed */
+
 void watchdog_set_limit_ms(unsigned ms)
 {
 	limit_ms = ms ? ms : 1;
-	wake_up(&wd_wq);                /* re-arm the check period now */
+	rearm = true;                   /* re-arm the check period now */
+	wake_up(&wd_wq);
 }
 
 unsigned watchdog_limit_ms(void)
@@ -101,7 +104,11 @@ static int watchdog_fn(void *arg)
 	for (;;) {
 		unsigned period = limit_ms / 4;
 
-		wait_event_idle_timeout(wd_wq, false, period ? period : 1);
+		/* A wakeup alone would not do: the wait keeps the deadline it
+		 * started with. The flag ends it, so a new limit applies at
+		 * once. */
+		wait_event_idle_timeout(wd_wq, rearm, period ? period : 1);
+		rearm = false;
 		watchdog_check_now();
 	}
 	return 0;
