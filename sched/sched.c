@@ -15,8 +15,10 @@
  * the preempt count of 1 it carries, is handed from task to task.
  *
  * Time: the timer tick (pit_add_tick_hook) charges the running task's
- * slice, expires timed sleeps (timer_list, only tasks with a deadline:
- * O(timed sleepers) per tick) and asks for a reschedule; the reschedule is
+ * slice, expires timed sleeps (timer_list: only tasks with a deadline,
+ * kept sorted by deadline, so a tick looks at the head only; the insert
+ * at sleep time pays the O(timed sleepers)) and asks for a reschedule; the
+ * reschedule is
  * taken on the way out of the interrupt (irq_exit_hook), when allowed.
  */
 #include <sched/sched.h>
@@ -119,6 +121,19 @@ void sched_timer_cancel_locked(struct task *t)
 	if (list_linked(&t->timer_node))
 		list_del_init(&t->timer_node);
 	t->wake_tick = 0;
+}
+
+/* Keep timer_list sorted by wake_tick; equal deadlines stay FIFO.
+ * Caller holds sched_lock. */
+static void timer_insert_locked(struct task *t)
+{
+	struct list_node *n;
+
+	for (n = timer_list.prev; n != &timer_list; n = n->prev)
+		if (list_entry(n, struct task, timer_node)->wake_tick <=
+		    t->wake_tick)
+			break;
+	list_insert_between(&t->timer_node, n, n->next);
 }
 
 bool sched_wake_locked(struct task *t)
@@ -296,7 +311,7 @@ int sched_sleep_irqoff(enum sleep_kind kind, uint64_t deadline,
 	t->hung_reported = false;
 	if (deadline) {
 		t->wake_tick = deadline;
-		list_add_tail(&t->timer_node, &timer_list);
+		timer_insert_locked(t);
 	}
 	sched_schedule_locked();
 	sched_timer_cancel_locked(t);
@@ -358,7 +373,6 @@ void sched_exit(int code)
 static void sched_tick(struct trap_frame *tf)
 {
 	struct task *t = current;
-	struct list_node *n, *next;
 	uint64_t now = ticks;
 
 	if (!sched_running)
@@ -368,12 +382,14 @@ static void sched_tick(struct trap_frame *tf)
 	else if (t->slice && --t->slice == 0)
 		sched_need_resched = true;
 	spin_lock(&sched_lock);
-	list_for_each_safe(n, next, &timer_list) {
-		struct task *s = list_entry(n, struct task, timer_node);
+	while (!list_empty(&timer_list)) {
+		struct task *s = list_entry(timer_list.next, struct task,
+					    timer_node);
 
 		if (now < s->wake_tick)
-			continue;
+			break;          /* sorted: nobody behind is due */
 		s->timed_out = true;
+		sched_timer_cancel_locked(s);
 		sched_wake_locked(s);
 	}
 	if (t == &idle_task && rq_len(&runqueue))
