@@ -12,30 +12,13 @@
 #include <kernel/boot.h>
 #include <kernel/ksyms.h>
 #include <kernel/ktest.h>
+#include <kernel/memusage.h>
 #include <mm/pmm.h>
-
-struct mem_snapshot {
-	uint32_t frames;                /* heap arena pages excluded */
-	uint32_t modpages;
-	size_t heap_bytes, heap_allocs;
-};
-
-static void snap(struct mem_snapshot *s)
-{
-	struct heap_stats st;
-
-	heap_stats(&st);
-	/* The heap arena grows and never shrinks; that is not a leak. */
-	s->frames = pmm_used() - st.arena_bytes / PAGE_SIZE;
-	s->modpages = modmem_mapped_pages();
-	s->heap_bytes = st.bytes_in_use;
-	s->heap_allocs = st.allocations;
-}
 
 #define KEXPECT_MEM_AT(t, before)                                         \
 	do {                                                              \
-		struct mem_snapshot __now;                                \
-		snap(&__now);                                             \
+		struct mem_usage __now;                                \
+		mem_usage_read(&__now);                                             \
 		KEXPECT_EQ(t, __now.frames, (before).frames);             \
 		KEXPECT_EQ(t, __now.modpages, (before).modpages);         \
 		KEXPECT_EQ(t, __now.heap_bytes, (before).heap_bytes);     \
@@ -43,17 +26,6 @@ static void snap(struct mem_snapshot *s)
 	} while (0)
 
 static char err[200];
-
-/* Return: true if needle occurs in hay (the kernel has no strstr). */
-static bool contains(const char *hay, const char *needle)
-{
-	size_t n = strlen(needle);
-
-	for (; *hay; hay++)
-		if (!strncmp(hay, needle, n))
-			return true;
-	return false;
-}
 
 static void need(struct ktest *t, const char *name)
 {
@@ -99,9 +71,9 @@ static void module_load_unload_each_sample_1000_times(struct ktest *t)
 	static const char *const samples[] = {
 		"hello", "shout", "counter", "ticker", "mathlib" };
 	int saved = console_loglevel;
-	struct mem_snapshot before;
+	struct mem_usage before;
 
-	snap(&before);
+	mem_usage_read(&before);
 	console_loglevel = LOG_WARN;    /* hello greets 1000 times: dmesg */
 	for (unsigned i = 0; i < sizeof(samples) / sizeof(samples[0]); i++) {
 		if (!boot_file_find(samples[i]))
@@ -122,7 +94,7 @@ static void module_load_unload_each_sample_1000_times(struct ktest *t)
 static void expect_refusal(struct ktest *t, const char *name, int code,
 			   const char *head, const char *tail)
 {
-	struct mem_snapshot before;
+	struct mem_usage before;
 	size_t n = strlen(err), k = strlen(tail);
 
 	if (!boot_file_find(name)) {
@@ -130,7 +102,7 @@ static void expect_refusal(struct ktest *t, const char *name, int code,
 		t->failed = true;
 		return;
 	}
-	snap(&before);
+	mem_usage_read(&before);
 	KEXPECT_EQ(t, load(name), code);
 	n = strlen(err);
 	if (strncmp(err, head, strlen(head)) || n < k ||
@@ -186,14 +158,14 @@ static void module_load_rejects_each_bad_sample(struct ktest *t)
 static void module_load_rejects_truncated_images(struct ktest *t)
 {
 	const struct boot_file *bf = boot_file_find("hello");
-	struct mem_snapshot before;
+	struct mem_usage before;
 	uint8_t *copy;
 
 	need(t, "hello");
 	copy = kmalloc(bf->size);
 	KASSERT(t, copy);
 	memcpy(copy, bf->data, bf->size);
-	snap(&before);
+	mem_usage_read(&before);
 	for (size_t n = 0; n < bf->size; n += 7)
 		KEXPECT_EQ(t, module_load_image("trunc", copy, n, 0, NULL, err,
 						 sizeof(err)), -ENOEXEC);
@@ -206,10 +178,10 @@ static void module_load_rejects_bad_parameters(struct ktest *t)
 	char a1[] = "times=abc", a2[] = "colour=red", a3[] = "who",
 	     a4[] = "who=aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa";
 	char *v1[] = { a1 }, *v2[] = { a2 }, *v3[] = { a3 }, *v4[] = { a4 };
-	struct mem_snapshot before;
+	struct mem_usage before;
 
 	need(t, "hello");
-	snap(&before);
+	mem_usage_read(&before);
 	KEXPECT_EQ(t, module_load("hello", 1, v1, err, sizeof(err)), -EINVAL);
 	KEXPECT_STREQ(t, err, "hello.ko: parameter 'times': 'abc' is not a "
 		      "number");
@@ -235,7 +207,7 @@ static void module_parameters_reach_the_module(struct ktest *t)
 	console_loglevel = saved;
 	n = dmesg_tail(tail, sizeof(tail) - 1);
 	tail[n] = '\0';
-	KEXPECT(t, contains(tail, "hello, ktest"));
+	KEXPECT(t, strstr(tail, "hello, ktest"));
 	console_loglevel = LOG_WARN;
 	KEXPECT_EQ(t, unload("hello"), 0);
 	console_loglevel = saved;
@@ -253,12 +225,12 @@ static void module_load_refuses_a_second_copy(struct ktest *t)
 
 static void module_unload_refuses_the_wrong_order(struct ktest *t)
 {
-	struct mem_snapshot before;
+	struct mem_usage before;
 	struct module *lib;
 
 	need(t, "mathlib");
 	need(t, "mathuser");
-	snap(&before);
+	mem_usage_read(&before);
 	KEXPECT_EQ(t, load("mathuser"), -ENOENT);
 	KEXPECT_STREQ(t, err, "mathuser.ko: unknown symbol 'mathlib_gcd'");
 	KASSERT_EQ(t, load("mathlib"), 0);
@@ -355,7 +327,7 @@ static void module_frames_are_named_in_backtraces(struct ktest *t)
 	KEXPECT(t, module_of_addr((uintptr_t)m->init) == m);
 	KEXPECT_EQ(t, unload("hello"), 0);
 	ksyms_format(text, sym, sizeof(sym));      /* from its grave */
-	KEXPECT(t, contains(sym, "[hello, unloaded]"));
+	KEXPECT(t, strstr(sym, "[hello, unloaded]"));
 }
 
 KTEST_SUITE(module,

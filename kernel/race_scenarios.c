@@ -25,14 +25,13 @@
 #include <kernel/module.h>
 #include <kernel/errno.h>
 #include <kernel/ksyms.h>
+#include <kernel/memusage.h>
 #include <kernel/modmem.h>
 #include <kernel/parse.h>
 #include <kernel/race.h>
 #include <kernel/race_scenarios.h>
 #include <kernel/shell.h>
 #include <kernel/unload.h>
-#include <mm/heap.h>
-#include <mm/pmm.h>
 #include <sched/freezer.h>
 
 #define WATCH_MS 500            /* no progress this long: a deadlock */
@@ -47,8 +46,7 @@ struct race_ctx {
 	bool deadlocked;
 	bool unloaded;                  /* an unload ran to its end */
 	unsigned uaf0;
-	uint32_t frames0;
-	size_t heap0;
+	struct mem_usage base;          /* memory before the scenario */
 	const char *module;             /* the module under test */
 	struct task *noise[3];
 	unsigned nnoise;
@@ -463,21 +461,11 @@ static const struct scenario scenarios[] = {
 
 /* ---- settling and measuring ------------------------------------------ */
 
-static uint32_t frames_now(size_t *heap)
-{
-	struct heap_stats st;
-
-	heap_stats(&st);
-	*heap = st.bytes_in_use;
-	/* The heap arena grows and never shrinks: not a leak. */
-	return pmm_used() - st.arena_bytes / PAGE_SIZE;
-}
-
 /* Release everything, unload what is left, wait for the reaper and the
  * unload worker. Return: true if memory came back to the baseline. */
 static bool settle(struct race_ctx *c, const struct scenario *s)
 {
-	size_t heap;
+	struct mem_usage now;
 
 	race_reset();
 	if (freezer_active())
@@ -502,15 +490,16 @@ static bool settle(struct race_ctx *c, const struct scenario *s)
 	for (unsigned n = 0; n < 1000; n++) {
 		/* Below the baseline is fine: an earlier scenario's leftovers
 		 * (a zombie, a ghost) may be freed meanwhile. */
-		if (frames_now(&heap) <= c->frames0 && heap <= c->heap0 &&
+		mem_usage_read(&now);
+		if (mem_usage_within(&now, &c->base) &&
 		    !unload_delayed_pending())
 			return true;
 		sleep_ms(2);
 	}
 	kprintf("race: memory not back: %lu frames (was %lu), %lu heap bytes "
-		"(was %lu)\n", (unsigned long)frames_now(&heap),
-		(unsigned long)c->frames0, (unsigned long)heap,
-		(unsigned long)c->heap0);
+		"(was %lu)\n", (unsigned long)now.frames,
+		(unsigned long)c->base.frames, (unsigned long)now.heap_bytes,
+		(unsigned long)c->base.heap_bytes);
 	return false;
 }
 
@@ -564,7 +553,7 @@ const char *race_run_one(const char *id, enum unload_strategy strategy,
 			s->name, s->what, unload_strategy_name(strategy),
 			(unsigned long)seed);
 	c.uaf0 = modmem_uaf_reports();
-	c.frames0 = frames_now(&c.heap0);
+	mem_usage_read(&c.base);
 	noise_start(&c);
 	s->run(&c);
 	clean = settle(&c, s);

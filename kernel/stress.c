@@ -29,6 +29,7 @@
  * with the use-after-free explained, within seconds.
  */
 #include <kernel/stress.h>
+#include <kernel/memusage.h>
 #include <kernel/arch.h>
 #include <kernel/bench.h>
 #include <kernel/errno.h>
@@ -57,31 +58,6 @@ static bool quiet;                      /* [stress_mutex] tests, bench */
 		if (!quiet)                                                \
 			kprintf(__VA_ARGS__);                              \
 	} while (0)
-
-struct mem_mark {
-	uint32_t frames;                /* outside the heap arena */
-	uint32_t modpages;
-	size_t heap_bytes, heap_allocs;
-};
-
-static void mem_mark(struct mem_mark *m)
-{
-	struct heap_stats st;
-
-	heap_stats(&st);
-	/* The arena grows and never shrinks: that is not a leak. */
-	m->frames = pmm_used() - st.arena_bytes / PAGE_SIZE;
-	m->modpages = modmem_mapped_pages();
-	m->heap_bytes = st.bytes_in_use;
-	m->heap_allocs = st.allocations;
-}
-
-static bool mem_same(const struct mem_mark *a, const struct mem_mark *b)
-{
-	return a->frames == b->frames && a->modpages == b->modpages &&
-	       a->heap_bytes == b->heap_bytes &&
-	       a->heap_allocs == b->heap_allocs;
-}
 
 static unsigned uaf0, wd0;     /* the detectors' counts at the start */
 static uint64_t start_ms, fail_ms;      /* pit_ms() at start, at failure */
@@ -249,13 +225,13 @@ void stress_cfg_defaults(struct stress_cfg *c)
 /* leaked: frames above the baseline that are not module pages; during
  * the run that includes the threads' stacks, so it is final only at the
  * end, after everything is unloaded and reaped. */
-static void print_stats(uint64_t t0, const struct mem_mark *base)
+static void print_stats(uint64_t t0, const struct mem_usage *base)
 {
 	const struct stress_stats *s = &stress_stats;
 	unsigned long el = (unsigned long)(pit_ms() - t0) / 1000;
-	struct mem_mark now;
+	struct mem_usage now;
 
-	mem_mark(&now);
+	mem_usage_read(&now);
 
 	if (stress_cfg.duration_ms)
 		say("stress: %lu/%u s", el, stress_cfg.duration_ms / 1000);
@@ -273,7 +249,7 @@ static void print_stats(uint64_t t0, const struct mem_mark *base)
 }
 
 /* Watch the detectors and the clock until the run ends. */
-static void run_until_done(uint64_t t0, const struct mem_mark *base)
+static void run_until_done(uint64_t t0, const struct mem_usage *base)
 {
 	uint64_t next = t0 + stress_cfg.interval_ms;
 
@@ -328,11 +304,11 @@ static void unload_all(void)
 }
 
 /* Wait (bounded) for unloadd's delayed deletes and ghosts, then compare. */
-static bool settle(const struct mem_mark *base, struct mem_mark *now)
+static bool settle(const struct mem_usage *base, struct mem_usage *now)
 {
 	for (unsigned ms = 0; ms < 3000; ms += 20) {
-		mem_mark(now);
-		if (!unload_delayed_pending() && mem_same(base, now))
+		mem_usage_read(now);
+		if (!unload_delayed_pending() && mem_usage_same(base, now))
 			return true;
 		sleep_ms(20);
 	}
@@ -365,9 +341,9 @@ static void say_leftovers(void)
 	}
 }
 
-static int verdict(uint64_t t0, const struct mem_mark *base)
+static int verdict(uint64_t t0, const struct mem_usage *base)
 {
-	struct mem_mark now;
+	struct mem_usage now;
 
 	if (!settle(base, &now)) {
 		/* Reported even after an earlier failure: a naive run leaves
@@ -410,14 +386,14 @@ static int verdict(uint64_t t0, const struct mem_mark *base)
 
 static int stress_run(void)
 {
-	struct mem_mark base;
+	struct mem_usage base;
 	uint64_t t0;
 	int err;
 
 	stress_stats = (struct stress_stats){ 0 };
 	stress_stop = false;
 	stress_paused = false;
-	mem_mark(&base);
+	mem_usage_read(&base);
 	uaf0 = modmem_uaf_reports();
 	wd0 = watchdog_report_count();
 	say("# seed=%lu\n", (unsigned long)stress_cfg.seed);

@@ -119,6 +119,16 @@ size_t strspn(const char *s, const char *accept)
 	return n;
 }
 
+char *strstr(const char *hay, const char *needle)
+{
+	size_t n = strlen(needle);
+
+	for (; *hay; hay++)
+		if (!strncmp(hay, needle, n))
+			return (char *)hay;
+	return n ? NULL : (char *)hay;
+}
+
 char *strrchr(const char *s, int c)
 {
 	const char *last = NULL;

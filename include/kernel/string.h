@@ -22,6 +22,7 @@ int strncmp(const char *a, const char *b, size_t n);
 char *strchr(const char *s, int c);
 char *strrchr(const char *s, int c);
 size_t strspn(const char *s, const char *accept);
+char *strstr(const char *hay, const char *needle);
 #endif
 
 /* Copy at most size-1 bytes and always terminate. Return: strlen(src). */
