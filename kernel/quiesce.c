@@ -41,6 +41,7 @@
 #include <kernel/race.h>
 #include <kernel/stress.h>
 #include <sched/freezer.h>
+#include "module_priv.h"
 #include "unload_priv.h"
 
 #define SNAP_MAX 96             /* tasks looked at; on the stack */
@@ -172,6 +173,8 @@ static int freeze_and_scan(struct module *m, struct unload_req *r)
 			  errno_name(err));
 		return err;
 	}
+	/* The seed's first rule: never the process doing rmmod. */
+	assert(!freezer_is_frozen(current));
 	unload_say(r, "  c. froze %u task(s); exempt: the caller '%s' (id %d) "
 		   "and the tasks that are never frozen", freezer_frozen_count(),
 		   current->name, current->id);
@@ -218,6 +221,8 @@ int quiesce_module(struct module *m, struct unload_req *r)
 	uint64_t t0 = rdtsc();
 	int err;
 
+	assert(mutex_is_mine(&module_mutex));
+	assert(m->state == MODULE_GOING);       /* unregister has run */
 	r->found_inside = 0;
 	r->entry_refs = 0;
 	err = stop_and_reap_threads(m, r);

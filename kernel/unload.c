@@ -158,6 +158,8 @@ static void set_state(struct module *m, enum module_state st)
 /* 5. cleanup, then free. */
 static int finish(struct module *m, struct unload_req *r)
 {
+	assert(mutex_is_mine(&module_mutex));
+	assert(m->state == MODULE_GOING);
 	stress_sched_point("unload.free");
 	if (module_call_hook(m, NULL, m->cleanup)) {
 		ksnprintf(r->msg, sizeof(r->msg), "module '%s' faulted in "
@@ -350,6 +352,11 @@ static int unload_twophase(struct module *m, struct unload_req *r)
 		return reactivate(m, r, why);
 	}
 	/* 5. */
+	/* What step 3 established, and nothing can undo: the interfaces
+	 * are withdrawn, so no thread, callback or boundary reference
+	 * can appear any more. Freeing on top of one would be the bug
+	 * this whole file exists to prevent. */
+	assert(!m->kthreads && !m->callbacks && !m->core_refs);
 	return finish(m, r);
 }
 
@@ -386,6 +393,9 @@ static int unload_refcount(struct module *m, struct unload_req *r)
 		irq_restore(f);
 		return reactivate(m, r, r->msg);
 	}
+	/* The gate was closed with no reference, and every thread has
+	 * been reaped: nothing can be inside. */
+	assert(!m->core_refs && !m->kthreads);
 	return finish(m, r);
 }
 
