@@ -59,6 +59,14 @@
 
 struct wait_queue unload_wq = WAIT_QUEUE_INIT(unload_wq, "unload");
 static struct wait_queue unloadd_wq = WAIT_QUEUE_INIT(unloadd_wq, "unloadd");
+static volatile bool unloadd_kicked;    /* [a] work may be there */
+
+/* Wake the worker. The flag, not the wakeup, ends its wait. Context: any. */
+static void unloadd_kick(void)
+{
+	unloadd_kicked = true;
+	wake_up(&unloadd_wq);
+}
 static struct module *delayed_list;     /* [module_mutex] */
 static struct module *ghosts;           /* [irq off] */
 static volatile unsigned ndelayed;
@@ -122,7 +130,7 @@ void module_ref_dropped(struct module *mod)
 {
 	wake_up(&unload_wq);
 	if (mod->delayed || mod->ghost)
-		wake_up(&unloadd_wq);
+		unloadd_kick();
 }
 
 unsigned unload_delayed_pending(void)
@@ -191,7 +199,7 @@ static int mark_delayed(struct module *m, struct unload_req *r)
 	m->next_ghost = delayed_list;
 	delayed_list = m;
 	ndelayed++;
-	wake_up(&unloadd_wq);
+	unloadd_kick();
 	ksnprintf(r->msg, sizeof(r->msg), "module '%s' is withdrawn and "
 		  "will be freed when its last user has left", m->name);
 	unload_say(r, "  -> delayed: %s", r->msg);
@@ -526,10 +534,13 @@ static void run_delayed(void)
 static int unloadd_fn(void *arg)
 {
 	for (;;) {
-		/* A count dropping wakes us; the period catches a task that
-		 * left the module without touching a count (the scan saw
-		 * it inside). */
-		wait_event_timeout(unloadd_wq, false, 20);
+		/* A count dropping kicks us. While modules wait for delayed
+		 * delete, a 20 ms period also catches a task that left one
+		 * without touching a count (the scan saw it inside); with
+		 * nothing delayed we sleep until kicked. */
+		wait_event_idle_timeout(unloadd_wq, unloadd_kicked,
+					ndelayed ? 20 : WAIT_FOREVER);
+		unloadd_kicked = false;
 		if (ndelayed)
 			run_delayed();
 		if (ghosts)
