@@ -20,6 +20,18 @@
  * at sleep time pays the O(timed sleepers)) and asks for a reschedule; the
  * reschedule is
  * taken on the way out of the interrupt (irq_exit_hook), when allowed.
+ *
+ * Policy: fair share by virtual runtime, with prompt wakeups (the rules in
+ * <sched/runqueue.h>, the story in docs/scheduling.md). Every switch and
+ * every tick charges the running task the TSC cycles it used (charge):
+ * its CPU time and its vruntime. The run queue is sorted by vruntime and
+ * the scheduler takes the leftmost. A task that becomes runnable (new,
+ * woken, thawed) is placed at most a credit behind min_vruntime
+ * (sched_enqueue_locked). Only a wakeup or a start may preempt
+ * (wake_preempt_locked), and only a CPU-bound task: when the woken task is
+ * behind it by more than a granule, need_resched is set, and the switch
+ * happens at the next preemption point (the end of the interrupt that
+ * woke it, or the waker's spin_unlock_irqrestore()).
  */
 #include <sched/sched.h>
 #include <sched/freezer.h>
@@ -60,7 +72,7 @@ struct task idle_task = {
 	.freezable = false,
 	.system = true,
 	.refs = 1,
-	.rq_node = { &idle_task.rq_node, &idle_task.rq_node },
+	.rq = { .node = { &idle_task.rq.node, &idle_task.rq.node } },
 	.zombie_node = { &idle_task.zombie_node, &idle_task.zombie_node },
 	.timer_node = { &idle_task.timer_node, &idle_task.timer_node },
 };
@@ -70,6 +82,15 @@ volatile int sched_preempt_count;
 volatile bool sched_need_resched;
 
 static unsigned slice_ticks = 1;        /* set from hz at init */
+/* The clock the policy charges in: TSC cycles per tick, measured by the
+ * tick itself (a running average), and the credit and granule in cycles. */
+static uint64_t cycles_per_tick;        /* [IRQ] 0 until two ticks ran */
+static uint64_t last_tick_tsc;          /* [IRQ] */
+static uint64_t wake_credit;            /* [S] cycles */
+static uint64_t wake_gran;              /* [S] cycles */
+static uint64_t slice_cycles;           /* [S] a slice in cycles */
+static uint64_t run_start;              /* [S] TSC when current was last
+					 * charged */
 static uint64_t switch_count;           /* [S] */
 static uint64_t idle_ticks;             /* [IRQ] */
 static volatile uint64_t last_switch_tick;
@@ -101,19 +122,70 @@ void sched_check_sleep(const char *file, int line)
 
 /* ---- run queue and timers (sched_lock held) -------------------------- */
 
+/* Charge t, which is on the CPU, for the cycles since the CPU was last
+ * charged to anyone (one CPU: one clock, run_start). Caller holds
+ * sched_lock (or runs in the tick, IRQs off). */
+static inline void charge(struct task *t, uint64_t now)
+{
+	uint64_t used = now - run_start;
+
+	run_start = now;
+	t->sum_exec += used;
+	t->rq.vruntime += used;
+}
+
+/*
+ * t becomes runnable (new, woken or thawed): place it at most a credit
+ * behind the floor (a new task's vruntime is 0: it gets the whole credit;
+ * see <sched/runqueue.h>) and queue it. Caller holds sched_lock.
+ */
 void sched_enqueue_locked(struct task *t)
 {
 	assert_held(&sched_lock);
 	assert(t != &idle_task && t != current);
+	rq_place_woken(&runqueue, &t->rq, wake_credit);
 	t->state = TASK_RUNNABLE;
-	rq_push(&runqueue, &t->rq_node);
+	rq_insert(&runqueue, &t->rq);
 	if (current == &idle_task)
 		sched_need_resched = true;
 }
 
+/*
+ * The wakeup preemption: t was just woken and queued. If the running task
+ * is CPU-bound and t is behind it by more than the granule, the running
+ * task gives way at the next preemption point (the end of the interrupt
+ * that woke t, or the waker's own spin_unlock_irqrestore).
+ * Caller holds sched_lock.
+ *
+ * CPU-bound means: it has used a whole slice of CPU since it last slept.
+ * That is the task that would otherwise keep the woken one waiting for
+ * up to a slice. A task that sleeps often is left alone: it will give the
+ * CPU up soon anyway, and it is usually the waker, handing over work (a
+ * baton, a reply, a completion) just before it blocks; preempting it
+ * would cost two switches instead of one and let the woken task run
+ * before the waker has settled, an order that then depends on cycle
+ * counts (the stress harness's seeded replays need the old order).
+ */
+static void wake_preempt_locked(struct task *t)
+{
+	struct task *c = current;
+
+	if (c == &idle_task)
+		return;                 /* enqueue already asked */
+	/* The cheap test first: a task that sleeps often is left alone
+	 * (its CPU time may be stale by a tick: it errs towards "not yet"). */
+	if (c->sum_exec - c->exec_at_wake < slice_cycles)
+		return;
+	charge(c, rdtsc());             /* compare with its vruntime of now */
+	if (rq_wakeup_preempts(&t->rq, &c->rq, wake_gran)) {
+		sched_need_resched = true;
+		t->nr_wake_preempts++;
+	}
+}
+
 bool sched_dequeue_locked(struct task *t)
 {
-	return rq_remove(&runqueue, &t->rq_node);
+	return rq_remove(&runqueue, &t->rq);
 }
 
 void sched_timer_cancel_locked(struct task *t)
@@ -140,10 +212,13 @@ bool sched_wake_locked(struct task *t)
 {
 	if (t->state == TASK_SLEEPING) {
 		sched_timer_cancel_locked(t);
-		if (t == current)
+		t->exec_at_wake = t->sum_exec;
+		if (t == current) {
 			t->state = TASK_RUNNING;
-		else
+		} else {
 			sched_enqueue_locked(t);
+			wake_preempt_locked(t);
+		}
 		return true;
 	}
 	if (t->state == TASK_FROZEN && t->frozen_from == TASK_SLEEPING) {
@@ -171,27 +246,31 @@ void sched_start_task(struct task *t)
 	assert(t->state == TASK_NEW);
 	t->started = true;
 	sched_enqueue_locked(t);
+	wake_preempt_locked(t);         /* a start is a first wakeup */
 	spin_unlock_irqrestore(&sched_lock, f);
 }
 
 /* ---- the switch ------------------------------------------------------ */
 
+/* The leftmost task: the one that has had the least CPU. */
 static struct task *pick_next_locked(void)
 {
-	struct list_node *n = rq_pop(&runqueue);
+	struct rq_entity *e = rq_pop(&runqueue);
 
-	return n ? list_entry(n, struct task, rq_node) : &idle_task;
+	return e ? list_entry(e, struct task, rq) : &idle_task;
 }
 
 void sched_schedule_locked(void)
 {
 	struct task *prev = current, *next;
 
-	assert_held(&sched_lock);
+	/* assert_held, inline: this runs at every switch. */
+	assert(sched_lock.locked && sched_lock.owner == prev);
 	assert(!irqs_enabled() && preempt_count() == 1);
+	charge(prev, rdtsc());
 	if (prev->state == TASK_RUNNING && prev != &idle_task) {
 		prev->state = TASK_RUNNABLE;
-		rq_push(&runqueue, &prev->rq_node);
+		rq_insert(&runqueue, &prev->rq);
 	}
 	next = pick_next_locked();
 	sched_need_resched = false;
@@ -228,8 +307,15 @@ void schedule(void)
 
 void sched_yield(void)
 {
+	uint32_t f;
+
 	sched_might_sleep();
-	schedule();
+	f = spin_lock_irqsave(&sched_lock);
+	/* Behind the next task in line, and no further: a yield does not
+	 * cost a full round of CPU-bound tasks' slices. */
+	rq_place_yield(&runqueue, &current->rq);
+	sched_schedule_locked();
+	spin_unlock_irqrestore(&sched_lock, f);
 }
 
 void preempt_enable(void)
@@ -370,18 +456,40 @@ void sched_exit(int code)
 
 /* ---- the tick -------------------------------------------------------- */
 
+/* Measure the TSC cycles of a tick (a running average over 8), and derive
+ * the policy's credit and granule from it. IRQs off. */
+static void calibrate_locked(uint64_t tsc)
+{
+	uint64_t d = tsc - last_tick_tsc, per_ms;
+
+	last_tick_tsc = tsc;
+	if (!d || d == tsc)
+		return;                 /* the first tick: nothing to measure */
+	cycles_per_tick = cycles_per_tick ?
+		cycles_per_tick - cycles_per_tick / 8 + d / 8 : d;
+	per_ms = cycles_per_tick * hz / 1000;
+	wake_credit = per_ms * SCHED_WAKEUP_CREDIT_MS;
+	wake_gran = per_ms * SCHED_WAKEUP_GRAN_US / 1000;
+	slice_cycles = cycles_per_tick * slice_ticks;
+}
+
 static void sched_tick(struct trap_frame *tf)
 {
 	struct task *t = current;
-	uint64_t now = ticks;
+	uint64_t now = ticks, tsc = rdtsc();
 
 	if (!sched_running)
 		return;
-	if (t == &idle_task)
+	if (t == &idle_task) {
 		idle_ticks++;
-	else if (t->slice && --t->slice == 0)
+	} else if (t->slice && --t->slice == 0) {
 		sched_need_resched = true;
+		t->nr_slices++;
+	}
 	spin_lock(&sched_lock);
+	calibrate_locked(tsc);
+	charge(t, tsc);
+	rq_advance_min(&runqueue, t == &idle_task ? NULL : &t->rq);
 	while (!list_empty(&timer_list)) {
 		struct task *s = list_entry(timer_list.next, struct task,
 					    timer_node);
@@ -415,6 +523,57 @@ uint64_t sched_last_switch_tick(void)
 unsigned sched_nr_runnable(void)
 {
 	return rq_len(&runqueue);
+}
+
+static int64_t cycles_to_us(int64_t c)
+{
+	int64_t per_ms = (int64_t)(cycles_per_tick * hz / 1000);
+
+	if (per_ms <= 0)
+		return 0;
+	return c < 0 ? -(int64_t)((uint64_t)-c * 1000 / (uint64_t)per_ms) :
+		       (int64_t)((uint64_t)c * 1000 / (uint64_t)per_ms);
+}
+
+void sched_task_stat(struct task *t, struct sched_stat *st)
+{
+	uint32_t f = spin_lock_irqsave(&sched_lock);
+
+	if (t == current)
+		charge(t, rdtsc());
+	st->vruntime_us = cycles_to_us((int64_t)(t->rq.vruntime -
+						 runqueue.min_vruntime));
+	st->cpu_us = (uint64_t)cycles_to_us((int64_t)t->sum_exec);
+	st->slices = t->nr_slices;
+	st->wake_preempts = t->nr_wake_preempts;
+	spin_unlock_irqrestore(&sched_lock, f);
+}
+
+uint64_t sched_task_cycles(struct task *t)
+{
+	uint32_t f = spin_lock_irqsave(&sched_lock);
+	uint64_t c;
+
+	if (t == current)
+		charge(t, rdtsc());
+	c = t->sum_exec;
+	spin_unlock_irqrestore(&sched_lock, f);
+	return c;
+}
+
+uint64_t sched_cycles_per_tick(void)
+{
+	return cycles_per_tick;
+}
+
+uint64_t sched_wake_credit_cycles(void)
+{
+	return wake_credit;
+}
+
+uint64_t sched_wake_gran_cycles(void)
+{
+	return wake_gran;
 }
 
 /* ---- hooks into the foundation -------------------------------------- */
