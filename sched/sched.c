@@ -27,7 +27,7 @@
  * its CPU time and its vruntime. The run queue is sorted by vruntime and
  * the scheduler takes the leftmost. A task that becomes runnable (new,
  * woken, thawed) is placed at most a credit behind min_vruntime
- * (sched_enqueue_locked). Only a wakeup or a start may preempt
+ * (sched_enqueue_locked). Only a wakeup from sleep may preempt
  * (wake_preempt_locked), and only a CPU-bound task: when the woken task is
  * behind it by more than a granule, need_resched is set, and the switch
  * happens at the next preemption point (the end of the interrupt that
@@ -245,8 +245,9 @@ void sched_start_task(struct task *t)
 
 	assert(t->state == TASK_NEW);
 	t->started = true;
+	/* Placed like a wakeup, but no preemption: a creator commonly
+	 * takes its reference on the new task right after starting it. */
 	sched_enqueue_locked(t);
-	wake_preempt_locked(t);         /* a start is a first wakeup */
 	spin_unlock_irqrestore(&sched_lock, f);
 }
 

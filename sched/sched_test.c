@@ -356,6 +356,7 @@ static void mutex_owner_trylock_and_timeout(struct ktest *t)
 	KEXPECT(t, !mutex_is_mine(&test_mutex));
 	k = kthread_run(hold_fn, &done, NULL, "test-holder");
 	KASSERT(t, k);
+	task_get(k);                    /* it exits on its own */
 	KEXPECT(t, WAIT_UNTIL(test_mutex.owner == k, 5000));
 	KEXPECT(t, !mutex_trylock(&test_mutex));
 	KEXPECT_EQ(t, mutex_lock_timeout(&test_mutex, 20), -ETIMEDOUT);
@@ -364,6 +365,7 @@ static void mutex_owner_trylock_and_timeout(struct ktest *t)
 	KEXPECT(t, mutex_is_mine(&test_mutex));
 	mutex_unlock(&test_mutex);
 	KEXPECT_EQ(t, kthread_stop(k), 0);
+	task_put(k);
 }
 
 static struct wait_queue test_wq = WAIT_QUEUE_INIT(test_wq, "test wq");
