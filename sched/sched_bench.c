@@ -187,8 +187,17 @@ static struct timer lat_timer = { .fn = lat_timer_fn };
 
 struct lat_result {
 	uint64_t total;                 /* cycles over the measured wakeups */
+	uint64_t worst;                 /* the longest one */
 	unsigned n;
 };
+
+static void lat_add(struct lat_result *r, uint64_t cycles)
+{
+	r->total += cycles;
+	if (cycles > r->worst)
+		r->worst = cycles;
+	r->n++;
+}
 
 /* The woken task: waits for each wakeup and charges its latency. */
 static int lat_sleeper_fn(void *arg)
@@ -198,10 +207,8 @@ static int lat_sleeper_fn(void *arg)
 
 	while (seen < LAT_WARMUP + LAT_N) {
 		wait_event_idle(lat_wq, lat_seq != seen);
-		if (seen++ >= LAT_WARMUP) {
-			r->total += rdtsc() - lat_t0;
-			r->n++;
-		}
+		if (seen++ >= LAT_WARMUP)
+			lat_add(r, rdtsc() - lat_t0);
 	}
 	return 0;
 }
@@ -209,7 +216,7 @@ static int lat_sleeper_fn(void *arg)
 static void wakeup_latency(unsigned nbusy)
 {
 	struct task *busy[MAX_BUSY], *sleeper;
-	struct lat_result r = { 0, 0 };
+	struct lat_result r = { 0, 0, 0 };
 	char fig[40];
 
 	busy_start(busy, nbusy);
@@ -226,6 +233,8 @@ static void wakeup_latency(unsigned nbusy)
 	assert(r.n == LAT_N);
 	ksnprintf(fig, sizeof(fig), "wakeup_latency_%u_busy", nbusy);
 	bench_report(fig, r.total, r.n);
+	ksnprintf(fig, sizeof(fig), "wakeup_latency_%u_busy_max", nbusy);
+	bench_report(fig, r.worst, 1);
 }
 
 static void bench_wakeup_latency(void)
@@ -263,7 +272,7 @@ static void bench_echo_latency(void)
 {
 	struct line_editor *ed = kmalloc(sizeof(*ed));
 	struct task *busy[MAX_BUSY];
-	uint64_t total = 0;
+	struct lat_result r = { 0, 0, 0 };
 	char c;
 
 	assert(ed);
@@ -277,10 +286,11 @@ static void bench_echo_latency(void)
 		line_feed(ed, console_getc());
 		console_write(ed->out, ed->out_len);
 		if (i >= LAT_WARMUP && i < LAT_WARMUP + LAT_N)
-			total += rdtsc() - typed_t0;
+			lat_add(&r, rdtsc() - typed_t0);
 	}
 	busy_stop(busy, MAX_BUSY);
 	kfree(ed);
-	bench_report("echo_latency_4_busy", total, LAT_N);
+	bench_report("echo_latency_4_busy", r.total, r.n);
+	bench_report("echo_latency_4_busy_max", r.worst, 1);
 }
 BENCH(sched_echo, bench_echo_latency);
