@@ -6,7 +6,9 @@ Three parts, each selectable with --only:
   kernel  boots build/quiesce.iso in QEMU, types `test all` (or T=pattern)
           at the prompt like a user, parses the KTAP it prints
   e2e     console end-to-end checks on the same ISO: the prompt, error
-          lines, a deliberate crash and recovery, line noise, -m 16
+          lines, a deliberate crash and recovery, line noise, -m 16, and
+          `test all` again with four `spawn busy` tasks running: every
+          case passes, within LOADED_LIMIT times the idle run's time
 
 A boot fails on a panic, a triple fault (QEMU exit 0 under -no-reboot), a
 hang (per-boot timeout, times TIMEOUT_SCALE) or a missing result. The
@@ -26,6 +28,9 @@ PROMPT = b"quiesce> "
 SCALE = float(os.environ.get("TIMEOUT_SCALE", "1"))
 LOGDIR = "build/test-logs"
 EXIT_SUCCESS, EXIT_FAILURE = 33, 35
+# `test all` with four CPU-bound tasks may take this many times as long
+# as on an idle machine (docs/scheduling.md: wakeups preempt them).
+LOADED_BUSY, LOADED_LIMIT = 4, 1.5
 
 
 class Results:
@@ -227,13 +232,22 @@ def parse_ktap(res, text, prefix):
     return suites, plan
 
 
-def run_kernel(res, iso, pattern, mem=64, name="kernel", timeout=480):
+def run_kernel(res, iso, pattern, mem=64, name="kernel", timeout=480,
+               setup=()):
+    """Boot, type each setup command, then `test PATTERN`.
+    Return: the seconds `test` took (None if it did not finish)."""
     q = boot(res, iso, name, mem)
     if not q:
-        return
+        return None
+    for line in setup:
+        out = q.command(line)
+        if out is None or "error:" in out:
+            res.fail("%s: %s" % (name, line), repr(out))
     mark = len(q.out)
+    t0 = time.monotonic()
     q.send("test %s\r" % pattern)
     end = q.wait_for(PROMPT, timeout, mark + 5)
+    took = time.monotonic() - t0
     text = bytes(q.out[mark:]).decode(errors="replace")
     suites, plan = parse_ktap(res, text, name)
     if end < 0:
@@ -243,7 +257,7 @@ def run_kernel(res, iso, pattern, mem=64, name="kernel", timeout=480):
                      "panic" if panicked else "no prompt (hang?)", suites,
                      q.save_log(name)))
         q.finish(2)
-        return
+        return None
     if plan is None or suites != plan:
         res.fail("%s: KTAP plan" % name, "plan %s, %d suites reported" % (
             plan, suites))
@@ -252,6 +266,25 @@ def run_kernel(res, iso, pattern, mem=64, name="kernel", timeout=480):
               and "not ok" not in text else EXIT_FAILURE)
     if "not ok" in text:
         q.save_log(name)
+    return took
+
+
+def e2e_loaded(res, iso, idle):
+    """`test all` with four CPU-bound tasks running: every case passes
+    (counted as kernel-busy4/...), and it takes at most LOADED_LIMIT times
+    the idle run (idle: its seconds; measured here when None)."""
+    if idle is None:
+        idle = run_kernel(res, iso, "all", name="kernel-idle")
+    took = run_kernel(res, iso, "all", name="kernel-busy%d" % LOADED_BUSY,
+                      timeout=480, setup=["spawn busy"] * LOADED_BUSY)
+    if idle is None or took is None:
+        res.fail("e2e: test all with %d busy tasks" % LOADED_BUSY,
+                 "a run did not finish")
+        return
+    res.check(took <= LOADED_LIMIT * idle,
+              "e2e: test all with %d busy tasks took %.1fs, %.2fx the "
+              "idle %.1fs (limit %.1fx)" % (LOADED_BUSY, took, took / idle,
+                                           idle, LOADED_LIMIT))
 
 
 # ---- console end-to-end checks --------------------------------------------------
@@ -336,13 +369,16 @@ def main():
     pattern = os.environ.get("T", "all") or "all"
     res = Results()
     t0 = time.monotonic()
+    idle = None
     if args.only in (None, "host"):
         run_host(res, args.host)
     if args.only in (None, "kernel"):
-        run_kernel(res, args.iso, pattern)
+        took = run_kernel(res, args.iso, pattern)
         if pattern == "all":
+            idle = took
             run_kernel(res, args.iso, "all", mem=16, name="kernel-m16")
     if args.only in (None, "e2e"):
+        e2e_loaded(res, args.iso, idle)
         e2e_prompt_and_errors(res, args.iso)
         e2e_line_noise(res, args.iso)
         e2e_small_memory(res, args.iso)
