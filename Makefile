@@ -66,7 +66,7 @@ KLDFLAGS := -m32 -nostdlib -static -no-pie -Wl,--build-id=none \
 	-Wl,-z,noexecstack -Wl,--no-warn-rwx-segments -T linker.ld
 
 # ---- sources -----------------------------------------------------------------
-KSRC_C   := $(wildcard kernel/*.c mm/*.c sched/*.c drivers/*.c)
+KSRC_C   := $(wildcard kernel/*.c kernel/*/*.c mm/*.c sched/*.c drivers/*.c)
 KSRC_ASM := $(wildcard boot/*.asm)
 KOBJ := $(KSRC_ASM:%.asm=$(B)/%.o) $(KSRC_C:%.c=$(B)/%.o)
 
@@ -209,7 +209,7 @@ HOST_TESTS := $(basename $(notdir $(wildcard tests/host/test_*.c)))
 HOST_BINS  := $(HOST_TESTS:%=$(B)/host/%)
 
 # Each host test names the kernel sources it compiles in a line
-#   // host-sources: kernel/format.c mm/pmm_bitmap.c
+#   // host-sources: kernel/lib/format.c mm/pmm_bitmap.c
 host_sources = $(shell sed -n 's|^// host-sources:||p' tests/host/$(1).c)
 
 define host_test
@@ -255,8 +255,8 @@ FUZZCC    := clang
 FUZZ_TIME ?= 600
 FUZZ_BIN  := $(B)/fuzz/fuzz_elf
 FUZZ_CORPUS := $(B)/fuzz/corpus
-$(FUZZ_BIN): tests/fuzz/fuzz_elf.c kernel/elf.c kernel/format.c \
-		include/kernel/elf.h
+$(FUZZ_BIN): tests/fuzz/fuzz_elf.c kernel/module/elf.c kernel/lib/format.c \
+		include/kernel/module/elf.h
 	@mkdir -p $(dir $@)
 	@# clang may be there without libFuzzer's runtime: probe, then install.
 	@printf 'int LLVMFuzzerTestOneInput(const char *d, unsigned long n)%s\n' \

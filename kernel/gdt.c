@@ -15,7 +15,7 @@
 #include <kernel/printk.h>
 #include <kernel/ksyms.h>
 #include <kernel/backtrace.h>
-#include <kernel/string.h>
+#include <kernel/lib/string.h>
 #include <stdint.h>
 
 struct tss {

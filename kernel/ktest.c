@@ -7,13 +7,13 @@
  * caught by ktest_expect_fault()'s own, inner catch.
  */
 #include <kernel/ktest.h>
-#include <kernel/errno.h>
-#include <kernel/format.h>
+#include <kernel/lib/errno.h>
+#include <kernel/lib/format.h>
 #include <kernel/ksyms.h>
-#include <kernel/parse.h>
+#include <kernel/lib/parse.h>
 #include <kernel/printk.h>
 #include <kernel/shell.h>
-#include <kernel/string.h>
+#include <kernel/lib/string.h>
 
 extern const struct ktest_suite __ktest_suites_start[], __ktest_suites_end[];
 

@@ -13,12 +13,12 @@
  */
 #include <kernel/shell.h>
 #include <kernel/console.h>
-#include <kernel/errno.h>
-#include <kernel/format.h>
-#include <kernel/line.h>
-#include <kernel/parse.h>
+#include <kernel/lib/errno.h>
+#include <kernel/lib/format.h>
+#include <kernel/lib/line.h>
+#include <kernel/lib/parse.h>
 #include <kernel/printk.h>
-#include <kernel/string.h>
+#include <kernel/lib/string.h>
 #include <kernel/trap.h>
 #include <kernel/arch.h>
 

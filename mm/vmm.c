@@ -9,9 +9,9 @@
 #include <mm/pmm.h>
 #include <mm/vrange.h>
 #include <kernel/arch.h>
-#include <kernel/errno.h>
+#include <kernel/lib/errno.h>
 #include <kernel/panic.h>
-#include <kernel/string.h>
+#include <kernel/lib/string.h>
 
 #define CR0_PG 0x80000000u
 #define CR0_WP 0x00010000u

@@ -4,7 +4,7 @@
 #include <mm/vrange.h>
 #include <mm/pmm.h>
 #include <kernel/panic.h>
-#include <kernel/string.h>
+#include <kernel/lib/string.h>
 
 void vrange_init(struct vrange *vr, uintptr_t base, uint32_t npages,
 		 uint32_t *bits)

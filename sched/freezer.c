@@ -27,7 +27,7 @@
 #include <sched/sched.h>
 #include <sched/waitqueue.h>
 #include "internal.h"
-#include <kernel/errno.h>
+#include <kernel/lib/errno.h>
 #include <kernel/ksyms.h>
 #include <kernel/panic.h>
 #include <kernel/printk.h>

@@ -10,6 +10,7 @@
 #include <sched/sched.h>
 #include <kernel/arch.h>
 #include <kernel/panic.h>
+#include <sched/task.h>
 
 void spin_lock_init(struct spinlock *l, const char *name)
 {

@@ -15,12 +15,12 @@
 #include "internal.h"
 #include <kernel/arch.h>
 #include <kernel/backtrace.h>
-#include <kernel/errno.h>
-#include <kernel/format.h>
+#include <kernel/lib/errno.h>
+#include <kernel/lib/format.h>
 #include <kernel/ksyms.h>
 #include <kernel/panic.h>
 #include <kernel/printk.h>
-#include <kernel/string.h>
+#include <kernel/lib/string.h>
 #include <kernel/trap.h>
 #include <mm/heap.h>
 #include <mm/vmm.h>

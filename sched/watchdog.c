@@ -17,10 +17,10 @@
 #include "internal.h"
 #include <drivers/pit.h>
 #include <kernel/boot.h>
-#include <kernel/errno.h>
+#include <kernel/lib/errno.h>
 #include <kernel/init.h>
 #include <kernel/ksyms.h>
-#include <kernel/parse.h>
+#include <kernel/lib/parse.h>
 #include <kernel/printk.h>
 #include <kernel/trap.h>
 #include <kernel/backtrace.h>

@@ -42,6 +42,8 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <sched/list.h>
+#include <sched/current.h>
+#include <sched/sched.h>
 
 struct module;
 struct fault_catch;
@@ -58,12 +60,6 @@ enum task_state {
 };
 
 /* Why a sleeping task sleeps: the watchdog and the freezer care. */
-enum sleep_kind {
-	SLEEP_NONE,
-	SLEEP_BLOCKED,          /* mutex, completion, wait_event: watched */
-	SLEEP_IDLE,             /* waiting for work (console, reaper): fine */
-	SLEEP_FREEZABLE,        /* sleep_ms, freezable waits: freezer kicks */
-};
 
 #define TASK_NAME_MAX 24
 #define KSTACK_PAGES 4
@@ -120,8 +116,6 @@ struct task {
 	unsigned refs;                  /* [S] struct lifetime (task_get/put) */
 };
 
-/* The task running on this CPU. Never NULL (the idle task at boot). */
-extern struct task *current;
 static inline struct task *sched_current(void)
 {
 	return current;
@@ -139,14 +133,6 @@ struct task *task_alloc(const char *name, int (*fn)(void *), void *arg,
 /* Free a task's stack (the reaper, once it is a zombie). Context: task. */
 void task_free_stack(struct task *t);
 
-/*
- * Reference counting of the struct: a pointer kept across a sleep (e.g. a
- * thread you will kthread_stop or reaper_wait) needs a reference.
- * task_put frees the struct when the last reference goes (the task must be
- * DEAD then). Context: any task context.
- */
-void task_get(struct task *t);
-void task_put(struct task *t);
 
 /*
  * Find a live task by id and take a reference. Return: the task (caller

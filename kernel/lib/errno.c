@@ -1,7 +1,7 @@
 /*
- * kernel/errno.c: names of error codes, for messages a student can read.
+ * kernel/lib/errno.c: names of error codes, for messages a student can read.
  */
-#include <kernel/errno.h>
+#include <kernel/lib/errno.h>
 
 static const struct {
 	int code;

@@ -1,10 +1,10 @@
 /*
- * kernel/format.c: printf-style formatting into any sink.
+ * kernel/lib/format.c: printf-style formatting into any sink.
  *
  * printk, the shell and the test harness all format through kformat(). It
  * needs no heap and no locks, so a panic can use it on a broken kernel.
  */
-#include <kernel/format.h>
+#include <kernel/lib/format.h>
 #include <stdint.h>
 #include <stdbool.h>
 

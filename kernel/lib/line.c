@@ -1,8 +1,8 @@
 /*
- * kernel/line.c: the line editor state machine (see <kernel/line.h>).
+ * kernel/lib/line.c: the line editor state machine (see <kernel/lib/line.h>).
  */
-#include <kernel/line.h>
-#include <kernel/string.h>
+#include <kernel/lib/line.h>
+#include <kernel/lib/string.h>
 #include <stdbool.h>
 
 void line_init(struct line_editor *ed)

@@ -1,9 +1,9 @@
 /*
- * kernel/parse.c: words, numbers and key=value pairs from untrusted text.
+ * kernel/lib/parse.c: words, numbers and key=value pairs from untrusted text.
  */
-#include <kernel/parse.h>
-#include <kernel/errno.h>
-#include <kernel/string.h>
+#include <kernel/lib/parse.h>
+#include <kernel/lib/errno.h>
+#include <kernel/lib/string.h>
 #include <stdbool.h>
 
 static bool blank(char c)

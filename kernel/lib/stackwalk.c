@@ -1,10 +1,10 @@
 /*
- * kernel/stackwalk.c: the frame-pointer walk, with its bounds checks.
+ * kernel/lib/stackwalk.c: the frame-pointer walk, with its bounds checks.
  *
  * Pure logic, shared by the kernel and the host tests. See
  * <kernel/backtrace.h> for the frame layout and why every check is there.
  */
-#include <kernel/backtrace.h>
+#include <kernel/lib/stackwalk.h>
 
 unsigned stack_walk(uintptr_t ebp, uintptr_t lo, uintptr_t hi,
 		    uintptr_t *out, unsigned max)

@@ -1,5 +1,5 @@
 /*
- * kernel/string.c: memory and string functions, written plainly.
+ * kernel/lib/string.c: memory and string functions, written plainly.
  *
  * Byte loops, except memcpy and memset, which move whole 32-bit words with
  * the x86 string instructions when they can: stacks, module sections and
@@ -7,7 +7,7 @@
  * costs four times the instructions. The compiler turns struct copies into
  * calls to these.
  */
-#include <kernel/string.h>
+#include <kernel/lib/string.h>
 #include <stdint.h>
 
 #ifndef HOST_TEST

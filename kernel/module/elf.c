@@ -1,5 +1,5 @@
 /*
- * kernel/elf.c: validating, placing and relocating an ELF32 .ko.
+ * kernel/module/elf.c: validating, placing and relocating an ELF32 .ko.
  *
  * The rule of this file: no byte of the file is used before it has been
  * checked against the file's size, and no index before it has been checked
@@ -14,13 +14,13 @@
  * load, not a copy. That matters: a small module has a few hundred
  * entries, and the loader reads them several times.
  *
- * Pure logic (see <kernel/elf.h>): compiled into the host tests and the
+ * Pure logic (see <kernel/module/elf.h>): compiled into the host tests and the
  * fuzzer with ASan and UBSan.
  */
-#include <kernel/elf.h>
-#include <kernel/errno.h>
-#include <kernel/format.h>
-#include <kernel/string.h>
+#include <kernel/module/elf.h>
+#include <kernel/lib/errno.h>
+#include <kernel/lib/format.h>
+#include <kernel/lib/string.h>
 
 static const char elf_magic[4] = { 0x7f, 'E', 'L', 'F' };
 

@@ -1,13 +1,13 @@
 /*
- * kernel/elf_test.c: KTAP suite `elf`: the loader's ELF checks on the
+ * kernel/module/elf_test.c: KTAP suite `elf`: the loader's ELF checks on the
  * real boot files, inside the kernel (the host tests do the heavy
  * damage; this proves the kernel build of elf.c agrees).
  */
-#include <kernel/elf.h>
+#include <kernel/module/elf.h>
 #include <kernel/boot.h>
-#include <kernel/errno.h>
+#include <kernel/lib/errno.h>
 #include <kernel/ktest.h>
-#include <kernel/string.h>
+#include <kernel/lib/string.h>
 #include <mm/heap.h>
 
 /* The samples the ELF checks themselves refuse (the other bad_ ones

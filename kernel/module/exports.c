@@ -1,5 +1,5 @@
 /*
- * kernel/exports.c: the kernel API exported to modules, in one place.
+ * kernel/module/exports.c: the kernel API exported to modules, in one place.
  *
  * A module links only against symbols listed with EXPORT_SYMBOL (here, or
  * beside the definition in newer subsystems); the loader refuses any other
@@ -8,10 +8,9 @@
  * the ABI easy to read: this is everything a module can call.
  *
  */
-#include <kernel/module.h>
-#include <kernel/parse.h>
+#include <kernel/module/module.h>
+#include <kernel/lib/parse.h>
 #include <drivers/pit.h>
-#include <kernel/race.h>
 
 /* console and log */
 EXPORT_SYMBOL(printk);
@@ -83,8 +82,8 @@ EXPORT_SYMBOL(complete_all);
 EXPORT_SYMBOL(wait_for_completion);
 EXPORT_SYMBOL(wait_for_completion_timeout);
 
-/* race points, for the race scenarios' modules */
-EXPORT_SYMBOL(race_point);
+/* probes, for the race and stress modules (<kernel/probe.h>) */
+EXPORT_SYMBOL(probe);
 
 /* references */
 EXPORT_SYMBOL(module_get);

@@ -1,13 +1,13 @@
 /*
- * kernel/module_priv.h: what the module loader's files share, and nobody
- * else needs (kernel/module.c, module_meta.c, module_ref.c).
+ * kernel/module/internal.h: what the module loader's files share, and nobody
+ * else needs (kernel/module/module.c, module_meta.c, module_ref.c).
  */
 #ifndef KERNEL_MODULE_PRIV_H
 #define KERNEL_MODULE_PRIV_H
 
-#include <kernel/elf.h>
+#include <kernel/module/elf.h>
 #include <kernel/ksyms.h>
-#include <kernel/module.h>
+#include <kernel/module/module.h>
 
 /* True if addr lies in m's mapped memory. */
 bool module_contains(const struct module *m, uintptr_t addr);
@@ -38,7 +38,7 @@ void module_withdraw_leftovers(struct module *m);
 /* Free a module whose code may have run: GONE, memory unmapped and
  * quarantined, unlinked; the struct goes when nothing refers to it. */
 void module_bury(struct module *m);
-/* The struct's last step (kernel/unload.c): freed now, or kept as a ghost
+/* The struct's last step (kernel/module/unload.c): freed now, or kept as a ghost
  * until its threads are reaped and its references dropped. */
 void unload_release_struct(struct module *m);
 /* Held across every load and unload. */

@@ -1,9 +1,9 @@
 /*
- * kernel/memusage.c: reading memory usage for leak checks
- * (<kernel/memusage.h>).
+ * kernel/module/memusage.c: reading memory usage for leak checks
+ * (<kernel/module/memusage.h>).
  */
-#include <kernel/memusage.h>
-#include <kernel/modmem.h>
+#include <kernel/module/memusage.h>
+#include <kernel/module/modmem.h>
 #include <mm/heap.h>
 #include <mm/pmm.h>
 

@@ -1,7 +1,7 @@
 /*
- * kernel/modmem.c: module memory and the use-after-free detector.
+ * kernel/module/modmem.c: module memory and the use-after-free detector.
  *
- * See <kernel/modmem.h> for the layout of one module's range. Interface:
+ * See <kernel/module/modmem.h> for the layout of one module's range. Interface:
  *   modmem_alloc / modmem_protect_ro / modmem_free / modmem_release,
  *   modmem_explain (also installed as a fault explainer),
  *   a ksyms resolver that names addresses in graves "sym [NAME, unloaded]".
@@ -17,17 +17,17 @@
  * next-fit (<mm/vrange.h>), so an evicted range is reused only after the
  * allocator has gone round the whole 128 MiB area.
  */
-#include <kernel/modmem.h>
-#include <kernel/module.h>
+#include <kernel/module/modmem.h>
+#include <kernel/module/module.h>
 #include <kernel/arch.h>
 #include <kernel/backtrace.h>
-#include <kernel/errno.h>
-#include <kernel/format.h>
+#include <kernel/lib/errno.h>
+#include <kernel/lib/format.h>
 #include <kernel/init.h>
 #include <kernel/ksyms.h>
 #include <kernel/panic.h>
 #include <kernel/printk.h>
-#include <kernel/string.h>
+#include <kernel/lib/string.h>
 #include <kernel/trap.h>
 #include <drivers/pit.h>
 #include <mm/pmm.h>

@@ -1,9 +1,9 @@
 /*
- * kernel/modmem_test.c: KTAP suite `modmem`: module memory really goes
+ * kernel/module/modmem_test.c: KTAP suite `modmem`: module memory really goes
  * away. After an unload, touching the module's text or data faults, and
  * the detector names the module, the tick and the symbol.
  */
-#include <kernel/module.h>
+#include <kernel/module/module.h>
 #include <kernel/boot.h>
 #include <kernel/ktest.h>
 #include <mm/pmm.h>

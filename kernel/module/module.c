@@ -1,5 +1,5 @@
 /*
- * kernel/module.c: the module list, linking, load and unload.
+ * kernel/module/module.c: the module list, linking, load and unload.
  *
  * Interface (<kernel/module.h>): module_load, module_load_image,
  * module_unload, module_find, module_of_addr, module_for_each,
@@ -27,16 +27,16 @@
  * with interrupts off ("LOCK"), because the fault handler and backtraces
  * walk it from any context.
  */
-#include <kernel/module.h>
-#include "module_priv.h"
+#include <kernel/module/module.h>
+#include "internal.h"
 #include <kernel/arch.h>
 #include <kernel/boot.h>
-#include <kernel/elf.h>
+#include <kernel/module/elf.h>
 #include <kernel/init.h>
 #include <kernel/ksyms.h>
-#include <kernel/parse.h>
+#include <kernel/lib/parse.h>
 #include <kernel/trap.h>
-#include <kernel/unload.h>
+#include <kernel/module/unload.h>
 #include <drivers/pit.h>
 #include <mm/pmm.h>
 

@@ -1,5 +1,5 @@
 /*
- * kernel/module_bench.c: the loader's and the unload protocol's figures
+ * kernel/module/module_bench.c: the loader's and the unload protocol's figures
  * for `bench` (see <kernel/bench.h>).
  *
  *   insmod_NAME[_STEP]        each sample module's load, and its steps
@@ -19,11 +19,11 @@
  * than the whole load. The lines still go to the log ring, as always.
  * A module whose file is not among the boot files is skipped.
  */
-#include <kernel/module.h>
+#include <kernel/module/module.h>
 #include <kernel/arch.h>
 #include <kernel/bench.h>
 #include <kernel/boot.h>
-#include <kernel/unload.h>
+#include <kernel/module/unload.h>
 
 enum { ROUNDS = 10 };                   /* timed; one more to warm up */
 

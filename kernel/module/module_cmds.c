@@ -1,18 +1,18 @@
 /*
- * kernel/module_cmds.c: the console face of modules.
+ * kernel/module/module_cmds.c: the console face of modules.
  *
  *   ls                      module files on the boot medium, with sizes
  *   insmod NAME [k=v...]    load NAME.ko with parameters
- *   rmmod [opts] NAME       unload with a strategy (kernel/unload.c)
+ *   rmmod [opts] NAME       unload with a strategy (kernel/module/unload.c)
  *   lsmod                   loaded modules: size, state, refs, users, address
  *   modinfo NAME            metadata, parameters, exports, sections
  *   peek ADDR               read a word (to watch the use-after-free detector)
  */
-#include <kernel/module.h>
+#include <kernel/module/module.h>
 #include <kernel/boot.h>
-#include <kernel/elf.h>
-#include <kernel/parse.h>
-#include <kernel/unload.h>
+#include <kernel/module/elf.h>
+#include <kernel/lib/parse.h>
+#include <kernel/module/unload.h>
 #include <mm/pmm.h>
 
 static int cmd_ls(int argc, char **argv)

@@ -1,5 +1,5 @@
 /*
- * kernel/module_meta.c: reading what a module declares about itself.
+ * kernel/module/module_meta.c: reading what a module declares about itself.
  *
  * After relocation the loader reads the module's own sections, in place
  * in module memory, and trusts none of them: every pointer found there
@@ -17,12 +17,12 @@
  * Interface (module_priv.h): module_read_sections, module_set_params,
  * module_sym_resolve.
  */
-#include <kernel/module.h>
-#include "module_priv.h"
+#include <kernel/module/module.h>
+#include "internal.h"
 #include <kernel/arch.h>
-#include <kernel/elf.h>
+#include <kernel/module/elf.h>
 #include <kernel/ksyms.h>
-#include <kernel/parse.h>
+#include <kernel/lib/parse.h>
 #include <mm/pmm.h>
 
 /* ---- reading the module's own sections ------------------------------- */

@@ -1,5 +1,5 @@
 /*
- * kernel/module_ref.c: the use count, and the boundary.
+ * kernel/module/module_ref.c: the use count, and the boundary.
  *
  * Two disciplines share one counter (struct module.refs):
  *
@@ -28,12 +28,12 @@
  * Context: all of these may be called from any context; interrupts are
  * disabled around each change of the count (one CPU).
  */
-#include <kernel/module.h>
+#include <kernel/module/module.h>
 #include <kernel/arch.h>
 #include <kernel/init.h>
 #include <kernel/trap.h>
-#include <kernel/unload.h>
-#include <kernel/stress.h>
+#include <kernel/module/unload.h>
+#include <kernel/probe.h>
 #include <sched/task.h>
 
 /* ---- references ------------------------------------------------------ */
@@ -97,7 +97,7 @@ void module_put(struct module *mod)
 		mod->refs--;
 	}
 	irq_restore(f);
-	stress_sched_point("ref.put");
+	probe("ref.put");
 	module_ref_dropped(mod);
 }
 
@@ -115,7 +115,7 @@ void module_leave(struct module *owner)
  * it is going; that is the point (and the bug) of it. */
 void module_inc_use(struct module *mod)
 {
-	stress_sched_point("ref.inc");
+	probe("ref.inc");
 	uint32_t f = irq_save();
 
 	mod->refs++;
@@ -129,7 +129,7 @@ void module_dec_use(struct module *mod)
 	assert(mod->refs > 0);
 	mod->refs--;
 	irq_restore(f);
-	stress_sched_point("ref.dec");
+	probe("ref.dec");
 	module_ref_dropped(mod);
 }
 
@@ -172,7 +172,7 @@ void module_callback_begin(struct module *mod)
 
 	mod->callbacks++;
 	irq_restore(f);
-	stress_sched_point("ref.get");
+	probe("ref.get");
 }
 
 void module_callback_end(struct module *mod)

@@ -1,18 +1,18 @@
 /*
- * kernel/module_test.c: KTAP suite `module`: the loader end to end, on the
+ * kernel/module/module_test.c: KTAP suite `module`: the loader end to end, on the
  * sample modules the ISO carries.
  *
  * Every case measures memory before and after (frames, heap bytes and
  * allocations, module pages) and demands the same numbers: a load that
  * fails, or a load and unload, leaves nothing behind. The graves of
- * unloaded modules are static (kernel/modmem.c), so they do not count.
+ * unloaded modules are static (kernel/module/modmem.c), so they do not count.
  */
-#include <kernel/module.h>
+#include <kernel/module/module.h>
 #include <kernel/arch.h>
 #include <kernel/boot.h>
 #include <kernel/ksyms.h>
 #include <kernel/ktest.h>
-#include <kernel/memusage.h>
+#include <kernel/module/memusage.h>
 #include <mm/pmm.h>
 
 #define KEXPECT_MEM_AT(t, before)                                         \

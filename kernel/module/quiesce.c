@@ -1,5 +1,5 @@
 /*
- * kernel/quiesce.c: step 3 of the two-phase unload, "the handwaving".
+ * kernel/module/quiesce.c: step 3 of the two-phase unload, "the handwaving".
  *
  * The seed leaves it to us: "Outside the module, do whatever it takes to
  * ensure that nothing is executing any module code, including threads,
@@ -32,17 +32,16 @@
  *   e. Thaw, exactly the tasks frozen.
  * Every wait is bounded by req->timeout_ms.
  */
-#include <kernel/module.h>
+#include <kernel/module/module.h>
 #include <kernel/arch.h>
 #include <kernel/backtrace.h>
-#include <kernel/errno.h>
+#include <kernel/lib/errno.h>
 #include <kernel/trap.h>
 #include <kernel/ksyms.h>
-#include <kernel/race.h>
-#include <kernel/stress.h>
+#include <kernel/probe.h>
 #include <sched/freezer.h>
-#include "module_priv.h"
-#include "unload_priv.h"
+#include "internal.h"
+#include "unload_internal.h"
 
 #define SNAP_MAX 96             /* tasks looked at; on the stack */
 
@@ -71,7 +70,7 @@ static int stop_and_reap_threads(struct module *m, struct unload_req *r)
 		if (t->owner != m || t->state == TASK_ZOMBIE ||
 		    t->state == TASK_DEAD)
 			continue;
-		unload_say(r, "     thread '%s' (id %d) still runs: stopping it "
+		narrate(r->verbose, current->name, "     thread '%s' (id %d) still runs: stopping it "
 			   "(never frozen)", t->name, t->id);
 		err = kthread_stop_timeout(t, r->timeout_ms);
 		if (err == -ETIMEDOUT) {
@@ -85,10 +84,9 @@ static int stop_and_reap_threads(struct module *m, struct unload_req *r)
 	}
 	task_snapshot_put(snap, n);
 	if (m->kthreads)
-		unload_say(r, "     waiting for the reaper: %u thread(s) of '%s' "
+		narrate(r->verbose, current->name, "     waiting for the reaper: %u thread(s) of '%s' "
 			   "not reaped yet", m->kthreads, m->name);
-	race_point("unload.wait_reap");
-	stress_sched_point("quiesce.reap");
+	probe("quiesce.reap");
 	err = wait_event_timeout(unload_wq, m->kthreads == 0, r->timeout_ms);
 	if (err) {
 		ksnprintf(r->msg, sizeof(r->msg), "%u thread(s) of module '%s' "
@@ -96,7 +94,7 @@ static int stop_and_reap_threads(struct module *m, struct unload_req *r)
 			  r->timeout_ms);
 		return -ETIMEDOUT;
 	}
-	unload_say(r, "  a. module threads: %u stopped here, all reaped",
+	narrate(r->verbose, current->name, "  a. module threads: %u stopped here, all reaped",
 		   stopped);
 	return 0;
 }
@@ -107,7 +105,7 @@ static int drain_callbacks(struct module *m, struct unload_req *r)
 	unsigned running = m->callbacks;
 	int err;
 
-	race_point("unload.wait_callbacks");
+	probe("quiesce.callbacks");
 	err = wait_event_timeout(unload_wq, m->callbacks == 0, r->timeout_ms);
 	if (err) {
 		ksnprintf(r->msg, sizeof(r->msg), "%u callback(s) of module "
@@ -115,7 +113,7 @@ static int drain_callbacks(struct module *m, struct unload_req *r)
 			  m->name, r->timeout_ms);
 		return -ETIMEDOUT;
 	}
-	unload_say(r, "  b. callbacks in flight: %u, drained", running);
+	narrate(r->verbose, current->name, "  b. callbacks in flight: %u, drained", running);
 	return 0;
 }
 
@@ -139,7 +137,7 @@ static bool task_inside(struct module *m, struct task *t,
 
 	if (eip >= lo && eip < hi) {
 		ksyms_format(eip, sym, sizeof(sym));
-		unload_say(r, "     task '%s' (id %d, %s): EIP %08lx %s: inside",
+		narrate(r->verbose, current->name, "     task '%s' (id %d, %s): EIP %08lx %s: inside",
 			   t->name, t->id, task_state_name(t->state),
 			   (unsigned long)eip, sym);
 		return true;
@@ -148,7 +146,7 @@ static bool task_inside(struct module *m, struct task *t,
 		if (pcs[i] - 1 < lo || pcs[i] - 1 >= hi)
 			continue;
 		ksyms_format_ret(pcs[i], sym, sizeof(sym));
-		unload_say(r, "     task '%s' (id %d, %s): EIP outside, but "
+		narrate(r->verbose, current->name, "     task '%s' (id %d, %s): EIP outside, but "
 			   "returns to %08lx %s: inside", t->name, t->id,
 			   task_state_name(t->state), (unsigned long)pcs[i],
 			   sym);
@@ -166,7 +164,7 @@ static int freeze_and_scan(struct module *m, struct unload_req *r)
 	int err;
 
 	task_set_add(&exempt, current);
-	stress_sched_point("quiesce.freeze");
+	probe("quiesce.freeze");
 	err = freezer_freeze(FREEZE_PREEMPTIVE, &exempt, r->timeout_ms);
 	if (err) {
 		ksnprintf(r->msg, sizeof(r->msg), "the freeze failed (%s)",
@@ -175,7 +173,7 @@ static int freeze_and_scan(struct module *m, struct unload_req *r)
 	}
 	/* The seed's first rule: never the process doing rmmod. */
 	assert(!freezer_is_frozen(current));
-	unload_say(r, "  c. froze %u task(s); exempt: the caller '%s' (id %d) "
+	narrate(r->verbose, current->name, "  c. froze %u task(s); exempt: the caller '%s' (id %d) "
 		   "and the tasks that are never frozen", freezer_frozen_count(),
 		   current->name, current->id);
 	n = task_snapshot(snap, SNAP_MAX);
@@ -193,14 +191,14 @@ static int freeze_and_scan(struct module *m, struct unload_req *r)
 		inside += task_inside(m, t, r);
 	}
 	task_snapshot_put(snap, n);
-	unload_say(r, "  d. scanned %u task(s) (%u not frozen): EIP and every "
+	narrate(r->verbose, current->name, "  d. scanned %u task(s) (%u not frozen): EIP and every "
 		   "return address; %u inside", scanned, unfrozen, inside);
 	r->entry_refs = m->core_refs;
 	if (r->entry_refs)
-		unload_say(r, "     entry windows: %d reference(s) held at the "
+		narrate(r->verbose, current->name, "     entry windows: %d reference(s) held at the "
 			   "boundary (a task between the core and the "
 			   "module's count)", r->entry_refs);
-	unload_say(r, "  e. thawed %u task(s)", freezer_thaw());
+	narrate(r->verbose, current->name, "  e. thawed %u task(s)", freezer_thaw());
 	r->found_inside = inside;
 	if (inside || r->entry_refs) {
 		ksnprintf(r->msg, sizeof(r->msg), "%u task(s) inside module "

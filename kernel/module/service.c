@@ -1,5 +1,5 @@
 /*
- * kernel/service.c: the service registry (see <kernel/service.h>).
+ * kernel/module/service.c: the service registry (see <kernel/module/service.h>).
  *
  * Interface: service_register, service_unregister, service_get,
  * service_put, service_call, service_for_each, service_withdraw_owner,
@@ -9,10 +9,10 @@
  * (module_enter) in the same critical section that finds the service, so
  * a module cannot be unloaded between "found it" and "holding it".
  */
-#include <kernel/service.h>
-#include <kernel/module.h>
+#include <kernel/module/service.h>
+#include <kernel/module/module.h>
 #include <kernel/arch.h>
-#include <kernel/parse.h>
+#include <kernel/lib/parse.h>
 
 static struct service *services;        /* [irq off] */
 

@@ -1,5 +1,5 @@
 /*
- * kernel/timer.c: one-shot timers (see <kernel/timer.h>).
+ * kernel/module/timer.c: one-shot timers (see <kernel/module/timer.h>).
  *
  * Interface: timer_add, timer_del, timer_withdraw_owner. The pending list
  * is unsorted (O(n) per tick; there are a handful of timers). The tick
@@ -7,8 +7,8 @@
  * module boundary: a reference is held for the call, and a going
  * module's timer is dropped instead of called.
  */
-#include <kernel/timer.h>
-#include <kernel/module.h>
+#include <kernel/module/timer.h>
+#include <kernel/module/module.h>
 #include <kernel/arch.h>
 #include <kernel/init.h>
 #include <kernel/trap.h>

@@ -1,6 +1,6 @@
 /*
- * kernel/unload.c: unloading a module: the two-phase protocol, and the
- * three other strategies it is compared with (see <kernel/unload.h>).
+ * kernel/module/unload.c: unloading a module: the two-phase protocol, and the
+ * three other strategies it is compared with (see <kernel/module/unload.h>).
  *
  * The two-phase protocol, as the seed lays it out ("The logic must be"):
  *
@@ -12,7 +12,7 @@
  *      so nothing new can enter through them.
  *   3. "Outside the module, do whatever it takes to ensure that nothing is
  *      executing any module code, including threads, command callbacks
- *      etc."  kernel/quiesce.c: stop and reap the module's threads, drain
+ *      etc."  kernel/module/quiesce.c: stop and reap the module's threads, drain
  *      callbacks, freeze the rest, scan every stack and entry window, thaw.
  *   4. "Check the usecount again. If usecount is non-zero then some other
  *      code entered the module after checking the usecount the first time
@@ -42,16 +42,15 @@
  *
  * Lock: module_mutex across each unload; counts change with IRQs off.
  */
-#include <kernel/module.h>
-#include "module_priv.h"
-#include "unload_priv.h"
+#include <kernel/module/module.h>
+#include "internal.h"
+#include "unload_internal.h"
 #include <kernel/arch.h>
-#include <kernel/errno.h>
-#include <kernel/format.h>
+#include <kernel/lib/errno.h>
+#include <kernel/lib/format.h>
 #include <kernel/init.h>
 #include <kernel/ksyms.h>
-#include <kernel/race.h>
-#include <kernel/stress.h>
+#include <kernel/probe.h>
 #include <sched/freezer.h>
 #include <sched/completion.h>
 
@@ -115,16 +114,6 @@ void unload_req_init(struct unload_req *r)
 				  .timeout_ms = DEFAULT_TIMEOUT_MS };
 }
 
-void unload_say(const struct unload_req *r, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (!r->verbose)
-		return;
-	va_start(ap, fmt);
-	ktimeline(current->name, fmt, ap);
-	va_end(ap);
-}
 
 void module_ref_dropped(struct module *mod)
 {
@@ -151,7 +140,7 @@ static int refuse(struct unload_req *r, int err, const char *fmt, ...)
 	va_end(ap);
 	r->outcome = UNLOAD_REFUSED;
 	r->err = err;
-	unload_say(r, "  -> refused: %s", r->msg);
+	narrate(r->verbose, current->name, "  -> refused: %s", r->msg);
 	return err;
 }
 
@@ -168,14 +157,14 @@ static int finish(struct module *m, struct unload_req *r)
 {
 	assert(mutex_is_mine(&module_mutex));
 	assert(m->state == MODULE_GOING);
-	stress_sched_point("unload.free");
+	probe("unload.free");
 	if (module_call_hook(m, NULL, m->cleanup)) {
 		ksnprintf(r->msg, sizeof(r->msg), "module '%s' faulted in "
 			  "cleanup; it stays loaded (going)", m->name);
 		r->outcome = UNLOAD_FAILED;
 		return r->err = -EFAULT;
 	}
-	unload_say(r, "  5. cleanup ran; freeing the module's memory");
+	narrate(r->verbose, current->name, "  5. cleanup ran; freeing the module's memory");
 	module_bury(m);
 	module_unloads++;
 	r->outcome = UNLOAD_FREED;
@@ -202,7 +191,7 @@ static int mark_delayed(struct module *m, struct unload_req *r)
 	unloadd_kick();
 	ksnprintf(r->msg, sizeof(r->msg), "module '%s' is withdrawn and "
 		  "will be freed when its last user has left", m->name);
-	unload_say(r, "  -> delayed: %s", r->msg);
+	narrate(r->verbose, current->name, "  -> delayed: %s", r->msg);
 	r->outcome = UNLOAD_DELAYED;
 	return r->err = 0;
 }
@@ -223,7 +212,7 @@ static int reactivate(struct module *m, struct unload_req *r, const char *why)
 	}
 	ksnprintf(r->msg, sizeof(r->msg), "%s; module '%s' was re-registered "
 		  "and stays loaded", why, m->name);
-	unload_say(r, "  -> re-registered: %s", r->msg);
+	narrate(r->verbose, current->name, "  -> re-registered: %s", r->msg);
 	r->outcome = UNLOAD_REREGISTERED;
 	return r->err = -EBUSY;
 }
@@ -233,9 +222,9 @@ static int busy_at_check(struct module *m, struct unload_req *r,
 			 const int *count, const char *what)
 {
 	if (r->busy == BUSY_WAIT) {
-		unload_say(r, "  1. %s is %d: waiting up to %u ms", what,
+		narrate(r->verbose, current->name, "  1. %s is %d: waiting up to %u ms", what,
 			   *count, r->timeout_ms);
-		race_point("unload.wait_users");
+		probe("unload.wait_users");
 		if (!wait_event_timeout(unload_wq, *count == 0, r->timeout_ms))
 			return 0;
 	}
@@ -249,13 +238,13 @@ static int unload_naive(struct module *m, struct unload_req *r)
 {
 	if (m->refs && busy_at_check(m, r, &m->refs, "refcount"))
 		return r->err;
-	unload_say(r, "  1. use count 0: going straight to cleanup");
+	narrate(r->verbose, current->name, "  1. use count 0: going straight to cleanup");
 	set_state(m, MODULE_GOING);
-	race_point("unload.checked");
+	probe("unload.checked");
 	if (withdraw(m))
 		return refuse(r, -EFAULT, "module '%s' faulted while stopping",
 			      m->name);
-	unload_say(r, "  2. unregister and cleanup back to back, nothing "
+	narrate(r->verbose, current->name, "  2. unregister and cleanup back to back, nothing "
 		   "checked in between");
 	return finish(m, r);
 }
@@ -270,13 +259,13 @@ static int unload_eip(struct module *m, struct unload_req *r)
 	if (m->refs && busy_at_check(m, r, &m->refs, "refcount"))
 		return r->err;
 	set_state(m, MODULE_GOING);
-	race_point("unload.checked");
+	probe("unload.checked");
 	err = freezer_freeze(FREEZE_PREEMPTIVE, NULL, r->timeout_ms);
 	if (err) {
 		set_state(m, MODULE_LIVE);
 		return refuse(r, err, "the freeze failed");
 	}
-	unload_say(r, "  2. froze everything that is freezable, the module's "
+	narrate(r->verbose, current->name, "  2. froze everything that is freezable, the module's "
 		   "threads included");
 	/* "Everything": the caller too, if it is freezable. Then nobody is
 	 * left to thaw it (R1). */
@@ -301,13 +290,13 @@ static int unload_eip(struct module *m, struct unload_req *r)
 	}
 	task_snapshot_put(snap, n);
 	kfree(snap);
-	unload_say(r, "  3. looked at the EIP of %u frozen task(s): %u inside",
+	narrate(r->verbose, current->name, "  3. looked at the EIP of %u frozen task(s): %u inside",
 		   frozen, r->found_inside);
 	if (r->found_inside) {
 		freezer_thaw();
 		set_state(m, MODULE_LIVE);
 		r->outcome = UNLOAD_REFUSED;
-		unload_say(r, "  -> refused: %s", r->msg);
+		narrate(r->verbose, current->name, "  -> refused: %s", r->msg);
 		return r->err = -EBUSY;
 	}
 	withdraw(m);            /* under the freeze, as the old code did */
@@ -328,16 +317,16 @@ static int unload_twophase(struct module *m, struct unload_req *r)
 		withdraw(m);
 		return mark_delayed(m, r);
 	}
-	unload_say(r, "  1. use count is 0");
-	race_point("unload.checked");
+	narrate(r->verbose, current->name, "  1. use count is 0");
+	probe("unload.checked");
 	/* 2. */
 	set_state(m, MODULE_GOING);
 	if (withdraw(m))
 		return reactivate(m, r, "unregister faulted");
-	unload_say(r, "  2. unregister: interfaces withdrawn, structures "
+	narrate(r->verbose, current->name, "  2. unregister: interfaces withdrawn, structures "
 		   "stay");
 	/* 3. */
-	unload_say(r, "  3. quiesce:");
+	narrate(r->verbose, current->name, "  3. quiesce:");
 	err = quiesce_module(m, r);
 	if (err == -ETIMEDOUT || err == -ENOMEM) {
 		char why[200];
@@ -346,8 +335,8 @@ static int unload_twophase(struct module *m, struct unload_req *r)
 		return reactivate(m, r, why);
 	}
 	/* 4. */
-	stress_sched_point("unload.recheck");
-	unload_say(r, "  4. re-check: use count %d; %u task(s) inside, %d in "
+	probe("unload.recheck");
+	narrate(r->verbose, current->name, "  4. re-check: use count %d; %u task(s) inside, %d in "
 		   "entry windows", m->refs, r->found_inside, r->entry_refs);
 	if (m->refs || r->found_inside || r->entry_refs) {
 		char why[200];
@@ -387,11 +376,11 @@ static int unload_refcount(struct module *m, struct unload_req *r)
 		if (busy_at_check(m, r, &m->core_refs, "references"))
 			return r->err;
 	}
-	unload_say(r, "  1. no references; the gate is closed: new callers "
+	narrate(r->verbose, current->name, "  1. no references; the gate is closed: new callers "
 		   "are refused at the boundary");
-	race_point("unload.checked");
+	probe("unload.checked");
 	withdraw(m);
-	unload_say(r, "  2. unregister: interfaces withdrawn");
+	narrate(r->verbose, current->name, "  2. unregister: interfaces withdrawn");
 	/* 3. The module's threads drop their reference in core exit code,
 	 * after the reaper is done with them. */
 	err = quiesce_module_threads(m, r);
@@ -440,7 +429,7 @@ int unload_module(const char *name, struct unload_req *r)
 		ret = refuse(r, -EBUSY, "module '%s' is used by module '%s'; "
 			     "unload that first", name, m->users->user->name);
 	} else {
-		unload_say(r, "%s unload of '%s' (use count %d, core references "
+		narrate(r->verbose, current->name, "%s unload of '%s' (use count %d, core references "
 			   "%d, threads %u)", unload_strategy_name(r->strategy),
 			   name, m->refs, m->core_refs, m->kthreads);
 		ret = strategies[r->strategy](m, r);

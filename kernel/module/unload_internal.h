@@ -1,10 +1,10 @@
 /*
- * kernel/unload_priv.h: shared by kernel/unload.c and kernel/quiesce.c.
+ * kernel/module/unload_internal.h: shared by kernel/module/unload.c and kernel/module/quiesce.c.
  */
 #ifndef KERNEL_UNLOAD_PRIV_H
 #define KERNEL_UNLOAD_PRIV_H
 
-#include <kernel/unload.h>
+#include <kernel/module/unload.h>
 #include <sched/waitqueue.h>
 
 struct module;
@@ -12,9 +12,6 @@ struct module;
 /* Woken whenever a count of any module drops (module_ref_dropped). */
 extern struct wait_queue unload_wq;
 
-/* Print one step of the narration when req->verbose. */
-void unload_say(const struct unload_req *r, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
 
 /*
  * Step 3 of the two-phase protocol: make sure nothing executes module

@@ -1,5 +1,5 @@
 /*
- * kernel/race.c: race points (see <kernel/race.h>).
+ * kernel/race/race.c: race points (see <kernel/race/race.h>).
  *
  * Lifecycle of a point slot:
  *
@@ -10,11 +10,12 @@
  * not the slot, is what it waits on, so a slot reused after the release
  * cannot capture the task again.
  */
-#include <kernel/race.h>
-#include <kernel/errno.h>
+#include <kernel/race/race.h>
+#include <kernel/probe.h>
+#include <kernel/lib/errno.h>
 #include <kernel/init.h>
 #include <kernel/printk.h>
-#include <kernel/string.h>
+#include <kernel/lib/string.h>
 #include <kernel/trap.h>
 #include <sched/sched.h>
 #include <sched/spinlock.h>
@@ -82,7 +83,7 @@ int race_watch(const char *point)
 }
 
 /*
- * The held side. Called by race_point() and by the 0x81 handler.
+ * The held side, from race_hold().
  * Context: task, interrupts on, preemption enabled.
  */
 static void hold_here(const char *name)
@@ -124,22 +125,26 @@ static void hold_here(const char *name)
 	}
 }
 
-__attribute__((noinline)) void race_point(const char *name)
-{
-	hold_here(name);
-}
-
 /*
- * int $0x81 from module code: hold the task with the trap frame as its
- * preemption frame, so every observer (ps, the freezer, the unload scan)
- * sees it stopped at the module instruction, as if preempted there.
+ * The race catalogue's probe subscriber. A probe() call is held as it is:
+ * asleep inside the kernel. A PROBE_PREEMPT (int $0x81, tf set) is held
+ * with the trap frame as the task's preemption frame, so every observer
+ * (ps, the freezer, the unload scan) sees it stopped at the module
+ * instruction, as if the timer had preempted it there.
  */
-static void preempt_point_trap(struct trap_frame *tf)
+static void race_hold(const char *name, struct trap_frame *tf)
 {
-	struct trap_frame *saved = current->preempt_tf;
+	struct trap_frame *saved;
 
+	if (!armed || irq_depth)
+		return;
+	if (!tf) {
+		hold_here(name);
+		return;
+	}
+	saved = current->preempt_tf;
 	current->preempt_tf = tf;
-	hold_here((const char *)tf->eax);
+	hold_here(name);
 	current->preempt_tf = saved;
 }
 
@@ -218,7 +223,9 @@ const char *race_where_held(const struct task *t)
 
 static int race_init(void)
 {
-	trap_set_preempt_point_handler(preempt_point_trap);
-	return 0;
+	/* A held task "is" where it was stopped, not in these frames. */
+	sched_add_core_fn("race_hold");
+	sched_add_core_fn("hold_here");
+	return probe_subscribe(race_hold);
 }
 INITCALL(race_init, INIT_SUBSYS);

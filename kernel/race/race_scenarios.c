@@ -1,8 +1,8 @@
 /*
- * kernel/race_scenarios.c: the race catalogue, R1 to R10, replayed.
+ * kernel/race/race_scenarios.c: the race catalogue, R1 to R10, replayed.
  *
  * Each scenario loads one of the modules/race_*.c samples, holds tasks at
- * named race points (<kernel/race.h>) so that the race is open, runs the
+ * named race points (<kernel/race/race.h>) so that the race is open, runs the
  * unload with the chosen strategy in its own task ("rmmod", watched for
  * deadlock), releases the held tasks, lets everything settle, and then
  * measures what happened. Nothing is decided from the scenario's name:
@@ -22,16 +22,16 @@
  * Context: scenarios run in the shell task (never frozen); they take
  * module_mutex only through the load and unload calls.
  */
-#include <kernel/module.h>
-#include <kernel/errno.h>
+#include <kernel/module/module.h>
+#include <kernel/lib/errno.h>
 #include <kernel/ksyms.h>
-#include <kernel/memusage.h>
-#include <kernel/modmem.h>
-#include <kernel/parse.h>
-#include <kernel/race.h>
-#include <kernel/race_scenarios.h>
+#include <kernel/module/memusage.h>
+#include <kernel/module/modmem.h>
+#include <kernel/lib/parse.h>
+#include <kernel/race/race.h>
+#include <kernel/race/race_scenarios.h>
 #include <kernel/shell.h>
-#include <kernel/unload.h>
+#include <kernel/module/unload.h>
 #include <sched/freezer.h>
 
 #define WATCH_MS 500            /* no progress this long: a deadlock */
@@ -52,21 +52,6 @@ struct race_ctx {
 	unsigned nnoise;
 	int harness_err;                /* the scenario itself went wrong */
 };
-
-/* ---- narration --------------------------------------------------------- */
-
-static void say(struct race_ctx *c, const char *who, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-static void say(struct race_ctx *c, const char *who, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (!c->verbose)
-		return;
-	va_start(ap, fmt);
-	ktimeline(who, fmt, ap);
-	va_end(ap);
-}
 
 static void harness_fail(struct race_ctx *c, const char *what)
 {
@@ -144,7 +129,7 @@ static int load(struct race_ctx *c, const char *name, const char *param)
 		kprintf("race: cannot load %s: %s (%s)\n", name, err,
 			errno_name(ret));
 	else
-		say(c, "insmod", "loaded %s%s%s", name, param ? " " : "",
+		narrate(c->verbose, "insmod", "loaded %s%s%s", name, param ? " " : "",
 		    param ? param : "");
 	if (!ret)
 		c->module = name;
@@ -209,12 +194,12 @@ static void client_finish(struct race_ctx *c, struct task *t,
 	if (reaper_wait(t, 2000))
 		harness_fail(c, "a client did not finish");
 	else if (cl->refused)
-		say(c, t->name, "was refused at the boundary: the service is "
+		narrate(c->verbose, t->name, "was refused at the boundary: the service is "
 		    "going away");
 	else if (cl->done)
-		say(c, t->name, "returned from the module normally");
+		narrate(c->verbose, t->name, "returned from the module normally");
 	else
-		say(c, t->name, "was killed by the fault above");
+		narrate(c->verbose, t->name, "was killed by the fault above");
 	task_put(t);
 }
 
@@ -231,7 +216,7 @@ static struct task *hold(struct race_ctx *c, const char *point)
 	struct module *m = c->module ? module_find(c->module) : NULL;
 
 	ksyms_format(task_where(who), sym, sizeof(sym));
-	say(c, who->name, "is held at %s, at %s; use count %d", point, sym,
+	narrate(c->verbose, who->name, "is held at %s, at %s; use count %d", point, sym,
 	    m ? m->refs : 0);
 	return who;
 }
@@ -246,7 +231,7 @@ static struct unload_job *unload_begin(struct race_ctx *c, const char *name,
 	c->req.busy = c->busy;
 	c->req.verbose = c->verbose;
 	c->req.timeout_ms = 1000;
-	say(c, "driver", "rmmod %s --strategy=%s (from a %s task)", name,
+	narrate(c->verbose, "driver", "rmmod %s --strategy=%s (from a %s task)", name,
 	    unload_strategy_name(c->strategy),
 	    freezable_caller ? "freezable user" : "kernel");
 	j = unload_start(name, &c->req, freezable_caller);
@@ -261,7 +246,7 @@ static void unload_end(struct race_ctx *c, struct unload_job *j)
 		return;
 	unload_wait(j, &c->req, WATCH_MS, &c->deadlocked);
 	c->unloaded = true;
-	say(c, "rmmod", "%s: %s", unload_outcome_name(c->req.outcome),
+	narrate(c->verbose, "rmmod", "%s: %s", unload_outcome_name(c->req.outcome),
 	    c->req.msg[0] ? c->req.msg : "done");
 }
 
@@ -301,16 +286,16 @@ static void r3_zombie_reaper(struct race_ctx *c)
 {
 	struct unload_job *j;
 
-	race_arm("reaper.before_reap", NULL);
+	race_arm("reaper.reap", NULL);
 	if (load(c, "race_thread", "mode=exit"))
 		return;
-	if (!hold(c, "reaper.before_reap"))
+	if (!hold(c, "reaper.reap"))
 		return;
-	race_watch("unload.wait_reap");
+	race_watch("quiesce.reap");
 	j = unload_begin(c, "race_thread", false);
-	until_done_or(c, j, "unload.wait_reap");
-	say(c, "driver", "releases the reaper");
-	race_release("reaper.before_reap");
+	until_done_or(c, j, "quiesce.reap");
+	narrate(c->verbose, "driver", "releases the reaper");
+	race_release("reaper.reap");
 	unload_end(c, j);
 }
 
@@ -334,13 +319,13 @@ static void client_inside(struct race_ctx *c, uint32_t op, const char *point)
 		j = unload_begin(c, "race_svc", false);
 		until_done_or(c, j, "unload.wait_users");
 		if (race_reached("unload.wait_users")) {
-			say(c, "driver", "releases the client: the unload "
+			narrate(c->verbose, "driver", "releases the client: the unload "
 			    "waits for it");
 			race_release(point);
 		}
 		unload_end(c, j);
 	}
-	say(c, "driver", "releases the client");
+	narrate(c->verbose, "driver", "releases the client");
 	race_release(point);
 	client_finish(c, t, &cl);
 }
@@ -389,10 +374,10 @@ static void r8_reentry_during_unregister(struct race_ctx *c)
 		sleep_ms(1);
 	if (race_reached("R8.inside"))
 		hold(c, "R8.inside");
-	say(c, "driver", "releases the unloader");
+	narrate(c->verbose, "driver", "releases the unloader");
 	race_release("unload.checked");
 	unload_end(c, j);
-	say(c, "driver", "releases the client");
+	narrate(c->verbose, "driver", "releases the client");
 	race_release("R8.inside");
 	client_finish(c, t, &cl);
 }
@@ -409,10 +394,10 @@ static void r9_callback_in_flight(struct race_ctx *c)
 	race_arm("R9.callback", NULL);
 	t = client_start(c, cmd_client_fn, &cl, "client");
 	if (hold(c, "R9.callback")) {
-		race_watch("unload.wait_callbacks");
+		race_watch("quiesce.callbacks");
 		j = unload_begin(c, "race_cmd", false);
-		until_done_or(c, j, "unload.wait_callbacks");
-		say(c, "driver", "releases the callback");
+		until_done_or(c, j, "quiesce.callbacks");
+		narrate(c->verbose, "driver", "releases the callback");
 		race_release("R9.callback");
 		unload_end(c, j);
 	} else {

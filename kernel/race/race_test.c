@@ -1,10 +1,11 @@
 /*
- * kernel/race_test.c: the race point mechanism itself (suite `racepoint`).
+ * kernel/race/race_test.c: the race point mechanism itself (suite `racepoint`).
  */
 #include <kernel/ktest.h>
-#include <kernel/race.h>
-#include <kernel/errno.h>
-#include <kernel/string.h>
+#include <kernel/race/race.h>
+#include <kernel/probe.h>
+#include <kernel/lib/errno.h>
+#include <kernel/lib/string.h>
 #include <sched/kthread.h>
 #include <sched/sched.h>
 #include <sched/task.h>
@@ -14,7 +15,7 @@ static volatile int progress;
 static int call_point_fn(void *arg)
 {
 	progress = 1;
-	race_point("test.point");
+	probe("test.point");
 	progress = 2;
 	return 0;
 }
@@ -46,7 +47,7 @@ static void racepoint_holds_and_releases(struct ktest *t)
 static void racepoint_unarmed_is_a_no_op(struct ktest *t)
 {
 	progress = 0;
-	race_point("test.point");
+	probe("test.point");
 	KEXPECT_EQ(t, race_wait("test.point", 10, NULL), -ENOENT);
 }
 
@@ -73,7 +74,7 @@ static volatile uintptr_t preempt_ip;
 static int preempt_fn(void *arg)
 {
 	__asm__ volatile("movl $1f, %0\n\t" : "=m"(preempt_ip));
-	RACE_PREEMPT("test.preempt");
+	PROBE_PREEMPT("test.preempt");
 	__asm__ volatile("1:");
 	progress = 3;
 	return 0;
@@ -127,7 +128,7 @@ KTEST_SUITE(racepoint,
 /* ---- suite race: the whole catalogue, as documented ------------------- */
 
 #include <kernel/printk.h>
-#include <kernel/race_scenarios.h>
+#include <kernel/race/race_scenarios.h>
 
 #define RACE_SEEDS 20
 

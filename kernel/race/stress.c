@@ -1,10 +1,10 @@
 /*
- * kernel/stress.c: the `stress` command: an unload torture test in the
+ * kernel/race/stress.c: the `stress` command: an unload torture test in the
  * style of rcutorture and locktorture (SPEC §8).
  *
  * Interface: the console command `stress [options]` (see `help stress`),
  * stress_fail, and the run's configuration and counters
- * (<kernel/stress.h>).
+ * (<kernel/race/stress.h>).
  *
  * A run, in order:
  *   1. parse the options; refuse a module of the list that is loaded
@@ -13,7 +13,7 @@
  *      bytes and allocations, module pages; and the detectors' counts:
  *      use-after-free reports, watchdog reports;
  *   3. print "# seed=N" and the configuration; arm the scheduling points;
- *      start the threads (kernel/stress_clients.c);
+ *      start the threads (kernel/race/stress_clients.c);
  *   4. every --interval print a stats line; stop at the duration, the
  *      cycle count, or the first failure;
  *   5. stop the threads and wait until they are reaped; unload what is
@@ -28,17 +28,17 @@
  * module while a client runs in its entry window, and the run fails,
  * with the use-after-free explained, within seconds.
  */
-#include <kernel/stress.h>
-#include <kernel/memusage.h>
+#include <kernel/race/stress.h>
+#include <kernel/module/memusage.h>
 #include <kernel/arch.h>
 #include <kernel/bench.h>
-#include <kernel/errno.h>
-#include <kernel/format.h>
-#include <kernel/modmem.h>
-#include <kernel/module.h>
-#include <kernel/parse.h>
+#include <kernel/lib/errno.h>
+#include <kernel/lib/format.h>
+#include <kernel/module/modmem.h>
+#include <kernel/module/module.h>
+#include <kernel/lib/parse.h>
 #include <kernel/shell.h>
-#include <kernel/string.h>
+#include <kernel/lib/string.h>
 #include <mm/heap.h>
 #include <mm/pmm.h>
 #include <mm/vmm.h>

@@ -1,7 +1,7 @@
 /*
- * kernel/stress_clients.c: the threads of a stress run.
+ * kernel/race/stress_clients.c: the threads of a stress run.
  *
- * Interface (<kernel/stress.h>): stress_threads_start, stress_threads_join.
+ * Interface (<kernel/race/stress.h>): stress_threads_start, stress_threads_join.
  *
  *   stressc<i>  clients: call into a module of the run through one entry
  *               path drawn at random: its console command by shell_exec
@@ -28,18 +28,20 @@
  * Lock: the thread table is written by the orchestrating task only, before
  * the threads start and after they are reaped.
  */
-#include <kernel/stress.h>
+#include <kernel/race/stress.h>
+#include <kernel/probe.h>
 #include <kernel/arch.h>
-#include <kernel/errno.h>
-#include <kernel/format.h>
+#include <kernel/lib/errno.h>
+#include <kernel/lib/format.h>
 #include <kernel/ksyms.h>
-#include <kernel/module.h>
-#include <kernel/service.h>
+#include <kernel/module/module.h>
+#include <kernel/module/service.h>
 #include <kernel/shell.h>
-#include <kernel/string.h>
+#include <kernel/lib/string.h>
 #include <kernel/trap.h>
 #include <sched/kthread.h>
 #include <sched/reaper.h>
+#include <sched/task.h>
 
 #define MAX_THREADS (STRESS_MAX_CLIENTS + STRESS_MAX_LOADERS + 1)
 #define WATCH_MS 4000
@@ -119,7 +121,7 @@ static void call_table(const char *name, struct fault_catch *fc)
 		if (!cmd)
 			return;
 		/* The window, as a point: a seed can land here. */
-		stress_sched_point("shell.found");
+		probe("shell.found");
 		owner = cmd->owner;     /* a freed command faults here */
 		if (!module_enter(owner))
 			return;
@@ -183,7 +185,7 @@ static int client_fn(void *arg)
 	while (!stress_stop) {
 		struct fault_catch fc;
 
-		stress_sched_point("client.loop");
+		probe("client.loop");
 		pause_if_stuttering();
 		if (stress_stop)
 			break;
@@ -290,7 +292,7 @@ static int loader_fn(void *arg)
 	while (!stress_stop) {
 		const char *name;
 
-		stress_sched_point("loader.loop");
+		probe("loader.loop");
 		/* Seeded: the daemon's passes run here, in the one thread
 		 * that unloads, so no two unloads race for module_mutex
 		 * outside the baton. */
@@ -315,7 +317,7 @@ static int autounload_fn(void *arg)
 {
 	stress_sched_join();
 	while (!stress_stop) {
-		stress_sched_point("autounload");
+		probe("autounload");
 		sleep_ms(100);
 		autounload_pass();
 	}

@@ -1,8 +1,8 @@
 /*
- * kernel/stress_sched.c: the stress test's scheduling points.
+ * kernel/race/stress_sched.c: the stress test's scheduling points.
  *
- * Interface (<kernel/stress.h>): stress_sched_point, stress_point (for
- * modules), stress_sched_start/stop, stress_rand, stress_sched_join/leave,
+ * Interface (<kernel/race/stress.h>): a probe subscriber (<kernel/probe.h>),
+ * stress_sched_start/stop, stress_rand, stress_sched_join/leave,
  * stress_sched_delegate, stress_sched_print_trace.
  *
  * A scheduling point is a named place where a task may lose the CPU in a
@@ -44,13 +44,14 @@
  * Lock: the baton and the participant table change with interrupts off
  * (one CPU); waiters sleep on baton_wq.
  */
-#include <kernel/stress.h>
+#include <kernel/race/stress.h>
 #include <kernel/arch.h>
-#include <kernel/export.h>
-#include <kernel/format.h>
+#include <kernel/init.h>
+#include <kernel/lib/format.h>
 #include <kernel/panic.h>
+#include <kernel/probe.h>
 #include <kernel/printk.h>
-#include <kernel/string.h>
+#include <kernel/lib/string.h>
 #include <kernel/trap.h>
 #include <sched/freezer.h>
 #include <sched/kthread.h>
@@ -258,7 +259,8 @@ static void perturb_here(void)
 		sched_yield();
 }
 
-void stress_sched_point(const char *name)
+/* The stress scheduler's probe subscriber (<kernel/probe.h>). */
+static void stress_probe(const char *name, struct trap_frame *tf)
 {
 	if (!active)
 		return;
@@ -270,11 +272,11 @@ void stress_sched_point(const char *name)
 		decide(name);
 }
 
-__attribute__((noinline)) void stress_point(const char *name)
+static int stress_sched_init(void)
 {
-	stress_sched_point(name);
+	return probe_subscribe(stress_probe);
 }
-EXPORT_SYMBOL(stress_point);
+INITCALL(stress_sched_init, INIT_SUBSYS);
 
 void stress_sched_join(void)
 {

@@ -1,5 +1,5 @@
 /*
- * kernel/stress_test.c: KTAP suite `stress`, and the bench figure
+ * kernel/race/stress_test.c: KTAP suite `stress`, and the bench figure
  * stress_cycle_twophase_seeded.
  *
  * Short seeded runs (a few dozen unload cycles, quiet): twophase and
@@ -9,7 +9,7 @@
  * tests/e2e_stress.py: its faulting callers leave a reference behind that
  * would spoil the memory checks of the suites after this one.)
  */
-#include <kernel/stress.h>
+#include <kernel/race/stress.h>
 #include <kernel/bench.h>
 #include <kernel/arch.h>
 #include <kernel/ktest.h>

@@ -1,5 +1,5 @@
 /*
- * <kernel/errno.h>: error codes. Functions return 0 or a negative code.
+ * <kernel/lib/errno.h>: error codes. Functions return 0 or a negative code.
  * errno_name() gives the symbol ("EBUSY") for console messages.
  */
 #ifndef KERNEL_ERRNO_H

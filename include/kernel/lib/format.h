@@ -1,5 +1,5 @@
 /*
- * <kernel/format.h>: printf-style formatting, with no I/O of its own.
+ * <kernel/lib/format.h>: printf-style formatting, with no I/O of its own.
  *
  * Conversions: %d %i %u %x %X %o %p %s %c %%; flags '-' '0' ' ' '+' '#';
  * a width and a precision (either may be '*'); length modifiers hh h l ll z.

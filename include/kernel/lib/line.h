@@ -1,5 +1,5 @@
 /*
- * <kernel/line.h>: the shell's line editor, as a pure state machine.
+ * <kernel/lib/line.h>: the shell's line editor, as a pure state machine.
  *
  * line_feed() takes one input byte and says what happened; the text to echo
  * (characters, backspace sequences, a redrawn line after a history recall)

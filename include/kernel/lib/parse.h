@@ -1,5 +1,5 @@
 /*
- * <kernel/parse.h>: parsing text from people: shell lines, the kernel
+ * <kernel/lib/parse.h>: parsing text from people: shell lines, the kernel
  * command line, numbers. Pure logic, host tested; never trusts its input.
  */
 #ifndef KERNEL_PARSE_H

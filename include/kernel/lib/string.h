@@ -1,5 +1,5 @@
 /*
- * <kernel/string.h>: the C string and memory functions the kernel uses.
+ * <kernel/lib/string.h>: the C string and memory functions the kernel uses.
  * GCC may emit calls to memcpy/memset/memmove/memcmp itself, so these keep
  * their standard names. In host tests the C library provides them.
  */

@@ -1,5 +1,5 @@
 /*
- * <kernel/elf.h>: reading an ELF32 relocatable object (a .ko) safely.
+ * <kernel/module/elf.h>: reading an ELF32 relocatable object (a .ko) safely.
  *
  * The module loader's pure half: it never trusts the file. Everything here
  * works on a byte buffer and plain integers (no paging, no heap, no locks),
@@ -15,7 +15,7 @@
  *   elf_symbol(), elf_section(), elf_section_name(), elf_find_section():
  *                   read validated entries by index.
  *
- * Errors: a negative code from <kernel/errno.h> (-ENOEXEC for a malformed
+ * Errors: a negative code from <kernel/lib/errno.h> (-ENOEXEC for a malformed
  * or unsupported file, -ENOENT for an unknown symbol, -E2BIG for a module
  * too large) and one sentence in the caller's buffer, e.g.
  * "unsupported relocation R_386_GOTPC in .text+0x7; compile with -fno-pic".

@@ -1,5 +1,5 @@
 /*
- * <kernel/export.h>: the explicit table of symbols modules may link to.
+ * <kernel/module/export.h>: the explicit table of symbols modules may link to.
  *
  * A module links only against what someone exported. EXPORT_SYMBOL(sym)
  * puts one { name, address } entry in a section named ".kexports.sym":

@@ -1,5 +1,5 @@
 /*
- * <kernel/memusage.h>: one reading of the memory the kernel has handed
+ * <kernel/module/memusage.h>: one reading of the memory the kernel has handed
  * out, for leak checks (tests, race scenarios, stress): frames, module
  * pages and heap. Frames exclude the heap arena, which grows and never
  * shrinks: that is not a leak.

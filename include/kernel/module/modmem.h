@@ -1,5 +1,5 @@
 /*
- * <kernel/modmem.h>: module memory, and the use-after-free detector.
+ * <kernel/module/modmem.h>: module memory, and the use-after-free detector.
  *
  * Each load gets its own range of the module area (MODAREA_BASE..END in
  * <mm/vmm.h>), followed by an unmapped guard page:

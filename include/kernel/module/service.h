@@ -1,5 +1,5 @@
 /*
- * <kernel/service.h>: the service registry, an entry path into modules.
+ * <kernel/module/service.h>: the service registry, an entry path into modules.
  *
  * A service is a named object with an ops table, published by a module
  * (or the kernel) for client code to call: a tiny device model. Each

@@ -1,5 +1,5 @@
 /*
- * <kernel/timer.h>: one-shot timers, an entry path into modules.
+ * <kernel/module/timer.h>: one-shot timers, an entry path into modules.
  *
  * A timer calls fn(t) from the timer interrupt once its delay has passed.
  * Each timer records its owner module; the timer core calls fn through

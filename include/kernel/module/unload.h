@@ -1,5 +1,5 @@
 /*
- * <kernel/unload.h>: unloading a module, four ways.
+ * <kernel/module/unload.h>: unloading a module, four ways.
  *
  * The strategies (SPEC §5), chosen per unload so they can be compared on
  * the same races:
@@ -8,7 +8,7 @@
  *   eip       check the count, freeze every freezable task (the caller and
  *             the module's threads too, if they are freezable), look only
  *             at the EIP of each frozen task, cleanup, free, thaw;
- *   twophase  the seed's protocol (kernel/unload.c has it step by step);
+ *   twophase  the seed's protocol (kernel/module/unload.c has it step by step);
  *   refcount  the modern way: the core's references at every boundary, a
  *             gate that refuses new ones, module threads that drop theirs
  *             in core exit code.

@@ -1,31 +1,26 @@
 /*
- * <kernel/race.h>: race points: holding tasks at named places, on purpose.
+ * <kernel/race/race.h>: holding tasks at named probes, on purpose.
  *
- * The race scenarios (kernel/race_scenarios.c) replay each unload race
- * deterministically. Instead of starting threads and hoping, a scenario
- * arms a named point; the next task to reach it (or one chosen task) is
- * held there, and the scenario waits for it to arrive, does what opens the
- * race, and releases it. Two kinds of point:
+ * The race scenarios (kernel/race/race_scenarios.c) replay each unload
+ * race deterministically. Instead of starting threads and hoping, a
+ * scenario arms a named probe (<kernel/probe.h>); the next task to reach
+ * it (or one chosen task) is held there, and the scenario waits for it to
+ * arrive, does what opens the race, and releases it. A task held at a
+ * probe() call sleeps inside the kernel (its EIP in the scheduler, its
+ * return addresses leading back to the caller); a task held at a
+ * PROBE_PREEMPT in module code looks exactly like a task the timer
+ * preempted at that instruction (its EIP inside the module).
  *
- *   race_point("reaper.before_reap")   in kernel code: a call. The held
- *       task sleeps inside race_point(); its EIP is in the scheduler, its
- *       return addresses lead back to the caller.
- *
- *   RACE_PREEMPT("R4.window")          in module code: `int $0x81`. The
- *       held task sleeps inside the trap handler with the trap frame as
- *       its preemption frame, so it looks exactly like a task the timer
- *       preempted at that instruction: its EIP is inside the module.
- *
- * A point can also be *watched* rather than held: reaching it is counted
+ * A probe can also be *watched* rather than held: reaching it is counted
  * and wakes the scenario, and the task goes on (the unloader announces
  * "I am waiting for the reaper" this way).
  *
- * Unarmed points cost one comparison. Holds are bounded: a task held
+ * Unarmed probes cost one comparison here. Holds are bounded: a task held
  * longer than RACE_HOLD_MAX_MS is let go with a warning, so a broken
  * scenario cannot hang the kernel.
  *
- * Lock: race_lock (a spinlock) guards the point table; held tasks sleep on
- * the point's wait queue.
+ * Lock: race_lock (a spinlock) guards the slot table; held tasks sleep on
+ * the release wait queue.
  */
 #ifndef KERNEL_RACE_H
 #define KERNEL_RACE_H
@@ -35,14 +30,6 @@
 struct task;
 
 #define RACE_HOLD_MAX_MS 20000
-
-/* ---- the side of the code being raced ------------------------------- */
-/* A point in kernel code. Context: task, may sleep when armed. */
-void race_point(const char *name);
-
-/* A point in module code that looks like a preemption there. */
-#define RACE_PREEMPT(name) \
-	__asm__ volatile("int $0x81" : : "a"(name) : "memory")
 
 /* ---- the scenario's side --------------------------------------------- */
 /*

@@ -1,13 +1,13 @@
 /*
- * <kernel/race_scenarios.h>: the race catalogue R1-R10, run from code
- * (the `race` command and the `race` test suite; kernel/race_scenarios.c).
+ * <kernel/race/race_scenarios.h>: the race catalogue R1-R10, run from code
+ * (the `race` command and the `race` test suite; kernel/race/race_scenarios.c).
  */
 #ifndef KERNEL_RACE_SCENARIOS_H
 #define KERNEL_RACE_SCENARIOS_H
 
 #include <stdbool.h>
 #include <stdint.h>
-#include <kernel/unload.h>
+#include <kernel/module/unload.h>
 
 /*
  * Run scenario id ("R4" or "entered-not-counted") once and measure it.

@@ -1,5 +1,5 @@
 /*
- * <kernel/stress.h>: the unload torture test (SPEC §8), and its scheduling
+ * <kernel/race/stress.h>: the unload torture test (SPEC §8), and its scheduling
  * points.
  *
  * `stress` runs, for a duration or a number of unload cycles: client
@@ -10,19 +10,19 @@
  * `stress: SUCCESS` or `stress: FAILURE (reason)`.
  *
  * The files, one mechanism each:
- *   kernel/stress.c          the command: options, orchestration, stats
+ *   kernel/race/stress.c          the command: options, orchestration, stats
  *                            line, verdict, memory baseline;
- *   kernel/stress_clients.c  the client, loader and auto-unload threads;
- *   kernel/stress_sched.c    the scheduling points: the PRNG, perturbation
+ *   kernel/race/stress_clients.c  the client, loader and auto-unload threads;
+ *   kernel/race/stress_sched.c    the scheduling points: the PRNG, perturbation
  *                            (timer mode), and the baton that makes every
  *                            decision come from the seed (seeded, pct).
  *
- * Scheduling points. Kernel code on the unload path calls
- * stress_sched_point("ref.get") and so on (one line each, in
- * module_ref.c, unload.c, quiesce.c, reaper.c); stress modules call the
- * exported stress_point() at their entry, in their body and before they
- * return. When no stress run is active a point costs one load and a
- * branch. A point never sleeps in an interrupt handler, with interrupts
+ * Scheduling points are probes (<kernel/probe.h>): kernel code on the
+ * unload path marks probe("ref.get") and so on (one line each, in
+ * module_ref.c, unload.c, quiesce.c, reaper.c); stress modules call
+ * probe() at their entry, in their body and before they return; the
+ * stress scheduler subscribes to all of them. When no stress run is
+ * active a point costs a call and a branch. A point never sleeps in an interrupt handler, with interrupts
  * off or with preemption disabled: there it does nothing.
  *
  * Lock legend for struct stress_stats: [a] updated with interrupts off
@@ -33,7 +33,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
-#include <kernel/unload.h>
+#include <kernel/module/unload.h>
 
 #define STRESS_MAX_MODULES 12
 #define STRESS_MAX_CLIENTS 16
@@ -78,7 +78,7 @@ struct stress_stats {
 						 * has succeeded */
 };
 
-/* The run in progress (kernel/stress.c). */
+/* The run in progress (kernel/race/stress.c). */
 extern struct stress_cfg stress_cfg;
 extern struct stress_stats stress_stats;
 /* Set to end the run: the threads finish their step and exit. [a] */
@@ -107,7 +107,7 @@ void stress_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
  * began. Context: task. */
 void stress_check_detectors(void);
 
-/* ---- the threads (kernel/stress_clients.c) ---------------------------- */
+/* ---- the threads (kernel/race/stress_clients.c) ---------------------------- */
 /* Start the clients, loaders and daemon. Return: 0 or -ENOMEM (then
  * nothing is left running). Context: task. */
 int stress_threads_start(void);
@@ -115,12 +115,7 @@ int stress_threads_start(void);
  * Return: 0, or -ETIMEDOUT. Context: task, may sleep. */
 int stress_threads_join(unsigned timeout_ms);
 
-/* ---- scheduling points (kernel/stress_sched.c) ------------------------ */
-/* A named scheduling point in kernel code. Context: any; acts only in a
- * task with interrupts on and preemption enabled. */
-void stress_sched_point(const char *name);
-/* The same, exported to modules (their prototype is their own). */
-void stress_point(const char *name);
+/* ---- scheduling points (kernel/race/stress_sched.c) ------------------------ */
 /* Arm the points for a run with cfg's mode and seed; disarm them.
  * Context: task. */
 void stress_sched_start(const struct stress_cfg *cfg);
