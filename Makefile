@@ -255,7 +255,8 @@ FUZZCC    := clang
 FUZZ_TIME ?= 600
 FUZZ_BIN  := $(B)/fuzz/fuzz_elf
 FUZZ_CORPUS := $(B)/fuzz/corpus
-$(FUZZ_BIN): tests/fuzz/fuzz_elf.c kernel/module/elf.c kernel/lib/format.c \
+$(FUZZ_BIN): tests/fuzz/fuzz_elf.c kernel/module/elf.c kernel/module/elf_link.c \
+		kernel/lib/format.c \
 		include/kernel/module/elf.h
 	@mkdir -p $(dir $@)
 	@# clang may be there without libFuzzer's runtime: probe, then install.

@@ -58,7 +58,7 @@ bool pic_spurious(unsigned irq)
 
 	if (irq != 7 && irq != 15)
 		return false;
-	outb(cmd, 0x0b);                        /* read the in-service register */
+	outb(cmd, 0x0b); /* read the in-service register */
 	if (inb(cmd) & 0x80)
 		return false;
 	if (irq == 15)                          /* the master did see IRQ 2 */

@@ -14,7 +14,7 @@
 #define RING_SIZE 1024          /* power of two */
 
 static char ring[RING_SIZE];
-static unsigned head, tail;     /* [irq off] head: producer, tail: consumer */
+static unsigned head, tail;     /* [irq] head: producer, tail: consumer */
 static unsigned dropped;
 
 static void halt_wait(void)
@@ -25,8 +25,8 @@ static void halt_wait(void)
 static const struct console_waiter halt_waiter = { halt_wait, NULL };
 static const struct console_waiter *waiter = &halt_waiter;
 
-static void (*sinks[CONSOLE_SINKS_MAX])(char c);        /* [irq off] */
-static unsigned nsinks;                                  /* [irq off] */
+static void (*sinks[CONSOLE_SINKS_MAX])(char c);        /* [irq] */
+static unsigned nsinks;                                  /* [irq] */
 
 int console_add_sink(void (*putc)(char c))
 {

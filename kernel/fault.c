@@ -16,7 +16,7 @@
 unsigned fault_count;
 
 static struct fault_catch *global_slot;
-static unsigned reporting;      /* [irq off] nesting of fault_handle */
+static unsigned reporting;      /* [irq] nesting of fault_handle */
 
 #define MAX_EXPLAINERS 4
 static fault_explainer explainers[MAX_EXPLAINERS];
@@ -181,7 +181,8 @@ void fault_handle(struct trap_frame *tf)
 	fault_report(tf, &fi);
 	if (irq_depth == 0) {
 		reporting--;
-		task_ops->kill_current(tf, &fi);  /* returns only without a task */
+		task_ops->kill_current(tf,
+				       &fi); /* returns only without a task */
 		reporting++;
 	}
 	panic_frame(tf, "unrecoverable %s in %s", trap_name(fi.vector),

@@ -53,8 +53,9 @@ static void df_task(void)
 
 	for (;;) {
 		ksyms_format(main_tss.eip, sym, sizeof(sym));
-		pr_emerg("double fault: the CPU could not deliver an exception, "
-			 "most likely a kernel stack overflow into a guard page");
+		pr_emerg(
+		    "double fault: the CPU could not deliver an exception, "
+		    "most likely a kernel stack overflow into a guard page");
 		pr_emerg("  EIP=%08x %s ESP=%08x EBP=%08x CR2=%08x",
 			 main_tss.eip, sym, main_tss.esp, main_tss.ebp,
 			 read_cr2());

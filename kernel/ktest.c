@@ -92,7 +92,8 @@ static void run_case(const struct ktest_case *c, unsigned idx)
 	}
 	ktest_total_run++;
 	if (t.skipped && !t.failed) {
-		kprintf("    ok %u %s # SKIP %s\n", idx, c->name, t.skip_reason);
+		kprintf("    ok %u %s # SKIP %s\n", idx, c->name,
+			t.skip_reason);
 		return;
 	}
 	if (t.failed)
@@ -122,8 +123,9 @@ int ktest_run(const char *pattern)
 			s->name, s->ncases);
 		for (unsigned i = 0; i < s->ncases; i++)
 			run_case(&s->cases[i], i + 1);
-		kprintf("%sok %u %s\n", ktest_total_failed != before ? "not " : "",
-			++idx, s->name);
+		kprintf("%sok %u %s\n",
+			ktest_total_failed != before ? "not " : "", ++idx,
+			s->name);
 	}
 	return ktest_total_failed - failed_before;
 }

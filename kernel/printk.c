@@ -17,7 +17,7 @@
 int console_loglevel = LOG_INFO;
 
 static char log_ring[LOG_SIZE];
-static uint32_t log_head;       /* [irq off] bytes ever written */
+static uint32_t log_head;       /* [irq] bytes ever written */
 
 static void log_append(const char *s, size_t n)
 {
@@ -65,7 +65,8 @@ void printk(int level, const char *fmt, ...)
 	uint32_t f = irq_save();
 
 	t = now_ticks();
-	n = ksnprintf(line, sizeof(line), "[%5u.%03u] ", (unsigned)(t / clock_hz),
+	n = ksnprintf(line, sizeof(line), "[%5u.%03u] ",
+		      (unsigned)(t / clock_hz),
 		      (unsigned)(t % clock_hz * 1000 / clock_hz));
 	va_start(ap, fmt);
 	n += kvsnprintf(line + n, sizeof(line) - n, fmt, ap);
@@ -125,7 +126,7 @@ void dmesg_dump(void)
 		while (start < end && log_ring[start++ % LOG_SIZE] != '\n')
 			;
 	for (; start < end; start++) {
-		if (log_head - start > LOG_SIZE)        /* overwritten meanwhile */
+		if (log_head - start > LOG_SIZE) /* overwritten meanwhile */
 			break;
 		console_putc(log_ring[start % LOG_SIZE]);
 	}

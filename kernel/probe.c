@@ -13,7 +13,7 @@
 #include <kernel/trap.h>
 
 static probe_fn subs[PROBE_SUBSCRIBERS_MAX];
-static volatile unsigned nsubs;         /* [irq off] only grows */
+static volatile unsigned nsubs;         /* [irq] only grows */
 
 int probe_subscribe(probe_fn fn)
 {

@@ -3,9 +3,9 @@
  *
  * IRQs: ignore spurious ones, run the line's handler with irq_depth
  * raised, acknowledge it to the interrupt controller (the PIC driver
- * installs itself with trap_set_irq_controller), then call the irq-exit hook (the scheduler preempts
- * there: after EOI, so the next tick can come while another task runs).
- * Exceptions: the fault path in kernel/fault.c.
+ * installs itself with trap_set_irq_controller), then call the irq-exit hook
+ * (the scheduler preempts there: after EOI, so the next tick can come while
+ * another task runs). Exceptions: the fault path in kernel/fault.c.
  */
 #include <kernel/trap.h>
 #include <kernel/panic.h>
@@ -33,7 +33,7 @@ static void irq_dispatch(struct trap_frame *tf)
 {
 	unsigned irq = tf->vector - VEC_IRQ0;
 
-	assert(irq_ctl);        /* no IRQ is unmasked before the PIC is set up */
+	assert(irq_ctl); /* no IRQ is unmasked before the PIC is set up */
 	if (irq_ctl->spurious(irq))
 		return;
 	irq_depth++;

@@ -47,5 +47,6 @@ void vrange_free(struct vrange *vr, uintptr_t va, uint32_t npages)
 
 bool vrange_contains(const struct vrange *vr, uintptr_t va)
 {
-	return va >= vr->base && va - vr->base < (uintptr_t)vr->npages * PAGE_SIZE;
+	return va >= vr->base &&
+	       va - vr->base < (uintptr_t)vr->npages * PAGE_SIZE;
 }

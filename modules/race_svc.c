@@ -20,7 +20,8 @@
  */
 #include <kernel/module.h>
 
-MODULE_DESCRIPTION("a self-counting service with the 2002 windows, for race scenarios");
+MODULE_DESCRIPTION(
+    "a self-counting service with the 2002 windows, for race scenarios");
 MODULE_AUTHOR("Quiesce");
 MODULE_LICENSE("GPL");
 MODULE_COUNTING("self");

@@ -22,6 +22,7 @@
  * taken on the way out of the interrupt (irq_exit_hook), when allowed.
  */
 #include <sched/sched.h>
+#include <kernel/locking.h>
 #include <sched/freezer.h>
 #include <sched/kthread.h>
 #include <sched/reaper.h>
@@ -70,7 +71,7 @@ volatile bool sched_need_resched;
 
 static unsigned slice_ticks = 1;        /* set from hz at init */
 static uint64_t switch_count;           /* [S] */
-static uint64_t idle_ticks;             /* [IRQ] */
+static uint64_t idle_ticks;             /* [irq] */
 static volatile uint64_t last_switch_tick;
 
 void task_table_init(void);
@@ -112,11 +113,13 @@ void sched_enqueue_locked(struct task *t)
 
 bool sched_dequeue_locked(struct task *t)
 {
+	assert_held(&sched_lock);
 	return rq_remove(&runqueue, &t->rq_node);
 }
 
 void sched_timer_cancel_locked(struct task *t)
 {
+	assert_held(&sched_lock);
 	if (list_linked(&t->timer_node))
 		list_del_init(&t->timer_node);
 	t->wake_tick = 0;
@@ -128,6 +131,7 @@ static void timer_insert_locked(struct task *t)
 {
 	struct list_node *n;
 
+	assert_held(&sched_lock);
 	for (n = timer_list.prev; n != &timer_list; n = n->prev)
 		if (list_entry(n, struct task, timer_node)->wake_tick <=
 		    t->wake_tick)
@@ -137,6 +141,7 @@ static void timer_insert_locked(struct task *t)
 
 bool sched_wake_locked(struct task *t)
 {
+	assert_held(&sched_lock);
 	if (t->state == TASK_SLEEPING) {
 		sched_timer_cancel_locked(t);
 		if (t == current)
@@ -179,6 +184,7 @@ static struct task *pick_next_locked(void)
 {
 	struct list_node *n = rq_pop(&runqueue);
 
+	assert_held(&sched_lock);
 	return n ? list_entry(n, struct task, rq_node) : &idle_task;
 }
 
@@ -286,7 +292,7 @@ int sched_sleep_irqoff(enum sleep_kind kind, uint64_t deadline,
 	struct task *t = current;
 	int ret;
 
-	assert(!irqs_enabled());
+	assert_irqs_off();
 	if (preempt_count())
 		sched_assert_fail("preempt count 0 to sleep", __FILE__,
 				  __LINE__);

@@ -28,7 +28,8 @@
 static int next_id = 1;                 /* [S] 0 is the idle task */
 static unsigned ntasks;                 /* [S] tasks in task_list */
 static const char *(*owner_name_fn)(struct module *m);
-static void (*owner_get_fn)(struct module *m), (*owner_put_fn)(struct module *m);
+static void (*owner_get_fn)(struct module *m),
+    (*owner_put_fn)(struct module *m);
 
 static const char *const state_names[] = {
 	[TASK_NEW] = "new",             [TASK_RUNNABLE] = "runnable",
@@ -73,6 +74,7 @@ const char *task_owner_name(struct module *m, char *buf, size_t len)
 /* Link a task into the table. Caller holds sched_lock. */
 static void table_add_locked(struct task *t)
 {
+	assert_held(&sched_lock);
 	t->id = next_id++;
 	list_add_tail(&t->all_node, &task_list);
 	ntasks++;
@@ -103,7 +105,7 @@ struct task *task_alloc(const char *name, int (*fn)(void *), void *arg,
 	t->arg = arg;
 	t->owner = owner;
 	if (owner && owner_get_fn)
-		owner_get_fn(owner);    /* dropped by the reaper: task_owner_put */
+		owner_get_fn(owner); /* dropped by the reaper: task_owner_put */
 	t->freezable = true;
 	t->state = TASK_NEW;
 	t->refs = 1;                    /* the task's own, dropped at reap */

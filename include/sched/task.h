@@ -31,9 +31,11 @@
  *   wakeup during the freeze is kept: the task thaws RUNNABLE).
  *
  * Lock legend for struct task fields:
- *   [S] sched_lock (IRQs off)        [i] set at creation, then immutable
- *   [c] only the task itself         [r] the reaper (after ZOMBIE)
- *   [a] atomic on one CPU (aligned word, read without a lock)
+ * (the vocabulary is <kernel/locking.h>; [S] is short for [sched_lock],
+ * which is taken with interrupts off)
+ *   [S] sched_lock                   [const] set at creation, then fixed
+ *   [own] only the task itself       [r] the reaper (after ZOMBIE)
+ *   [a] one aligned word, read without a lock
  */
 #ifndef SCHED_TASK_H
 #define SCHED_TASK_H
@@ -68,20 +70,20 @@ enum task_state {
 struct task_exit_hook;
 
 struct task {
-	int id;                         /* [i] unique, never reused */
-	char name[TASK_NAME_MAX];       /* [i] */
+	int id;                         /* [const] unique, never reused */
+	char name[TASK_NAME_MAX];       /* [const] */
 	enum task_state state;          /* [S] */
 	uintptr_t esp;                  /* [S] saved stack pointer, off CPU */
-	void *stack;                    /* [i] lowest usable address */
-	size_t stack_size;              /* [i] bytes */
-	struct module *owner;           /* [i] NULL for the core */
-	bool freezable;                 /* [i] false: never frozen */
-	bool system;                    /* [i] core task: `kill` refuses it */
-	struct fault_catch *fault_catch;/* [c] innermost armed catch */
+	void *stack;                    /* [const] lowest usable address */
+	size_t stack_size;              /* [const] bytes */
+	struct module *owner;           /* [const] NULL for the core */
+	bool freezable;                 /* [const] false: never frozen */
+	bool system; /* [const] core task: `kill` refuses it */
+	struct fault_catch *fault_catch;/* [own] innermost armed catch */
 	int exit_code;                  /* [S] valid from ZOMBIE on */
 
-	int (*fn)(void *);              /* [i] thread function */
-	void *arg;                      /* [i] */
+	int (*fn)(void *);              /* [const] thread function */
+	void *arg;                      /* [const] */
 
 	struct list_node rq_node;       /* [S] run queue */
 	struct list_node all_node;      /* [S] task table */

@@ -7,15 +7,17 @@ static const struct {
 	int code;
 	const char *name;
 } names[] = {
-	{ EPERM, "EPERM" },     { ENOENT, "ENOENT" },   { ESRCH, "ESRCH" },
-	{ EINTR, "EINTR" },     { EIO, "EIO" },         { E2BIG, "E2BIG" },
-	{ ENOEXEC, "ENOEXEC" }, { EAGAIN, "EAGAIN" },   { ENOMEM, "ENOMEM" },
-	{ EFAULT, "EFAULT" },   { EBUSY, "EBUSY" },     { EEXIST, "EEXIST" },
-	{ ENODEV, "ENODEV" },   { EINVAL, "EINVAL" },   { ENOSPC, "ENOSPC" },
-	{ ERANGE, "ERANGE" },   { EDEADLK, "EDEADLK" },
-	{ ENAMETOOLONG, "ENAMETOOLONG" },               { ENOSYS, "ENOSYS" },
-	{ ETIMEDOUT, "ETIMEDOUT" },                     { EALREADY, "EALREADY" },
-	{ ECANCELED, "ECANCELED" },
+    {EPERM, "EPERM"},	    {ENOENT, "ENOENT"},
+    {ESRCH, "ESRCH"},	    {EINTR, "EINTR"},
+    {EIO, "EIO"},	    {E2BIG, "E2BIG"},
+    {ENOEXEC, "ENOEXEC"},   {EAGAIN, "EAGAIN"},
+    {ENOMEM, "ENOMEM"},	    {EFAULT, "EFAULT"},
+    {EBUSY, "EBUSY"},	    {EEXIST, "EEXIST"},
+    {ENODEV, "ENODEV"},	    {EINVAL, "EINVAL"},
+    {ENOSPC, "ENOSPC"},	    {ERANGE, "ERANGE"},
+    {EDEADLK, "EDEADLK"},   {ENAMETOOLONG, "ENAMETOOLONG"},
+    {ENOSYS, "ENOSYS"},	    {ETIMEDOUT, "ETIMEDOUT"},
+    {EALREADY, "EALREADY"}, {ECANCELED, "ECANCELED"},
 };
 
 const char *errno_name(int err)

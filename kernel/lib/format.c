@@ -122,7 +122,8 @@ static const char *parse_spec(const char *f, struct spec *sp, va_list *ap)
 		f++;
 	} else {
 		for (; *f >= '0' && *f <= '9'; f++)
-			sp->width = (sp->width < 0 ? 0 : sp->width * 10) + *f - '0';
+			sp->width =
+			    (sp->width < 0 ? 0 : sp->width * 10) + *f - '0';
 	}
 	if (*f == '.') {
 		f++;

@@ -111,7 +111,8 @@ int cmdline_lookup(const char *cmdline, const char *key, char *val,
 		if (strncmp(argv[i], key, klen) || argv[i][klen] != '=')
 			continue;
 		n = strlen(v);
-		if (n >= 2 && (v[0] == '"' || v[0] == '\'') && v[n - 1] == v[0]) {
+		if (n >= 2 && (v[0] == '"' || v[0] == '\'') &&
+		    v[n - 1] == v[0]) {
 			v++;
 			n -= 2;
 		}

@@ -1,5 +1,6 @@
 /*
- * kernel/module/elf.c: validating, placing and relocating an ELF32 .ko.
+ * kernel/module/elf.c: validating an ELF32 .ko (placing and relocating it
+ * is kernel/module/elf_link.c).
  *
  * The rule of this file: no byte of the file is used before it has been
  * checked against the file's size, and no index before it has been checked
@@ -24,10 +25,7 @@
 
 static const char elf_magic[4] = { 0x7f, 'E', 'L', 'F' };
 
-static int fail(char *err, size_t len, int code, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
-
-static int fail(char *err, size_t len, int code, const char *fmt, ...)
+int elf_fail(char *err, size_t len, int code, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -125,39 +123,45 @@ static int check_header(struct elf_file *ef, const struct elf32_ehdr *eh,
 			char *err, size_t len)
 {
 	if (memcmp(eh->e_ident, elf_magic, 4))
-		return fail(err, len, -ENOEXEC, "not an ELF file (bad magic)");
+		return elf_fail(err, len, -ENOEXEC,
+				"not an ELF file (bad magic)");
 	if (eh->e_ident[4] != 1 || eh->e_ident[5] != 1 || eh->e_ident[6] != 1)
-		return fail(err, len, -ENOEXEC, "not a 32-bit little-endian "
-			    "ELF version 1 file");
+		return elf_fail(err, len, -ENOEXEC,
+				"not a 32-bit little-endian "
+				"ELF version 1 file");
 	if (eh->e_type != ET_REL)
-		return fail(err, len, -ENOEXEC, "ELF type %u is not a "
+		return elf_fail(err, len, -ENOEXEC, "ELF type %u is not a "
 			    "relocatable object (ET_REL); link with ld -r",
 			    eh->e_type);
 	if (eh->e_machine != EM_386)
-		return fail(err, len, -ENOEXEC, "machine %u is not i386",
+		return elf_fail(err, len, -ENOEXEC, "machine %u is not i386",
 			    eh->e_machine);
 	if (eh->e_version != 1)
-		return fail(err, len, -ENOEXEC, "ELF version %lu is not 1",
+		return elf_fail(err, len, -ENOEXEC, "ELF version %lu is not 1",
 			    (unsigned long)eh->e_version);
 	if (eh->e_shentsize != sizeof(struct elf32_shdr))
-		return fail(err, len, -ENOEXEC, "section header size %u is "
+		return elf_fail(err, len, -ENOEXEC, "section header size %u is "
 			    "not %u", eh->e_shentsize,
 			    (unsigned)sizeof(struct elf32_shdr));
 	if (eh->e_shnum < 2 || eh->e_shnum > ELF_MAX_SECTIONS)
-		return fail(err, len, -ENOEXEC, "%u sections (expected 2 to "
-			    "%u)", eh->e_shnum, ELF_MAX_SECTIONS);
+		return elf_fail(err, len, -ENOEXEC,
+				"%u sections (expected 2 to "
+				"%u)",
+				eh->e_shnum, ELF_MAX_SECTIONS);
 	if (!inside(eh->e_shoff, (uint64_t)eh->e_shnum * 40, ef->size))
-		return fail(err, len, -ENOEXEC, "the section header table "
+		return elf_fail(err, len, -ENOEXEC, "the section header table "
 			    "(offset %lu, %u entries) lies outside the "
 			    "%lu-byte file", (unsigned long)eh->e_shoff,
 			    eh->e_shnum, (unsigned long)ef->size);
 	if (!aligned4(ef, eh->e_shoff))
-		return fail(err, len, -ENOEXEC, "the section header table "
+		return elf_fail(err, len, -ENOEXEC, "the section header table "
 			    "(offset %lu) is not 4-byte aligned",
 			    (unsigned long)eh->e_shoff);
 	if (eh->e_shstrndx == 0 || eh->e_shstrndx >= eh->e_shnum)
-		return fail(err, len, -ENOEXEC, "section name table index %u "
-			    "is out of range", eh->e_shstrndx);
+		return elf_fail(err, len, -ENOEXEC,
+				"section name table index %u "
+				"is out of range",
+				eh->e_shstrndx);
 	ef->shnum = eh->e_shnum;
 	ef->shoff = eh->e_shoff;
 	ef->sh = (const struct elf32_shdr *)(ef->img + eh->e_shoff);
@@ -172,7 +176,7 @@ static int check_strtab(const struct elf_file *ef, uint32_t i,
 
 	if (sh->sh_type != SHT_STRTAB || sh->sh_size == 0 ||
 	    ef->img[sh->sh_offset + sh->sh_size - 1] != '\0')
-		return fail(err, len, -ENOEXEC, "section %lu is not a "
+		return elf_fail(err, len, -ENOEXEC, "section %lu is not a "
 			    "NUL-terminated string table", (unsigned long)i);
 	*tab = (const char *)ef->img + sh->sh_offset;
 	*size = sh->sh_size;
@@ -186,7 +190,7 @@ static int check_section(struct elf_file *ef, uint32_t i, char *err,
 
 	if (sh->sh_type != SHT_NOBITS && sh->sh_type != SHT_NULL &&
 	    !inside(sh->sh_offset, sh->sh_size, ef->size))
-		return fail(err, len, -ENOEXEC, "section %lu (offset %lu, "
+		return elf_fail(err, len, -ENOEXEC, "section %lu (offset %lu, "
 			    "size %lu) lies outside the %lu-byte file",
 			    (unsigned long)i, (unsigned long)sh->sh_offset,
 			    (unsigned long)sh->sh_size,
@@ -195,16 +199,16 @@ static int check_section(struct elf_file *ef, uint32_t i, char *err,
 		return 0;
 	if (!power_of_two_or_zero(sh->sh_addralign) ||
 	    sh->sh_addralign > ELF_PAGE)
-		return fail(err, len, -ENOEXEC, "section %lu has alignment "
+		return elf_fail(err, len, -ENOEXEC, "section %lu has alignment "
 			    "%lu (expected a power of two up to %u)",
 			    (unsigned long)i, (unsigned long)sh->sh_addralign,
 			    ELF_PAGE);
 	if (sh->sh_size > ELF_MAX_IMAGE)
-		return fail(err, len, -E2BIG, "section %lu is %lu bytes "
+		return elf_fail(err, len, -E2BIG, "section %lu is %lu bytes "
 			    "(at most %u)", (unsigned long)i,
 			    (unsigned long)sh->sh_size, ELF_MAX_IMAGE);
 	if (sh->sh_type != SHT_PROGBITS && sh->sh_type != SHT_NOBITS)
-		return fail(err, len, -ENOEXEC, "loadable section %lu has "
+		return elf_fail(err, len, -ENOEXEC, "loadable section %lu has "
 			    "unsupported type %lu", (unsigned long)i,
 			    (unsigned long)sh->sh_type);
 	return 0;
@@ -218,24 +222,28 @@ static int check_symbol(const struct elf_file *ef, uint32_t i, char *err,
 	const char *name;
 
 	if (sym->st_name >= ef->strsz)
-		return fail(err, len, -ENOEXEC, "symbol %lu: name offset out "
-			    "of range", (unsigned long)i);
+		return elf_fail(err, len, -ENOEXEC,
+				"symbol %lu: name offset out "
+				"of range",
+				(unsigned long)i);
 	name = ef->strtab + sym->st_name;
 	if (sym->st_shndx == SHN_COMMON ||
 	    ELF32_ST_TYPE(sym->st_info) == STT_COMMON)
-		return fail(err, len, -ENOEXEC, "symbol '%s' is COMMON; "
+		return elf_fail(err, len, -ENOEXEC, "symbol '%s' is COMMON; "
 			    "compile with -fno-common", name);
 	if (ELF32_ST_TYPE(sym->st_info) == STT_TLS)
-		return fail(err, len, -ENOEXEC, "symbol '%s' is thread-local; "
-			    "the kernel has no TLS", name);
+		return elf_fail(err, len, -ENOEXEC,
+				"symbol '%s' is thread-local; "
+				"the kernel has no TLS",
+				name);
 	if (sym->st_shndx == SHN_UNDEF || sym->st_shndx == SHN_ABS)
 		return 0;
 	if (sym->st_shndx >= ef->shnum)
-		return fail(err, len, -ENOEXEC, "symbol '%s' is in section "
+		return elf_fail(err, len, -ENOEXEC, "symbol '%s' is in section "
 			    "%u, out of range", name, sym->st_shndx);
 	if ((ef->sh[sym->st_shndx].sh_flags & SHF_ALLOC) &&
 	    sym->st_value > ef->sh[sym->st_shndx].sh_size)
-		return fail(err, len, -ENOEXEC, "symbol '%s' lies past the "
+		return elf_fail(err, len, -ENOEXEC, "symbol '%s' lies past the "
 			    "end of its section", name);
 	return 0;
 }
@@ -250,26 +258,27 @@ static int check_symbols(struct elf_file *ef, char *err, size_t len)
 		if (ef->sh[i].sh_type != SHT_SYMTAB)
 			continue;
 		if (symtab)
-			return fail(err, len, -ENOEXEC, "more than one "
+			return elf_fail(err, len, -ENOEXEC, "more than one "
 				    "symbol table");
 		symtab = i;
 	}
 	if (!symtab)
-		return fail(err, len, -ENOEXEC, "no symbol table (was the "
+		return elf_fail(err, len, -ENOEXEC, "no symbol table (was the "
 			    "module stripped?)");
 	sh = &ef->sh[symtab];
 	if (sh->sh_entsize != sizeof(struct elf32_sym) ||
 	    sh->sh_size % sizeof(struct elf32_sym) || sh->sh_size == 0)
-		return fail(err, len, -ENOEXEC, "symbol table entry size %lu "
-			    "or size %lu is wrong",
-			    (unsigned long)sh->sh_entsize,
-			    (unsigned long)sh->sh_size);
+		return elf_fail(err, len, -ENOEXEC,
+				"symbol table entry size %lu "
+				"or size %lu is wrong",
+				(unsigned long)sh->sh_entsize,
+				(unsigned long)sh->sh_size);
 	if (!aligned4(ef, sh->sh_offset))
-		return fail(err, len, -ENOEXEC, "the symbol table (offset "
+		return elf_fail(err, len, -ENOEXEC, "the symbol table (offset "
 			    "%lu) is not 4-byte aligned",
 			    (unsigned long)sh->sh_offset);
 	if (sh->sh_link == 0 || sh->sh_link >= ef->shnum)
-		return fail(err, len, -ENOEXEC, "symbol table names string "
+		return elf_fail(err, len, -ENOEXEC, "symbol table names string "
 			    "table %lu, out of range",
 			    (unsigned long)sh->sh_link);
 	ret = check_strtab(ef, sh->sh_link, &ef->strtab, &ef->strsz, err, len);
@@ -297,24 +306,26 @@ static int check_one_rel(const struct elf_file *ef, uint32_t ri,
 	const struct elf32_sym *sym;
 
 	if (symi >= ef->nsyms)
-		return fail(err, len, -ENOEXEC, "relocation %lu in %s names "
-			    "symbol %lu, out of range", (unsigned long)ri,
-			    elf_section_name(ef, tsec), (unsigned long)symi);
+		return elf_fail(err, len, -ENOEXEC,
+				"relocation %lu in %s names "
+				"symbol %lu, out of range",
+				(unsigned long)ri, elf_section_name(ef, tsec),
+				(unsigned long)symi);
 	if (target->sh_size < 4 || r->r_offset > target->sh_size - 4)
-		return fail(err, len, -ENOEXEC, "relocation %lu at %s+%#lx "
+		return elf_fail(err, len, -ENOEXEC, "relocation %lu at %s+%#lx "
 			    "lies outside the section", (unsigned long)ri,
 			    elf_section_name(ef, tsec),
 			    (unsigned long)r->r_offset);
 	if (!(target->sh_flags & SHF_ALLOC))
 		return 0;       /* debug info: validated, never applied */
 	if (reloc_is_pic(type))
-		return fail(err, len, -ENOEXEC, "unsupported relocation %s "
+		return elf_fail(err, len, -ENOEXEC, "unsupported relocation %s "
 			    "in %s+%#lx; compile with -fno-pic",
 			    elf_reloc_name(type), elf_section_name(ef, tsec),
 			    (unsigned long)r->r_offset);
 	if (type != R_386_32 && type != R_386_PC32 && type != R_386_PLT32 &&
 	    type != R_386_NONE)
-		return fail(err, len, -ENOEXEC, "unsupported relocation %s "
+		return elf_fail(err, len, -ENOEXEC, "unsupported relocation %s "
 			    "(type %lu) in %s+%#lx", elf_reloc_name(type),
 			    (unsigned long)type, elf_section_name(ef, tsec),
 			    (unsigned long)r->r_offset);
@@ -323,9 +334,10 @@ static int check_one_rel(const struct elf_file *ef, uint32_t ri,
 	    sym->st_shndx == SHN_ABS)
 		return 0;
 	if (!(ef->sh[sym->st_shndx].sh_flags & SHF_ALLOC))
-		return fail(err, len, -ENOEXEC, "relocation %lu in %s refers "
-			    "to a section that is not loaded",
-			    (unsigned long)ri, elf_section_name(ef, tsec));
+		return elf_fail(err, len, -ENOEXEC,
+				"relocation %lu in %s refers "
+				"to a section that is not loaded",
+				(unsigned long)ri, elf_section_name(ef, tsec));
 	return 0;
 }
 
@@ -337,22 +349,26 @@ static int check_rel_section(const struct elf_file *ef, uint32_t i,
 
 	if (sh->sh_entsize != sizeof(struct elf32_rel) ||
 	    sh->sh_size % sizeof(struct elf32_rel))
-		return fail(err, len, -ENOEXEC, "relocation section %lu has "
-			    "a bad entry size", (unsigned long)i);
+		return elf_fail(err, len, -ENOEXEC,
+				"relocation section %lu has "
+				"a bad entry size",
+				(unsigned long)i);
 	if (!aligned4(ef, sh->sh_offset))
-		return fail(err, len, -ENOEXEC, "relocation section %lu "
+		return elf_fail(err, len, -ENOEXEC, "relocation section %lu "
 			    "(offset %lu) is not 4-byte aligned",
 			    (unsigned long)i, (unsigned long)sh->sh_offset);
 	if (sh->sh_link != ef->symtab)
-		return fail(err, len, -ENOEXEC, "relocation section %lu does "
-			    "not use the symbol table", (unsigned long)i);
+		return elf_fail(err, len, -ENOEXEC,
+				"relocation section %lu does "
+				"not use the symbol table",
+				(unsigned long)i);
 	if (sh->sh_info == 0 || sh->sh_info >= ef->shnum)
-		return fail(err, len, -ENOEXEC, "relocation section %lu "
+		return elf_fail(err, len, -ENOEXEC, "relocation section %lu "
 			    "targets section %lu, out of range",
 			    (unsigned long)i, (unsigned long)sh->sh_info);
 	target = &ef->sh[sh->sh_info];
 	if ((target->sh_flags & SHF_ALLOC) && target->sh_type == SHT_NOBITS)
-		return fail(err, len, -ENOEXEC, "relocations target a bss "
+		return elf_fail(err, len, -ENOEXEC, "relocations target a bss "
 			    "section");
 	return 0;
 }
@@ -387,9 +403,10 @@ static int check_relocs(const struct elf_file *ef, char *err, size_t len)
 		const struct elf32_shdr *sh = &ef->sh[i];
 
 		if (sh->sh_type == SHT_RELA)
-			return fail(err, len, -ENOEXEC, "section %lu has RELA "
-				    "relocations, which i386 does not use",
-				    (unsigned long)i);
+			return elf_fail(err, len, -ENOEXEC,
+					"section %lu has RELA "
+					"relocations, which i386 does not use",
+					(unsigned long)i);
 		if (sh->sh_type != SHT_REL)
 			continue;
 		ret = check_rel_section(ef, i, err, len);
@@ -419,14 +436,14 @@ int elf_parse(struct elf_file *ef, const void *img, size_t size, char *err,
 
 	*ef = (struct elf_file){ .img = img, .size = size };
 	if (size < sizeof(eh))
-		return fail(err, errlen, -ENOEXEC, "the file is %lu bytes, "
+		return elf_fail(err, errlen, -ENOEXEC, "the file is %lu bytes, "
 			    "too short for an ELF header", (unsigned long)size);
 	memcpy(&eh, img, sizeof(eh));
 	ret = check_header(ef, &eh, err, errlen);
 	if (ret)
 		return ret;
 	if (ef->sh[0].sh_type != SHT_NULL)
-		return fail(err, errlen, -ENOEXEC, "section 0 is not null");
+		return elf_fail(err, errlen, -ENOEXEC, "section 0 is not null");
 	for (uint32_t i = 1; i < ef->shnum; i++) {
 		ret = check_section(ef, i, err, errlen);
 		if (ret)
@@ -440,164 +457,4 @@ int elf_parse(struct elf_file *ef, const void *img, size_t size, char *err,
 	if (ret)
 		return ret;
 	return check_relocs(ef, err, errlen);
-}
-
-/* ---- elf_layout ------------------------------------------------------ */
-
-static int region_of(const struct elf32_shdr *sh)
-{
-	if (sh->sh_flags & SHF_EXECINSTR)
-		return ELF_TEXT;
-	if (sh->sh_flags & SHF_WRITE)
-		return ELF_DATA;
-	return ELF_RODATA;
-}
-
-int elf_layout(const struct elf_file *ef, uint32_t *sec_off,
-	       struct elf_layout *lay, char *err, size_t errlen)
-{
-	uint64_t cursor[ELF_NREGIONS] = { 0 }, total = 0;
-
-	memset(lay, 0, sizeof(*lay));
-	/* Data first, bss after it: two passes over the writable region. */
-	for (int pass = 0; pass < 2; pass++) {
-		for (uint32_t i = 0; i < ef->shnum; i++) {
-			const struct elf32_shdr *sh = &ef->sh[i];
-			bool nobits;
-			int r;
-
-			if (pass == 0)
-				sec_off[i] = ELF_NOT_LOADED;
-			if (!(sh->sh_flags & SHF_ALLOC))
-				continue;
-			nobits = sh->sh_type == SHT_NOBITS;
-			if (nobits != (pass == 1))
-				continue;
-			if ((sh->sh_flags & SHF_WRITE) &&
-			    (sh->sh_flags & SHF_EXECINSTR))
-				return fail(err, errlen, -ENOEXEC,
-					    "section %s is writable and "
-					    "executable",
-					    elf_section_name(ef, i));
-			r = region_of(sh);
-			if (sh->sh_addralign > 1)
-				cursor[r] = (cursor[r] + sh->sh_addralign - 1) &
-					    ~(uint64_t)(sh->sh_addralign - 1);
-			sec_off[i] = (uint32_t)cursor[r];
-			cursor[r] += sh->sh_size;
-			if (cursor[r] > ELF_MAX_IMAGE)
-				return fail(err, errlen, -E2BIG, "the module "
-					    "is larger than %u bytes",
-					    ELF_MAX_IMAGE);
-		}
-	}
-	for (int r = 0; r < ELF_NREGIONS; r++) {
-		lay->off[r] = (uint32_t)total;
-		lay->size[r] = (uint32_t)cursor[r];
-		total += (cursor[r] + ELF_PAGE - 1) & ~(uint64_t)(ELF_PAGE - 1);
-	}
-	if (total == 0)
-		return fail(err, errlen, -ENOEXEC, "the module has no code "
-			    "or data");
-	if (total > ELF_MAX_IMAGE)
-		return fail(err, errlen, -E2BIG, "the module is larger than "
-			    "%u bytes", ELF_MAX_IMAGE);
-	lay->total = (uint32_t)total;
-	/* Region offsets were relative to their region until now. */
-	for (uint32_t i = 0; i < ef->shnum; i++)
-		if (sec_off[i] != ELF_NOT_LOADED)
-			sec_off[i] += lay->off[region_of(&ef->sh[i])];
-	return 0;
-}
-
-void elf_copy(const struct elf_file *ef, const uint32_t *sec_off,
-	      uint8_t *mem)
-{
-	for (uint32_t i = 0; i < ef->shnum; i++) {
-		const struct elf32_shdr *sh = &ef->sh[i];
-
-		if (sec_off[i] != ELF_NOT_LOADED && sh->sh_type == SHT_PROGBITS)
-			memcpy(mem + sec_off[i], ef->img + sh->sh_offset,
-			       sh->sh_size);
-	}
-}
-
-/* ---- elf_relocate ---------------------------------------------------- */
-
-static int symbol_value(const struct elf_file *ef, uint32_t symi,
-			const uint32_t *sec_off, uint32_t load_addr,
-			elf_resolve_fn resolve, void *ctx, uint32_t *val,
-			char *err, size_t len)
-{
-	const struct elf32_sym *sym = &ef->syms[symi];
-	const char *name;
-	int ret;
-
-	if (symi == 0) {
-		*val = 0;
-		return 0;
-	}
-	if (sym->st_shndx == SHN_ABS) {
-		*val = sym->st_value;
-		return 0;
-	}
-	if (sym->st_shndx != SHN_UNDEF) {
-		/* elf_parse checked: the section is loaded (SHF_ALLOC) */
-		*val = load_addr + sec_off[sym->st_shndx] + sym->st_value;
-		return 0;
-	}
-	name = ef->strtab + sym->st_name;
-	ret = resolve(ctx, name, val, err, len);
-	if (ret == -ENOENT && ELF32_ST_BIND(sym->st_info) == STB_WEAK) {
-		*val = 0;       /* an unresolved weak reference is NULL */
-		return 0;
-	}
-	if (ret == -ENOENT && err && len && !err[0])
-		return fail(err, len, -ENOENT, "unknown symbol '%s'", name);
-	return ret;
-}
-
-int elf_relocate(const struct elf_file *ef, const uint32_t *sec_off,
-		 uint8_t *mem, uint32_t load_addr, elf_resolve_fn resolve,
-		 void *ctx, char *err, size_t errlen)
-{
-	uint32_t s, word, place;
-	int ret;
-
-	if (err && errlen)
-		err[0] = '\0';
-	for (uint32_t i = 1; i < ef->shnum; i++) {
-		const struct elf32_shdr *sh = &ef->sh[i];
-		const struct elf32_rel *r;
-		uint32_t base;
-
-		if (sh->sh_type != SHT_REL ||
-		    sec_off[sh->sh_info] == ELF_NOT_LOADED)
-			continue;
-		r = (const struct elf32_rel *)(ef->img + sh->sh_offset);
-		base = sec_off[sh->sh_info];
-		for (uint32_t k = 0; k < sh->sh_size / sizeof(*r); k++) {
-			uint8_t *loc;
-
-			if (ELF32_R_TYPE(r[k].r_info) == R_386_NONE)
-				continue;
-			ret = symbol_value(ef, ELF32_R_SYM(r[k].r_info),
-					   sec_off, load_addr, resolve, ctx,
-					   &s, err, errlen);
-			if (ret)
-				return ret;
-			loc = mem + base + r[k].r_offset;
-			place = load_addr + base + r[k].r_offset;
-			/* REL: the addend is the word in place, which may be
-			 * unaligned: the builtin copies it with one load
-			 * (plain memcpy is a call in a freestanding build). */
-			__builtin_memcpy(&word, loc, 4);
-			if (ELF32_R_TYPE(r[k].r_info) == R_386_32)
-				word += s;
-			else    /* PC32, PLT32: no PLT in a module, call S */
-				word += s - place;
-			__builtin_memcpy(loc, &word, 4);
-		}
-	}
-	return 0;
 }

@@ -55,10 +55,10 @@ struct grave {
 };
 
 static uint32_t area_bits[AREA_PAGES / 32];
-static struct vrange area;              /* [irq off] */
-static struct grave graves[MODMEM_QUARANTINE];  /* [irq off] */
-static unsigned grave_next;             /* [irq off] the oldest grave */
-static uint32_t mapped_pages;           /* [irq off] */
+static struct vrange area;              /* [irq] */
+static struct grave graves[MODMEM_QUARANTINE];  /* [irq] */
+static unsigned grave_next;             /* [irq] the oldest grave */
+static uint32_t mapped_pages;           /* [irq] */
 
 static void unmap_pages(uintptr_t base, uint32_t pages)
 {

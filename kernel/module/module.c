@@ -22,14 +22,16 @@
  * The cycles of each step go to m->load_times (validate: 1; layout: 2-3;
  * relocate: 4-6; init: 7).
  *
- * LOCK: module_mutex is held across every load and unload (like Linux's
- * module_mutex), so they never interleave. The list itself is also changed
- * with interrupts off ("LOCK"), because the fault handler and backtraces
- * walk it from any context.
+ * Locks (<kernel/locking.h>): module_mutex is held across every load and
+ * unload (like Linux's module_mutex), so they never interleave. The list
+ * is [module_mutex, irq]: also changed with interrupts off, because the
+ * fault handler and backtraces walk it from any context; the functions
+ * that walk or change it with interrupts off end in _irqoff.
  */
 #include <kernel/module/module.h>
 #include "internal.h"
 #include <kernel/arch.h>
+#include <kernel/locking.h>
 #include <kernel/boot.h>
 #include <kernel/module/elf.h>
 #include <kernel/init.h>
@@ -42,9 +44,9 @@
 
 extern const struct kexport __kexports_start[], __kexports_end[];
 
-static struct module *modules;          /* [L] newest first */
+static struct module *modules;  /* [module_mutex, irq] newest first */
 struct mutex module_mutex = MUTEX_INIT(module_mutex, "module_mutex");
-unsigned module_loads, module_unloads;  /* [L] */
+unsigned module_loads, module_unloads;  /* [module_mutex] */
 
 
 /* ---- the list and lookups -------------------------------------------- */
@@ -62,8 +64,9 @@ const char *module_name(const struct module *mod)
 	return mod ? mod->name : "kernel";
 }
 
-static struct module *find_locked(const char *name)
+static struct module *find_irqoff(const char *name)
 {
+	assert_irqs_off();
 	for (struct module *m = modules; m; m = m->next)
 		if (!strcmp(m->name, name))
 			return m;
@@ -72,8 +75,8 @@ static struct module *find_locked(const char *name)
 
 struct module *module_find(const char *name)
 {
-	uint32_t f = irq_save();        /* LOCK */
-	struct module *m = find_locked(name);
+	uint32_t f = irq_save();
+	struct module *m = find_irqoff(name);
 
 	irq_restore(f);
 	return m;
@@ -87,7 +90,7 @@ bool module_contains(const struct module *m, uintptr_t addr)
 
 struct module *module_of_addr(uintptr_t addr)
 {
-	uint32_t f = irq_save();        /* LOCK */
+	uint32_t f = irq_save();
 	struct module *m;
 
 	for (m = modules; m; m = m->next)
@@ -99,7 +102,7 @@ struct module *module_of_addr(uintptr_t addr)
 
 void module_for_each(void (*fn)(struct module *mod, void *arg), void *arg)
 {
-	uint32_t f = irq_save();        /* LOCK */
+	uint32_t f = irq_save();
 
 	for (struct module *m = modules; m; m = m->next)
 		fn(m, arg);
@@ -151,9 +154,10 @@ uintptr_t kexport_lookup(const char *name)
 
 /* Return: the module other than self exporting name (any state), *addr
  * its address. */
-struct module *module_export_locked(const char *name, uintptr_t *addr,
-					   const struct module *self)
+struct module *module_export_irqoff(const char *name, uintptr_t *addr,
+				    const struct module *self)
 {
+	assert_irqs_off();
 	for (struct module *m = modules; m; m = m->next)
 		for (uint32_t i = 0; m != self && i < m->nexports; i++)
 			if (!strcmp(m->exports[i].name, name)) {
@@ -163,10 +167,12 @@ struct module *module_export_locked(const char *name, uintptr_t *addr,
 	return NULL;
 }
 
-int module_add_use_locked(struct module *user, struct module *used)
+int module_add_use_irqoff(struct module *user, struct module *used)
 {
 	struct module_use *u;
 
+	assert_irqs_off();
+	assert(mutex_is_mine(&module_mutex));
 	for (u = user->uses; u; u = u->next_in_user)
 		if (u->used == used)
 			return 0;
@@ -174,14 +180,14 @@ int module_add_use_locked(struct module *user, struct module *used)
 	if (!u)
 		return -ENOMEM;
 	*u = (struct module_use){ user, used, user->uses, used->users };
-	user->uses = u;         /* LOCK: held by the caller */
+	user->uses = u;
 	used->users = u;
 	return 0;
 }
 
 static void drop_uses(struct module *user)
 {
-	uint32_t f = irq_save();        /* LOCK */
+	uint32_t f = irq_save();
 
 	while (user->uses) {
 		struct module_use *u = user->uses, **pp;
@@ -212,14 +218,14 @@ static int resolve(void *ctx, const char *name, uint32_t *addr, char *err,
 		*addr = a;
 		return 0;
 	}
-	f = irq_save();                 /* LOCK */
-	owner = module_export_locked(name, &a, mod);
+	f = irq_save();
+	owner = module_export_irqoff(name, &a, mod);
 	if (!owner)
 		ret = -ENOENT;
 	else if (owner->state != MODULE_LIVE)
 		ret = -EBUSY;
 	else
-		ret = module_add_use_locked(mod, owner);
+		ret = module_add_use_irqoff(mod, owner);
 	irq_restore(f);
 	if (ret == -EBUSY)
 		ksnprintf(err, len, "symbol '%s' belongs to module '%s', "
@@ -270,7 +276,7 @@ static void free_tables(struct module *m)
 
 static void unlink_module(struct module *m)
 {
-	uint32_t f = irq_save();        /* LOCK */
+	uint32_t f = irq_save();
 
 	for (struct module **pp = &modules; *pp; pp = &(*pp)->next)
 		if (*pp == m) {
@@ -387,6 +393,7 @@ static int load_image_locked(const char *name, const void *img, size_t size,
 	char msg[160] = "";
 	int ret;
 
+	assert(mutex_is_mine(&module_mutex));
 	if (strlen(name) >= MODULE_NAME_MAX) {
 		ret = -ENAMETOOLONG;
 		ksnprintf(msg, sizeof(msg), "the name is longer than %u "
@@ -413,8 +420,8 @@ static int load_image_locked(const char *name, const void *img, size_t size,
 	m->state = MODULE_LOADING;
 	m->load_tick = ticks_read();
 	m->load_switch = sched_switch_count();
-	f = irq_save();                 /* LOCK: check and insert at once */
-	ret = find_locked(name) ? -EEXIST : 0;
+	f = irq_save();                 /* check and insert at once */
+	ret = find_irqoff(name) ? -EEXIST : 0;
 	if (!ret) {
 		m->next = modules;
 		modules = m;

@@ -54,23 +54,21 @@ COMMAND(insmod, "insmod", "NAME [key=value...]",
 static int cmd_rmmod(int argc, char **argv)
 {
 	struct unload_req req;
-	const char *name = NULL, *v;
+	const char *name = NULL;
+	char err[96];
 	bool deadlocked;
 	int ret;
 
 	unload_req_init(&req);
 	for (int i = 1; i < argc; i++) {
-		if ((v = parse_option(argv[i], "strategy"))) {
-			if (unload_parse_strategy(v, &req.strategy))
-				return cmd_error(-EINVAL, "unknown strategy "
-						 "'%s': use naive, eip, twophase "
-						 "or refcount", v);
-		} else if ((v = parse_option(argv[i], "busy"))) {
-			if (unload_parse_busy(v, &req.busy))
-				return cmd_error(-EINVAL, "unknown busy policy "
-						 "'%s': use fail, wait, delayed "
-						 "or reregister", v);
-		} else if (!strcmp(argv[i], "-v")) {
+		int opt = unload_parse_option(argv[i], &req.strategy,
+					      &req.busy, err, sizeof(err));
+
+		if (opt < 0)
+			return cmd_error(opt, "%s", err);
+		if (opt)
+			continue;
+		if (!strcmp(argv[i], "-v")) {
 			req.verbose = true;
 		} else if (argv[i][0] == '-' || name) {
 			return cmd_error(-EINVAL, "usage: rmmod [--strategy=S] "
@@ -86,9 +84,9 @@ static int cmd_rmmod(int argc, char **argv)
 	 * deadlocks is reported and broken, and the prompt comes back. */
 	ret = unload_module_watched(name, &req, false, 5000, &deadlocked);
 	if (deadlocked)
-		return cmd_error(-EDEADLK, "the %s unload of '%s' deadlocked; %s",
-				 unload_strategy_name(req.strategy), name,
-				 req.msg);
+		return cmd_error(
+		    -EDEADLK, "the %s unload of '%s' deadlocked; %s",
+		    unload_strategy_name(req.strategy), name, req.msg);
 	if (ret)
 		return cmd_error(ret, "%s", req.msg);
 	if (req.outcome == UNLOAD_DELAYED)

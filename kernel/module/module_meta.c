@@ -37,7 +37,8 @@ static bool valid_string(const struct module *m, const char *s)
 {
 	uintptr_t p = (uintptr_t)s;
 
-	return module_contains(m, p) && strnlen(s, mod_end(m) - p) < mod_end(m) - p;
+	return module_contains(m, p) &&
+	       strnlen(s, mod_end(m) - p) < mod_end(m) - p;
 }
 
 static bool in_text(const struct module *m, uintptr_t p)
@@ -151,8 +152,8 @@ static int read_modinfo(struct module *m, const struct elf_file *ef,
 			return ksnprintf(err, len, "depends on module '%s', "
 					 "which is not loaded; insmod %s first",
 					 dep, dep), -ENOENT;
-		uint32_t f = irq_save();        /* LOCK */
-		int ret = module_add_use_locked(m, d);
+		uint32_t f = irq_save();
+		int ret = module_add_use_irqoff(m, d);
 
 		irq_restore(f);
 		if (ret)
@@ -175,7 +176,8 @@ static int read_params(struct module *m, const struct elf_file *ef,
 		goto bad;
 	for (uint32_t k = 0; k < size / sizeof(*p); k++)
 		if (!valid_string(m, p[k].name) ||
-		    !valid_string(m, p[k].desc) || p[k].type > MODULE_PARAM_STR || p[k].size == 0 ||
+		    !valid_string(m, p[k].desc) ||
+		    p[k].type > MODULE_PARAM_STR || p[k].size == 0 ||
 		    !in_data(m, (uintptr_t)p[k].ptr, p[k].size))
 			goto bad;
 	m->params = p;
@@ -228,9 +230,9 @@ static int read_exports(struct module *m, const struct elf_file *ef,
 		for (uint32_t j = 0; j < k; j++)
 			if (!strcmp(m->exports[j].name, name))
 				other = m;
-		f = irq_save();         /* LOCK */
+		f = irq_save();
 		if (!other && !kexport_lookup(name))
-			other = module_export_locked(name, &a, m);
+			other = module_export_irqoff(name, &a, m);
 		irq_restore(f);
 		if (other || kexport_lookup(name))
 			return ksnprintf(err, len, "symbol '%s' is already "

@@ -29,6 +29,7 @@
  * disabled around each change of the count (one CPU).
  */
 #include <kernel/module/module.h>
+#include <kernel/locking.h>
 #include <kernel/arch.h>
 #include <kernel/init.h>
 #include <kernel/trap.h>
@@ -50,6 +51,7 @@ static bool gate_closed(const struct module *mod)
  * Caller has interrupts off. */
 static void get_irqoff(struct module *mod)
 {
+	assert_irqs_off();
 	mod->core_refs++;
 	if (mod->counting == MODULE_COUNT_BOUNDARY)
 		mod->refs++;
@@ -145,9 +147,10 @@ static int invoke_command(const struct command *cmd, int argc, char **argv)
 	if (!owner)
 		return cmd->fn(argc, argv);
 	/* The shell pinned the owner when it found the command (pin_command
-	 * below): the reference we drop at the end. The command struct lives in the module's memory: after the call
-	 * it may be gone (that is race R9), so copy what we need now. The
-	 * struct module itself outlives our reference. */
+	 * below): the reference we drop at the end. The command struct lives in
+	 * the module's memory: after the call it may be gone (that is race R9),
+	 * so copy what we need now. The struct module itself outlives our
+	 * reference. */
 	kstrlcpy(name, cmd->name, sizeof(name));
 	module_callback_begin(owner);
 	if (fault_catch_enter(&fc, false) == 0) {

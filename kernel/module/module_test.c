@@ -1,6 +1,6 @@
 /*
- * kernel/module/module_test.c: KTAP suite `module`: the loader end to end, on the
- * sample modules the ISO carries.
+ * kernel/module/module_test.c: KTAP suite `module`: the loader end to end, on
+ * the sample modules the ISO carries.
  *
  * Every case measures memory before and after (frames, heap bytes and
  * allocations, module pages) and demands the same numbers: a load that
@@ -15,14 +15,14 @@
 #include <kernel/module/memusage.h>
 #include <mm/pmm.h>
 
-#define KEXPECT_MEM_AT(t, before)                                         \
-	do {                                                              \
-		struct mem_usage __now;                                \
-		mem_usage_read(&__now);                                             \
-		KEXPECT_EQ(t, __now.frames, (before).frames);             \
-		KEXPECT_EQ(t, __now.modpages, (before).modpages);         \
-		KEXPECT_EQ(t, __now.heap_bytes, (before).heap_bytes);     \
-		KEXPECT_EQ(t, __now.heap_allocs, (before).heap_allocs);   \
+#define KEXPECT_MEM_AT(t, before)                                              \
+	do {                                                                   \
+		struct mem_usage __now;                                        \
+		mem_usage_read(&__now);                                        \
+		KEXPECT_EQ(t, __now.frames, (before).frames);                  \
+		KEXPECT_EQ(t, __now.modpages, (before).modpages);              \
+		KEXPECT_EQ(t, __now.heap_bytes, (before).heap_bytes);          \
+		KEXPECT_EQ(t, __now.heap_allocs, (before).heap_allocs);        \
 	} while (0)
 
 static char err[200];

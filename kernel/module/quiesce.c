@@ -41,7 +41,6 @@
 #include <kernel/probe.h>
 #include <sched/freezer.h>
 #include "internal.h"
-#include "unload_internal.h"
 
 #define SNAP_MAX 96             /* tasks looked at; on the stack */
 
@@ -70,8 +69,10 @@ static int stop_and_reap_threads(struct module *m, struct unload_req *r)
 		if (t->owner != m || t->state == TASK_ZOMBIE ||
 		    t->state == TASK_DEAD)
 			continue;
-		narrate(r->verbose, current->name, "     thread '%s' (id %d) still runs: stopping it "
-			   "(never frozen)", t->name, t->id);
+		narrate(r->verbose, current->name,
+			"     thread '%s' (id %d) still runs: stopping it "
+			"(never frozen)",
+			t->name, t->id);
 		err = kthread_stop_timeout(t, r->timeout_ms);
 		if (err == -ETIMEDOUT) {
 			ksnprintf(r->msg, sizeof(r->msg), "thread '%s' (id %d) "
@@ -84,8 +85,10 @@ static int stop_and_reap_threads(struct module *m, struct unload_req *r)
 	}
 	task_snapshot_put(snap, n);
 	if (m->kthreads)
-		narrate(r->verbose, current->name, "     waiting for the reaper: %u thread(s) of '%s' "
-			   "not reaped yet", m->kthreads, m->name);
+		narrate(r->verbose, current->name,
+			"     waiting for the reaper: %u thread(s) of '%s' "
+			"not reaped yet",
+			m->kthreads, m->name);
 	probe("quiesce.reap");
 	err = wait_event_timeout(unload_wq, m->kthreads == 0, r->timeout_ms);
 	if (err) {
@@ -94,8 +97,8 @@ static int stop_and_reap_threads(struct module *m, struct unload_req *r)
 			  r->timeout_ms);
 		return -ETIMEDOUT;
 	}
-	narrate(r->verbose, current->name, "  a. module threads: %u stopped here, all reaped",
-		   stopped);
+	narrate(r->verbose, current->name,
+		"  a. module threads: %u stopped here, all reaped", stopped);
 	return 0;
 }
 
@@ -113,7 +116,8 @@ static int drain_callbacks(struct module *m, struct unload_req *r)
 			  m->name, r->timeout_ms);
 		return -ETIMEDOUT;
 	}
-	narrate(r->verbose, current->name, "  b. callbacks in flight: %u, drained", running);
+	narrate(r->verbose, current->name,
+		"  b. callbacks in flight: %u, drained", running);
 	return 0;
 }
 
@@ -137,19 +141,21 @@ static bool task_inside(struct module *m, struct task *t,
 
 	if (eip >= lo && eip < hi) {
 		ksyms_format(eip, sym, sizeof(sym));
-		narrate(r->verbose, current->name, "     task '%s' (id %d, %s): EIP %08lx %s: inside",
-			   t->name, t->id, task_state_name(t->state),
-			   (unsigned long)eip, sym);
+		narrate(r->verbose, current->name,
+			"     task '%s' (id %d, %s): EIP %08lx %s: inside",
+			t->name, t->id, task_state_name(t->state),
+			(unsigned long)eip, sym);
 		return true;
 	}
 	for (unsigned i = 0; i < n; i++) {
 		if (pcs[i] - 1 < lo || pcs[i] - 1 >= hi)
 			continue;
 		ksyms_format_ret(pcs[i], sym, sizeof(sym));
-		narrate(r->verbose, current->name, "     task '%s' (id %d, %s): EIP outside, but "
-			   "returns to %08lx %s: inside", t->name, t->id,
-			   task_state_name(t->state), (unsigned long)pcs[i],
-			   sym);
+		narrate(r->verbose, current->name,
+			"     task '%s' (id %d, %s): EIP outside, but "
+			"returns to %08lx %s: inside",
+			t->name, t->id, task_state_name(t->state),
+			(unsigned long)pcs[i], sym);
 		return true;
 	}
 	return false;
@@ -173,9 +179,10 @@ static int freeze_and_scan(struct module *m, struct unload_req *r)
 	}
 	/* The seed's first rule: never the process doing rmmod. */
 	assert(!freezer_is_frozen(current));
-	narrate(r->verbose, current->name, "  c. froze %u task(s); exempt: the caller '%s' (id %d) "
-		   "and the tasks that are never frozen", freezer_frozen_count(),
-		   current->name, current->id);
+	narrate(r->verbose, current->name,
+		"  c. froze %u task(s); exempt: the caller '%s' (id %d) "
+		"and the tasks that are never frozen",
+		freezer_frozen_count(), current->name, current->id);
 	n = task_snapshot(snap, SNAP_MAX);
 	for (unsigned i = 0; i < n; i++) {
 		struct task *t = snap[i];
@@ -191,14 +198,19 @@ static int freeze_and_scan(struct module *m, struct unload_req *r)
 		inside += task_inside(m, t, r);
 	}
 	task_snapshot_put(snap, n);
-	narrate(r->verbose, current->name, "  d. scanned %u task(s) (%u not frozen): EIP and every "
-		   "return address; %u inside", scanned, unfrozen, inside);
+	narrate(r->verbose, current->name,
+		"  d. scanned %u task(s) (%u not frozen): EIP and every "
+		"return address; %u inside",
+		scanned, unfrozen, inside);
 	r->entry_refs = m->core_refs;
 	if (r->entry_refs)
-		narrate(r->verbose, current->name, "     entry windows: %d reference(s) held at the "
-			   "boundary (a task between the core and the "
-			   "module's count)", r->entry_refs);
-	narrate(r->verbose, current->name, "  e. thawed %u task(s)", freezer_thaw());
+		narrate(r->verbose, current->name,
+			"     entry windows: %d reference(s) held at the "
+			"boundary (a task between the core and the "
+			"module's count)",
+			r->entry_refs);
+	narrate(r->verbose, current->name, "  e. thawed %u task(s)",
+		freezer_thaw());
 	r->found_inside = inside;
 	if (inside || r->entry_refs) {
 		ksnprintf(r->msg, sizeof(r->msg), "%u task(s) inside module "

@@ -1,5 +1,6 @@
 /*
- * kernel/module/service.c: the service registry (see <kernel/module/service.h>).
+ * kernel/module/service.c: the service registry (see
+ * <kernel/module/service.h>).
  *
  * Interface: service_register, service_unregister, service_get,
  * service_put, service_call, service_for_each, service_withdraw_owner,
@@ -12,12 +13,14 @@
 #include <kernel/module/service.h>
 #include <kernel/module/module.h>
 #include <kernel/arch.h>
+#include <kernel/locking.h>
 #include <kernel/lib/parse.h>
 
-static struct service *services;        /* [irq off] */
+static struct service *services;        /* [irq] */
 
-static struct service *find_locked(const char *name)
+static struct service *find_irqoff(const char *name)
 {
+	assert_irqs_off();
 	for (struct service *s = services; s; s = s->next)
 		if (!strcmp(s->name, name))
 			return s;
@@ -31,8 +34,8 @@ int service_register(struct service *svc)
 
 	if (!svc->name || !svc->ops || !svc->ops->call)
 		return -EINVAL;
-	f = irq_save();                 /* LOCK: becomes a mutex */
-	if (find_locked(svc->name)) {
+	f = irq_save();
+	if (find_irqoff(svc->name)) {
 		ret = -EEXIST;
 	} else {
 		svc->next = services;
@@ -57,7 +60,7 @@ void service_unregister(struct service *svc)
 struct service *service_get(const char *name)
 {
 	uint32_t f = irq_save();
-	struct service *s = find_locked(name);
+	struct service *s = find_irqoff(name);
 
 	if (s && !module_enter(s->owner))
 		s = NULL;

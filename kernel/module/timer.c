@@ -8,16 +8,18 @@
  * module's timer is dropped instead of called.
  */
 #include <kernel/module/timer.h>
+#include <kernel/locking.h>
 #include <kernel/module/module.h>
 #include <kernel/arch.h>
 #include <kernel/init.h>
 #include <kernel/trap.h>
 #include <drivers/pit.h>
 
-static struct timer *pending;           /* [irq off] */
+static struct timer *pending;           /* [irq] */
 
-static void unlink_locked(struct timer *t)
+static void unlink_irqoff(struct timer *t)
 {
+	assert_irqs_off();
 	for (struct timer **pp = &pending; *pp; pp = &(*pp)->next)
 		if (*pp == t) {
 			*pp = t->next;
@@ -32,7 +34,7 @@ int timer_add(struct timer *t, uint32_t ms)
 	uint32_t f = irq_save();
 
 	if (t->pending)
-		unlink_locked(t);
+		unlink_irqoff(t);
 	t->expires = ticks + (delay ? delay : 1);
 	t->pending = true;
 	t->next = pending;
@@ -47,7 +49,7 @@ bool timer_del(struct timer *t)
 	bool was = t->pending;
 
 	if (was)
-		unlink_locked(t);
+		unlink_irqoff(t);
 	irq_restore(f);
 	return was;
 }
@@ -60,7 +62,7 @@ unsigned timer_withdraw_owner(struct module *owner)
 	for (struct timer *t = pending, *next; t; t = next) {
 		next = t->next;
 		if (t->owner == owner) {
-			unlink_locked(t);
+			unlink_irqoff(t);
 			n++;
 		}
 	}
@@ -78,7 +80,7 @@ static void timer_tick(struct trap_frame *tf)
 			;
 		if (!t)
 			return;
-		unlink_locked(t);
+		unlink_irqoff(t);
 		if (!module_enter(t->owner))
 			continue;       /* going: the module withdraws it */
 		if (t->owner)

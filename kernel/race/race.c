@@ -44,6 +44,7 @@ static volatile unsigned armed;         /* [race_lock] slots not FREE */
 
 static struct race_slot *find_locked(const char *name)
 {
+	assert_held(&race_lock);
 	for (unsigned i = 0; i < RACE_SLOTS; i++)
 		if (slots[i].state != SLOT_FREE && !strcmp(slots[i].name, name))
 			return &slots[i];
@@ -179,6 +180,7 @@ bool race_reached(const char *point)
 
 static void release_locked(struct race_slot *s)
 {
+	assert_held(&race_lock);
 	if (s->release_flag)
 		*s->release_flag = true;
 	s->state = SLOT_FREE;

@@ -191,12 +191,14 @@ static void race_safe_strategies_never_fail(struct ktest *t)
 
 				for (unsigned b = 0; b < 4; b++)
 					if (!got || !strcmp(got, bad[b]))
-						ktest_fail(t, false, __FILE__,
-							   __LINE__, "%s %s "
-							   "busy=%u: %s",
-							   race_scenario_id(i),
-							   unload_strategy_name(s),
-							   p, got ? got : "?");
+						ktest_fail(
+						    t, false, __FILE__,
+						    __LINE__,
+						    "%s %s "
+						    "busy=%u: %s",
+						    race_scenario_id(i),
+						    unload_strategy_name(s), p,
+						    got ? got : "?");
 			}
 	console_loglevel = saved;
 }

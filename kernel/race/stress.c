@@ -145,7 +145,9 @@ static int parse_num(const char *v, unsigned lo, unsigned hi, unsigned *out)
 static int parse_one(const char *a, struct stress_cfg *c)
 {
 	const char *v;
+	char err[96];
 	unsigned n;
+	int opt;
 
 	if ((v = parse_option(a, "duration"))) {
 		if (parse_num(v, 1, 86400, &n))
@@ -157,15 +159,10 @@ static int parse_one(const char *a, struct stress_cfg *c)
 		if (parse_num(v, 1, 100000000, &c->cycles))
 			return cmd_error(-EINVAL, "--cycles wants a count");
 		c->duration_ms = 0;
-	} else if ((v = parse_option(a, "strategy"))) {
-		if (unload_parse_strategy(v, &c->strategy))
-			return cmd_error(-EINVAL, "unknown strategy '%s': use "
-					 "naive, eip, twophase or refcount", v);
-	} else if ((v = parse_option(a, "busy"))) {
-		if (unload_parse_busy(v, &c->busy))
-			return cmd_error(-EINVAL, "unknown busy policy '%s': "
-					 "use fail, wait, delayed or reregister",
-					 v);
+	} else if ((opt = unload_parse_option(a, &c->strategy, &c->busy, err,
+					      sizeof(err)))) {
+		if (opt < 0)
+			return cmd_error(opt, "%s", err);
 	} else if ((v = parse_option(a, "clients"))) {
 		if (parse_num(v, 0, STRESS_MAX_CLIENTS, &c->clients))
 			return cmd_error(-EINVAL, "--clients wants 0 to %d",
@@ -398,12 +395,12 @@ static int stress_run(void)
 	wd0 = watchdog_report_count();
 	say("# seed=%lu\n", (unsigned long)stress_cfg.seed);
 	say("# stress: strategy=%s busy=%s sched=%s perturb=%s clients=%u "
-		"loaders=%u%s%s ", unload_strategy_name(stress_cfg.strategy),
-		(const char *[]){ "fail", "wait", "delayed", "reregister" }
-		[stress_cfg.busy], sched_names[stress_cfg.sched],
-		perturb_names[stress_cfg.perturb], stress_cfg.clients,
-		stress_cfg.loaders, stress_cfg.autounload ? " autounload" : "",
-		stress_cfg.raw_exec ? " raw-exec" : "");
+	    "loaders=%u%s%s ",
+	    unload_strategy_name(stress_cfg.strategy),
+	    unload_busy_name(stress_cfg.busy), sched_names[stress_cfg.sched],
+	    perturb_names[stress_cfg.perturb], stress_cfg.clients,
+	    stress_cfg.loaders, stress_cfg.autounload ? " autounload" : "",
+	    stress_cfg.raw_exec ? " raw-exec" : "");
 	if (stress_cfg.duration_ms)
 		say("duration=%u s", stress_cfg.duration_ms / 1000);
 	else

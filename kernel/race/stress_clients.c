@@ -1,7 +1,8 @@
 /*
  * kernel/race/stress_clients.c: the threads of a stress run.
  *
- * Interface (<kernel/race/stress.h>): stress_threads_start, stress_threads_join.
+ * Interface (<kernel/race/stress.h>): stress_threads_start,
+ * stress_threads_join.
  *
  *   stressc<i>  clients: call into a module of the run through one entry
  *               path drawn at random: its console command by shell_exec

@@ -45,6 +45,7 @@
  * (one CPU); waiters sleep on baton_wq.
  */
 #include <kernel/race/stress.h>
+#include <kernel/locking.h>
 #include <kernel/arch.h>
 #include <kernel/init.h>
 #include <kernel/lib/format.h>
@@ -100,6 +101,7 @@ static uint32_t next_rand_irqoff(void)
 {
 	uint64_t z = (rng += 0x9e3779b97f4a7c15ull);
 
+	assert_irqs_off();
 	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
 	z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
 	return (uint32_t)((z ^ (z >> 31)) >> 16);
@@ -121,6 +123,7 @@ static void record_irqoff(const char *who, const char *point,
 {
 	struct decision *d = &trace[steps % TRACE_LEN];
 
+	assert_irqs_off();
 	/* Keep the trace as it was at the first failure: what led to it. */
 	if (stress_stats.failure[0])
 		return;
@@ -153,6 +156,7 @@ unsigned long stress_sched_decisions(void)
 
 static struct part *part_of_irqoff(struct task *t)
 {
+	assert_irqs_off();
 	for (unsigned i = 0; i < nparts; i++)
 		if (!parts[i].gone && (parts[i].task == t ||
 				       parts[i].delegate == t))
@@ -171,6 +175,7 @@ static struct part *choose_irqoff(struct part *self)
 	struct part *cand[MAX_PARTS], *best;
 	unsigned n = 0;
 
+	assert_irqs_off();
 	for (unsigned i = 0; i < nparts; i++)
 		if (!parts[i].gone && (parts[i].ready || &parts[i] == self))
 			cand[n++] = &parts[i];
@@ -191,6 +196,7 @@ static struct part *choose_irqoff(struct part *self)
 
 static void give_irqoff(struct part *next)
 {
+	assert_irqs_off();
 	baton = next;
 	if (next)
 		next->ready = false;
@@ -221,7 +227,7 @@ static void decide(const char *name)
 			    !strcmp(current->name, "rmmod")) {
 				p = &parts[i];
 				p->delegate = current;
-				task_get(current);      /* the monitor reads it */
+				task_get(current); /* the monitor reads it */
 			}
 	}
 	if (!p || baton != p || freezer_active()) {
@@ -347,6 +353,7 @@ static unsigned holder_blocked_irqoff(void)
 {
 	struct task *t;
 
+	assert_irqs_off();
 	if (!baton)
 		return 1;
 	if (baton->delegating && !baton->delegate)

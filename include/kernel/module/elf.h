@@ -149,6 +149,11 @@ int elf_parse(struct elf_file *ef, const void *img, size_t size, char *err,
  * Return: 0, -ENOEXEC (e.g. a writable and executable section) or -E2BIG.
  * Context: any; pure.
  */
+/* Write a sentence to err (if any) and return code: how elf.c and
+ * elf_link.c refuse a file. */
+int elf_fail(char *err, size_t len, int code, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
 int elf_layout(const struct elf_file *ef, uint32_t *sec_off,
 	       struct elf_layout *lay, char *err, size_t errlen);
 

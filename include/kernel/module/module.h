@@ -14,7 +14,7 @@
 #define MODULE_NAME_MAX 32
 
 /*
- * Lifecycle of a module (states, [L] in struct module):
+ * Lifecycle of a module (states, [module_mutex, irq] in struct module):
  *
  *  (file) -insmod-> LOADING -init ok-> COMING -register ok-> LIVE
  *                     |                  |                    |
@@ -33,10 +33,12 @@
  *   GONE     memory unmapped and quarantined (kernel/module/modmem.c); the
  *            struct is freed, the grave keeps the name and symbols.
  *
- * Lock legend:
- *   [L]     module_mutex (load, unload) and interrupts off for the list
- *           (readers in any context; module.c, "LOCK").
- *   [irq]   changed with interrupts off (counted from any context).
+ * Lock legend (the vocabulary is <kernel/locking.h>):
+ *   [module_mutex, irq]  changed by a load or an unload (module_mutex) with
+ *           interrupts off, so the fault handler, backtraces and the
+ *           shell may read the list in any context with interrupts off;
+ *   [module_mutex]  changed and read only under module_mutex;
+ *   [irq]   changed with interrupts off (counted from any context);
  *   [const] set while LOADING, then read-only.
  */
 enum module_state { MODULE_LOADING, MODULE_COMING, MODULE_LIVE,
@@ -71,13 +73,13 @@ struct module_section {
 /* "user uses used": an edge in the dependency graph. */
 struct module_use {
 	struct module *user, *used;
-	struct module_use *next_in_user;        /* [L] user->uses */
-	struct module_use *next_in_used;        /* [L] used->users */
+	struct module_use *next_in_user;  /* [module_mutex, irq] user->uses */
+	struct module_use *next_in_used;  /* [module_mutex, irq] used->users */
 };
 
 struct module {
 	char name[MODULE_NAME_MAX];     /* [const] */
-	enum module_state state;        /* [L] */
+	enum module_state state;        /* [module_mutex, irq] */
 	/*
 	 * Two counts, because the strategies compare two disciplines:
 	 * refs is the seed's use count: raised by MOD_INC_USE_COUNT in a
@@ -91,7 +93,7 @@ struct module {
 	bool gated;                     /* [irq] refuse new references */
 	unsigned callbacks;             /* [irq] commands/timers running */
 	enum module_counting counting;  /* [const] */
-	struct module *next;            /* [L] the module list */
+	struct module *next;            /* [module_mutex, irq] the list */
 
 	struct modmem mem;              /* [const] its range in the area */
 	uint32_t text, text_size;       /* [const] regions: address, bytes */
@@ -113,14 +115,17 @@ struct module {
 	uint32_t nsections;
 	char *strings;                  /* [const] names of both */
 
-	struct module_use *uses;        /* [L] modules whose symbols we use */
-	struct module_use *users;       /* [L] modules using ours */
-	bool delayed;                   /* [L] marked for delayed delete */
-	bool ghost;                     /* [L] buried, struct still referenced */
-	struct module *next_ghost;      /* [L] kernel/module/unload.c's lists */
-	uint64_t unload_tick;           /* [L] when it was buried */
-	unsigned kthreads;              /* [L] live tasks with owner == this;
-					 * kept by sched/kthread.c (later) */
+	struct module_use *uses;        /* [module_mutex, irq] we use theirs */
+	struct module_use *users;       /* [module_mutex, irq] they use ours */
+	bool delayed;                   /* [module_mutex] on the delayed list */
+	bool ghost;                     /* [irq] buried, struct still in use */
+	struct module *next_ghost;      /* unloadd.c's lists: [module_mutex]
+					 * the delayed list, [irq] ghosts */
+	uint64_t unload_tick;           /* [module_mutex] when it was buried */
+	unsigned kthreads;              /* [irq] live tasks with owner == this,
+					 * kept by module_ref.c's thread_get/put
+					 * (sched calls them at create and after
+					 * the reap) */
 	uint64_t load_cycles;           /* [const] TSC cycles insmod took */
 	struct module_load_times load_times;    /* [const] its steps */
 	uint64_t load_tick;             /* [const] */
@@ -160,7 +165,7 @@ const char *module_state_name(enum module_state st);
 /* Look a symbol up in the kernel export table (binary search).
  * Return: its address, or 0. Context: any. */
 uintptr_t kexport_lookup(const char *name);
-/* Modules loaded since boot; unloaded since boot. [L] */
+/* Modules loaded since boot; unloaded since boot. [module_mutex] */
 extern unsigned module_loads, module_unloads;
 
 /* gdb breaks here (scripts/gdb_modules.py): after a module is placed and

@@ -37,8 +37,8 @@ struct service {
 	const char *name;               /* [const] */
 	const struct service_ops *ops;  /* [const] */
 	struct module *owner;           /* [const] NULL: the kernel */
-	void *priv;                     /* [owner] */
-	struct service *next;           /* [irq off] registry list */
+	void *priv; /* [own] the module that registered it */
+	struct service *next;           /* [irq] registry list */
 };
 
 #define SERVICE_INIT(sname, sops) \

@@ -29,9 +29,9 @@ struct module;
 struct timer {
 	void (*fn)(struct timer *t);    /* [const] */
 	struct module *owner;           /* [const] NULL: the kernel */
-	uint64_t expires;               /* [irq off] tick */
-	bool pending;                   /* [irq off] */
-	struct timer *next;             /* [irq off] pending list */
+	uint64_t expires;               /* [irq] tick */
+	bool pending;                   /* [irq] */
+	struct timer *next;             /* [irq] pending list */
 };
 
 #define TIMER_INIT(tfn) { .fn = (tfn), .owner = THIS_MODULE }

@@ -22,16 +22,21 @@
 #define KERNEL_UNLOAD_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 struct module;
+
+/* How long a bounded wait of the protocol lasts unless the request says. */
+#define UNLOAD_TIMEOUT_MS 2000
 
 enum unload_strategy {
 	UNLOAD_NAIVE, UNLOAD_EIP, UNLOAD_TWOPHASE, UNLOAD_REFCOUNT,
 	UNLOAD_NR_STRATEGIES
 };
 
-enum unload_busy { BUSY_FAIL, BUSY_WAIT, BUSY_DELAYED, BUSY_REREGISTER };
+enum unload_busy { BUSY_FAIL, BUSY_WAIT, BUSY_DELAYED, BUSY_REREGISTER,
+		   UNLOAD_NR_BUSY };
 
 /* What became of the module. */
 enum unload_outcome {
@@ -97,6 +102,15 @@ const char *unload_outcome_name(enum unload_outcome o);
  * Return: 0 or -EINVAL. */
 int unload_parse_strategy(const char *s, enum unload_strategy *out);
 int unload_parse_busy(const char *s, enum unload_busy *out);
+const char *unload_busy_name(enum unload_busy b);
+/*
+ * One word of a command line that may set an unload option: --strategy=S
+ * or --busy=P (rmmod, race and stress all use this).
+ * Return: 1 if it set one, 0 if the word is no unload option, -EINVAL with
+ * a sentence in err if its value is unknown. Context: any.
+ */
+int unload_parse_option(const char *word, enum unload_strategy *strategy,
+			enum unload_busy *busy, char *err, size_t errlen);
 
 /* A count of mod dropped (use count, core reference, callback, thread):
  * wakes unloads waiting on it and the delayed-delete worker. Context: any. */

@@ -22,8 +22,9 @@
  * module_ref.c, unload.c, quiesce.c, reaper.c); stress modules call
  * probe() at their entry, in their body and before they return; the
  * stress scheduler subscribes to all of them. When no stress run is
- * active a point costs a call and a branch. A point never sleeps in an interrupt handler, with interrupts
- * off or with preemption disabled: there it does nothing.
+ * active a point costs a call and a branch. A point never sleeps in an
+ * interrupt handler, with interrupts off or with preemption disabled: there it
+ * does nothing.
  *
  * Lock legend for struct stress_stats: [a] updated with interrupts off
  * or by one writer (one CPU), read without a lock.
@@ -107,7 +108,8 @@ void stress_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
  * began. Context: task. */
 void stress_check_detectors(void);
 
-/* ---- the threads (kernel/race/stress_clients.c) ---------------------------- */
+/* ---- the threads (kernel/race/stress_clients.c) ----------------------------
+ */
 /* Start the clients, loaders and daemon. Return: 0 or -ENOMEM (then
  * nothing is left running). Context: task. */
 int stress_threads_start(void);
@@ -115,7 +117,8 @@ int stress_threads_start(void);
  * Return: 0, or -ETIMEDOUT. Context: task, may sleep. */
 int stress_threads_join(unsigned timeout_ms);
 
-/* ---- scheduling points (kernel/race/stress_sched.c) ------------------------ */
+/* ---- scheduling points (kernel/race/stress_sched.c) ------------------------
+ */
 /* Arm the points for a run with cfg's mode and seed; disarm them.
  * Context: task. */
 void stress_sched_start(const struct stress_cfg *cfg);
