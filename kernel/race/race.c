@@ -66,6 +66,7 @@ static int arm(const char *point, struct task *only, enum slot_state st)
 		slots[i] = (struct race_slot){ .state = st, .name = point,
 					       .only = only };
 		armed++;
+		probe_arm();
 		err = 0;
 		break;
 	}
@@ -187,6 +188,7 @@ static void release_locked(struct race_slot *s)
 	s->held = NULL;
 	s->release_flag = NULL;
 	armed--;
+	probe_disarm();
 }
 
 void race_release(const char *point)
