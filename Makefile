@@ -25,7 +25,8 @@ QEMU    := qemu-system-i386
 PYTHON  := python3
 HOSTCC  := gcc
 
-B := build
+# B: where objects go (make mutants builds each mutant in its own B).
+B ?= build
 # V=1 shows full commands.
 ifeq ($(V),1)
   Q :=
@@ -61,12 +62,23 @@ KCFLAGS := -std=gnu11 -m32 -march=i686 -O2 -g \
 	-Iinclude -MMD -MP
 MODCFLAGS := $(KCFLAGS) -fno-asynchronous-unwind-tables -fno-unwind-tables \
 	-DQUIESCE_MODULE
+# MUTANT=name: break one safety mechanism on purpose (<kernel/mutant.h>);
+# make mutants builds each in build/mutants/NAME.
+MUTANTS := no-stack-scan no-eip-check no-entry-window no-recheck \
+	no-thread-reap no-callback-drain freeze-caller freeze-module-threads \
+	no-gate early-thread-put no-raw-entry
+ifneq ($(MUTANT),)
+  ifeq ($(filter $(MUTANT),$(MUTANTS)),)
+    $(error MUTANT=$(MUTANT) is not one of: $(MUTANTS))
+  endif
+  KCFLAGS += -DMUTANT_$(subst -,_,$(shell echo $(MUTANT) | tr a-z A-Z))=1
+endif
 NASMFLAGS := -f elf32 -g -F dwarf
 KLDFLAGS := -m32 -nostdlib -static -no-pie -Wl,--build-id=none \
 	-Wl,-z,noexecstack -Wl,--no-warn-rwx-segments -T linker.ld
 
 # ---- sources -----------------------------------------------------------------
-KSRC_C   := $(wildcard kernel/*.c mm/*.c sched/*.c drivers/*.c)
+KSRC_C   := $(wildcard kernel/*.c kernel/*/*.c mm/*.c sched/*.c drivers/*.c)
 KSRC_ASM := $(wildcard boot/*.asm)
 KOBJ := $(KSRC_ASM:%.asm=$(B)/%.o) $(KSRC_C:%.c=$(B)/%.o)
 
@@ -82,7 +94,8 @@ KERNEL := $(B)/kernel.elf
 ISO    := $(B)/quiesce.iso
 
 .PHONY: all iso run qemu qemu-nox qemu-gdb debug test test-host test-kernel \
-	test-e2e doctor clean help stress bench bench-compare fuzz fuzz-smoke modules
+	test-e2e doctor clean help stress bench bench-compare fuzz fuzz-smoke \
+	modules mutants
 .DEFAULT_GOAL := all
 
 all: $(KERNEL) modules $(ISO)
@@ -209,7 +222,7 @@ HOST_TESTS := $(basename $(notdir $(wildcard tests/host/test_*.c)))
 HOST_BINS  := $(HOST_TESTS:%=$(B)/host/%)
 
 # Each host test names the kernel sources it compiles in a line
-#   // host-sources: kernel/format.c mm/pmm_bitmap.c
+#   // host-sources: kernel/lib/format.c mm/pmm_bitmap.c
 host_sources = $(shell sed -n 's|^// host-sources:||p' tests/host/$(1).c)
 
 define host_test
@@ -240,6 +253,12 @@ STRESS_ARGS ?= --duration=300
 stress: all
 	$(PYTHON) scripts/stress.py --iso $(ISO) -- $(STRESS_ARGS)
 
+# ---- mutation testing: every safety mechanism must be needed ----------------
+# Each mutant is a full build with one mechanism switched off; the race
+# matrix must change. MUTANTS_RUN=a,b runs some; make test runs two.
+mutants: all
+	$(PYTHON) scripts/mutants.py --mutants "$(or $(MUTANTS_RUN),$(MUTANTS))"
+
 # ---- benchmarks --------------------------------------------------------------
 bench: all
 	$(PYTHON) scripts/bench.py --kernel $(KERNEL) --iso $(ISO) \
@@ -255,8 +274,9 @@ FUZZCC    := clang
 FUZZ_TIME ?= 600
 FUZZ_BIN  := $(B)/fuzz/fuzz_elf
 FUZZ_CORPUS := $(B)/fuzz/corpus
-$(FUZZ_BIN): tests/fuzz/fuzz_elf.c kernel/elf.c kernel/format.c \
-		include/kernel/elf.h
+$(FUZZ_BIN): tests/fuzz/fuzz_elf.c kernel/module/elf.c kernel/module/elf_link.c \
+		kernel/lib/format.c \
+		include/kernel/module/elf.h
 	@mkdir -p $(dir $@)
 	@# clang may be there without libFuzzer's runtime: probe, then install.
 	@printf 'int LLVMFuzzerTestOneInput(const char *d, unsigned long n)%s\n' \
@@ -303,9 +323,10 @@ help:
 	@echo "make test-host | test-kernel | test-e2e   one part of make test"
 	@echo "make bench       exact cycle figures under QEMU -icount (build/bench.json)"
 	@echo "make bench-compare BASE=<rev>  the same for another revision, side by side"
+	@echo "make mutants     break each safety mechanism in turn; the race matrix must notice"
 	@echo "make fuzz        fuzz the module loader's ELF checks (FUZZ_TIME=600 s)"
 	@echo "make fuzz-smoke  a 20-second fuzz run (part of make test)"
 	@echo "make doctor      check every tool and that the kernel is multiboot"
 	@echo "make clean       remove build/"
 
--include $(shell find $(B) -name '*.d' 2>/dev/null)
+-include $(shell find $(B) -path '$(B)/mutants' -prune -o -name '*.d' -print 2>/dev/null)

@@ -7,9 +7,9 @@
 #include <mm/pmm.h>
 #include <mm/vmm.h>
 #include <kernel/arch.h>
-#include <kernel/errno.h>
+#include <kernel/lib/errno.h>
 #include <kernel/panic.h>
-#include <kernel/string.h>
+#include <kernel/lib/string.h>
 #include <kernel/trap.h>
 
 static struct heap kheap;

@@ -25,14 +25,14 @@
  * The reaper is not freezable: unload waits for reaps, maybe during a
  * freeze, and a frozen reaper would turn that wait into a deadlock.
  */
-#include <kernel/race.h>
-#include <kernel/stress.h>
+#include <kernel/probe.h>
+#include <kernel/mutant.h>
 #include <sched/reaper.h>
 #include <sched/kthread.h>
 #include <sched/sched.h>
 #include <sched/waitqueue.h>
 #include "internal.h"
-#include <kernel/errno.h>
+#include <kernel/lib/errno.h>
 #include <kernel/init.h>
 #include <kernel/panic.h>
 #include <kernel/printk.h>
@@ -81,6 +81,8 @@ int reaper_add_exit_hook(struct task *t, task_exit_fn fn, void *arg)
 void reaper_enqueue_irqoff(struct task *t)
 {
 	assert(!irqs_enabled() && t->state == TASK_ZOMBIE);
+	if (MUTANT_EARLY_THREAD_PUT)
+		task_owner_put(t);      /* before the exit hooks: R3 */
 	spin_lock(&sched_lock);
 	list_add_tail(&t->zombie_node, &zombies);
 	nzombies++;
@@ -117,10 +119,10 @@ static void run_hooks(struct task *t)
 
 static void reap(struct task *t)
 {
-	race_point("reaper.before_reap");       /* race R3 holds us here */
-	stress_sched_point("reaper.reap");
+	probe("reaper.reap");         /* race R3 holds a task here */
 	run_hooks(t);
-	task_owner_put(t);              /* the module's threads drop their
+	if (!MUTANT_EARLY_THREAD_PUT)
+		task_owner_put(t);      /* the module's threads drop their
 					 * reference in core code, last */
 	task_free_stack(t);
 	task_unlink(t);

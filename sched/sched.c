@@ -23,17 +23,19 @@
  *
  * Policy: fair share by virtual runtime, with prompt wakeups (the rules in
  * <sched/runqueue.h>, the story in docs/scheduling.md). Every switch and
- * every tick charges the running task the TSC cycles it used (charge):
- * its CPU time and its vruntime. The run queue is sorted by vruntime and
- * the scheduler takes the leftmost. A task that becomes runnable (new,
- * woken, thawed) is placed at most a credit behind min_vruntime
- * (sched_enqueue_locked). Only a wakeup from sleep may preempt
- * (wake_preempt_locked), and only a CPU-bound task: when the woken task is
+ * every tick charges the running task the TSC cycles it used
+ * (sched_charge): its CPU time and its vruntime. The run queue is sorted
+ * by vruntime and the scheduler takes the leftmost. A task that becomes
+ * runnable (new, woken, thawed) is placed at most a credit behind
+ * min_vruntime (sched_enqueue_locked, sched/fair.c). Only a wakeup from
+ * sleep may preempt (sched_wake_preempt_locked, sched/fair.c), and only a
+ * CPU-bound task: when the woken task is
  * behind it by more than a granule, need_resched is set, and the switch
  * happens at the next preemption point (the end of the interrupt that
  * woke it, or the waker's spin_unlock_irqrestore()).
  */
 #include <sched/sched.h>
+#include <kernel/locking.h>
 #include <sched/freezer.h>
 #include <sched/kthread.h>
 #include <sched/reaper.h>
@@ -43,13 +45,12 @@
 #include <kernel/arch.h>
 #include <kernel/backtrace.h>
 #include <kernel/console.h>
-#include <kernel/errno.h>
+#include <kernel/lib/errno.h>
 #include <kernel/init.h>
 #include <kernel/ksyms.h>
 #include <kernel/panic.h>
 #include <kernel/printk.h>
-#include <kernel/shell.h>
-#include <kernel/string.h>
+#include <kernel/lib/string.h>
 #include <kernel/trap.h>
 
 extern char boot_stack_bottom[];
@@ -58,7 +59,7 @@ extern void (*irq_exit_hook)(struct trap_frame *tf);
 struct spinlock sched_lock = SPINLOCK_INIT("sched_lock");
 struct list_node task_list = LIST_HEAD_INIT(task_list);
 static struct list_node timer_list = LIST_HEAD_INIT(timer_list);
-static struct runqueue runqueue;
+struct runqueue sched_runqueue;
 bool sched_running;
 
 /* The boot stack's task. Statically set up so `current` is valid from
@@ -81,18 +82,9 @@ struct task *current = &idle_task;
 volatile int sched_preempt_count;
 volatile bool sched_need_resched;
 
-static unsigned slice_ticks = 1;        /* set from hz at init */
-/* The clock the policy charges in: TSC cycles per tick, measured by the
- * tick itself (a running average), and the credit and granule in cycles. */
-static uint64_t cycles_per_tick;        /* [IRQ] 0 until two ticks ran */
-static uint64_t last_tick_tsc;          /* [IRQ] */
-static uint64_t wake_credit;            /* [S] cycles */
-static uint64_t wake_gran;              /* [S] cycles */
-static uint64_t slice_cycles;           /* [S] a slice in cycles */
-static uint64_t run_start;              /* [S] TSC when current was last
-					 * charged */
+unsigned sched_slice_ticks = 1;         /* set from hz at init */
 static uint64_t switch_count;           /* [S] */
-static uint64_t idle_ticks;             /* [IRQ] */
+static uint64_t idle_ticks;             /* [irq] */
 static volatile uint64_t last_switch_tick;
 
 void task_table_init(void);
@@ -122,74 +114,15 @@ void sched_check_sleep(const char *file, int line)
 
 /* ---- run queue and timers (sched_lock held) -------------------------- */
 
-/* Charge t, which is on the CPU, for the cycles since the CPU was last
- * charged to anyone (one CPU: one clock, run_start). Caller holds
- * sched_lock (or runs in the tick, IRQs off). */
-static inline void charge(struct task *t, uint64_t now)
-{
-	uint64_t used = now - run_start;
-
-	run_start = now;
-	t->sum_exec += used;
-	t->rq.vruntime += used;
-}
-
-/*
- * t becomes runnable (new, woken or thawed): place it at most a credit
- * behind the floor (a new task's vruntime is 0: it gets the whole credit;
- * see <sched/runqueue.h>) and queue it. Caller holds sched_lock.
- */
-void sched_enqueue_locked(struct task *t)
-{
-	assert_held(&sched_lock);
-	assert(t != &idle_task && t != current);
-	rq_place_woken(&runqueue, &t->rq, wake_credit);
-	t->state = TASK_RUNNABLE;
-	rq_insert(&runqueue, &t->rq);
-	if (current == &idle_task)
-		sched_need_resched = true;
-}
-
-/*
- * The wakeup preemption: t was just woken and queued. If the running task
- * is CPU-bound and t is behind it by more than the granule, the running
- * task gives way at the next preemption point (the end of the interrupt
- * that woke t, or the waker's own spin_unlock_irqrestore).
- * Caller holds sched_lock.
- *
- * CPU-bound means: it has used a whole slice of CPU since it last slept.
- * That is the task that would otherwise keep the woken one waiting for
- * up to a slice. A task that sleeps often is left alone: it will give the
- * CPU up soon anyway, and it is usually the waker, handing over work (a
- * baton, a reply, a completion) just before it blocks; preempting it
- * would cost two switches instead of one and let the woken task run
- * before the waker has settled, an order that then depends on cycle
- * counts (the stress harness's seeded replays need the old order).
- */
-static void wake_preempt_locked(struct task *t)
-{
-	struct task *c = current;
-
-	if (c == &idle_task)
-		return;                 /* enqueue already asked */
-	/* The cheap test first: a task that sleeps often is left alone
-	 * (its CPU time may be stale by a tick: it errs towards "not yet"). */
-	if (c->sum_exec - c->exec_at_wake < slice_cycles)
-		return;
-	charge(c, rdtsc());             /* compare with its vruntime of now */
-	if (rq_wakeup_preempts(&t->rq, &c->rq, wake_gran)) {
-		sched_need_resched = true;
-		t->nr_wake_preempts++;
-	}
-}
-
 bool sched_dequeue_locked(struct task *t)
 {
-	return rq_remove(&runqueue, &t->rq);
+	assert_held(&sched_lock);
+	return rq_remove(&sched_runqueue, &t->rq);
 }
 
 void sched_timer_cancel_locked(struct task *t)
 {
+	assert_held(&sched_lock);
 	if (list_linked(&t->timer_node))
 		list_del_init(&t->timer_node);
 	t->wake_tick = 0;
@@ -201,6 +134,7 @@ static void timer_insert_locked(struct task *t)
 {
 	struct list_node *n;
 
+	assert_held(&sched_lock);
 	for (n = timer_list.prev; n != &timer_list; n = n->prev)
 		if (list_entry(n, struct task, timer_node)->wake_tick <=
 		    t->wake_tick)
@@ -210,6 +144,7 @@ static void timer_insert_locked(struct task *t)
 
 bool sched_wake_locked(struct task *t)
 {
+	assert_held(&sched_lock);
 	if (t->state == TASK_SLEEPING) {
 		sched_timer_cancel_locked(t);
 		t->exec_at_wake = t->sum_exec;
@@ -217,7 +152,7 @@ bool sched_wake_locked(struct task *t)
 			t->state = TASK_RUNNING;
 		} else {
 			sched_enqueue_locked(t);
-			wake_preempt_locked(t);
+			sched_wake_preempt_locked(t);
 		}
 		return true;
 	}
@@ -256,7 +191,7 @@ void sched_start_task(struct task *t)
 /* The leftmost task: the one that has had the least CPU. */
 static struct task *pick_next_locked(void)
 {
-	struct rq_entity *e = rq_pop(&runqueue);
+	struct rq_entity *e = rq_pop(&sched_runqueue);
 
 	return e ? list_entry(e, struct task, rq) : &idle_task;
 }
@@ -268,22 +203,22 @@ void sched_schedule_locked(void)
 	/* assert_held, inline: this runs at every switch. */
 	assert(sched_lock.locked && sched_lock.owner == prev);
 	assert(!irqs_enabled() && preempt_count() == 1);
-	charge(prev, rdtsc());
+	sched_charge(prev, rdtsc());
 	if (prev->state == TASK_RUNNING && prev != &idle_task) {
 		prev->state = TASK_RUNNABLE;
-		rq_insert(&runqueue, &prev->rq);
+		rq_insert(&sched_runqueue, &prev->rq);
 	}
 	next = pick_next_locked();
 	sched_need_resched = false;
 	if (next == prev) {
 		prev->state = TASK_RUNNING;
-		prev->slice = slice_ticks;
+		prev->slice = sched_slice_ticks;
 		return;
 	}
 	if (prev == &idle_task)
 		prev->state = TASK_RUNNABLE;    /* idle waits off the queue */
 	next->state = TASK_RUNNING;
-	next->slice = slice_ticks;
+	next->slice = sched_slice_ticks;
 	next->switches++;
 	prev->switched_out_at = switch_count;
 	switch_count++;
@@ -314,7 +249,7 @@ void sched_yield(void)
 	f = spin_lock_irqsave(&sched_lock);
 	/* Behind the next task in line, and no further: a yield does not
 	 * cost a full round of CPU-bound tasks' slices. */
-	rq_place_yield(&runqueue, &current->rq);
+	rq_place_yield(&sched_runqueue, &current->rq);
 	sched_schedule_locked();
 	spin_unlock_irqrestore(&sched_lock, f);
 }
@@ -374,7 +309,7 @@ int sched_sleep_irqoff(enum sleep_kind kind, uint64_t deadline,
 	struct task *t = current;
 	int ret;
 
-	assert(!irqs_enabled());
+	assert_irqs_off();
 	if (preempt_count())
 		sched_assert_fail("preempt count 0 to sleep", __FILE__,
 				  __LINE__);
@@ -457,23 +392,6 @@ void sched_exit(int code)
 
 /* ---- the tick -------------------------------------------------------- */
 
-/* Measure the TSC cycles of a tick (a running average over 8), and derive
- * the policy's credit and granule from it. IRQs off. */
-static void calibrate_locked(uint64_t tsc)
-{
-	uint64_t d = tsc - last_tick_tsc, per_ms;
-
-	last_tick_tsc = tsc;
-	if (!d || d == tsc)
-		return;                 /* the first tick: nothing to measure */
-	cycles_per_tick = cycles_per_tick ?
-		cycles_per_tick - cycles_per_tick / 8 + d / 8 : d;
-	per_ms = cycles_per_tick * hz / 1000;
-	wake_credit = per_ms * SCHED_WAKEUP_CREDIT_MS;
-	wake_gran = per_ms * SCHED_WAKEUP_GRAN_US / 1000;
-	slice_cycles = cycles_per_tick * slice_ticks;
-}
-
 static void sched_tick(struct trap_frame *tf)
 {
 	struct task *t = current;
@@ -488,9 +406,9 @@ static void sched_tick(struct trap_frame *tf)
 		t->nr_slices++;
 	}
 	spin_lock(&sched_lock);
-	calibrate_locked(tsc);
-	charge(t, tsc);
-	rq_advance_min(&runqueue, t == &idle_task ? NULL : &t->rq);
+	sched_clock_tick_locked(tsc);
+	sched_charge(t, tsc);
+	rq_advance_min(&sched_runqueue, t == &idle_task ? NULL : &t->rq);
 	while (!list_empty(&timer_list)) {
 		struct task *s = list_entry(timer_list.next, struct task,
 					    timer_node);
@@ -501,7 +419,7 @@ static void sched_tick(struct trap_frame *tf)
 		sched_timer_cancel_locked(s);
 		sched_wake_locked(s);
 	}
-	if (t == &idle_task && rq_len(&runqueue))
+	if (t == &idle_task && rq_len(&sched_runqueue))
 		sched_need_resched = true;
 	spin_unlock(&sched_lock);
 }
@@ -523,68 +441,29 @@ uint64_t sched_last_switch_tick(void)
 
 unsigned sched_nr_runnable(void)
 {
-	return rq_len(&runqueue);
-}
-
-static int64_t cycles_to_us(int64_t c)
-{
-	int64_t per_ms = (int64_t)(cycles_per_tick * hz / 1000);
-
-	if (per_ms <= 0)
-		return 0;
-	return c < 0 ? -(int64_t)((uint64_t)-c * 1000 / (uint64_t)per_ms) :
-		       (int64_t)((uint64_t)c * 1000 / (uint64_t)per_ms);
-}
-
-void sched_task_stat(struct task *t, struct sched_stat *st)
-{
-	uint32_t f = spin_lock_irqsave(&sched_lock);
-
-	if (t == current)
-		charge(t, rdtsc());
-	st->vruntime_us = cycles_to_us((int64_t)(t->rq.vruntime -
-						 runqueue.min_vruntime));
-	st->cpu_us = (uint64_t)cycles_to_us((int64_t)t->sum_exec);
-	st->slices = t->nr_slices;
-	st->wake_preempts = t->nr_wake_preempts;
-	spin_unlock_irqrestore(&sched_lock, f);
-}
-
-uint64_t sched_task_cycles(struct task *t)
-{
-	uint32_t f = spin_lock_irqsave(&sched_lock);
-	uint64_t c;
-
-	if (t == current)
-		charge(t, rdtsc());
-	c = t->sum_exec;
-	spin_unlock_irqrestore(&sched_lock, f);
-	return c;
-}
-
-uint64_t sched_cycles_per_tick(void)
-{
-	return cycles_per_tick;
-}
-
-uint64_t sched_wake_credit_cycles(void)
-{
-	return wake_credit;
-}
-
-uint64_t sched_wake_gran_cycles(void)
-{
-	return wake_gran;
+	return rq_len(&sched_runqueue);
 }
 
 /* ---- hooks into the foundation -------------------------------------- */
 
-struct fault_catch **fault_catch_slot(void)
+static struct fault_catch **task_catch_slot(void)
 {
 	return &current->fault_catch;
 }
 
-void fault_kill_current(struct trap_frame *tf, const struct fault_info *fi)
+static int get_preempt_count(void)
+{
+	return sched_preempt_count;
+}
+
+static void set_preempt_count(int count)
+{
+	sched_preempt_count = count;
+}
+
+/* An uncaught fault in a task ends the task; the kernel goes on. */
+static void kill_faulting_task(struct trap_frame *tf,
+			       const struct fault_info *fi)
 {
 	struct task *t = current;
 
@@ -628,9 +507,28 @@ static const char *const core_fns[] = {
 	"irq_dispatch", "trap_dispatch", "trap_common", "preempt_enable",
 	"spin_unlock_irqrestore", "spin_unlock", "console_sleep",
 	"console_getc",
-	/* race points: a held task "is" where it was stopped */
-	"hold_here", "race_point", "preempt_point_trap",
+	/* a task stopped at a probe "is" where the probe is */
+	"probe", "fire", "probe_trap",
 };
+
+/* Names a higher layer adds (its probe subscribers). [boot] */
+static const char *extra_core_fns[8];
+static unsigned nextra_core_fns;
+
+void sched_add_core_fn(const char *name)
+{
+	assert(nextra_core_fns < sizeof(extra_core_fns) /
+				 sizeof(extra_core_fns[0]));
+	extra_core_fns[nextra_core_fns++] = name;
+}
+
+static bool name_is(const char *sym, const char *fn)
+{
+	size_t n = strlen(fn);
+
+	/* GCC may split a function: "schedule.part.0" is schedule too. */
+	return !strncmp(sym, fn, n) && (sym[n] == '\0' || sym[n] == '.');
+}
 
 bool sched_is_core_fn(uintptr_t addr)
 {
@@ -638,80 +536,47 @@ bool sched_is_core_fn(uintptr_t addr)
 
 	if (!ksyms_lookup(addr, &s) || !s.name)
 		return false;
-	/* GCC may split a function: "schedule.part.0" is schedule too. */
-	for (unsigned i = 0; i < sizeof(core_fns) / sizeof(core_fns[0]); i++) {
-		size_t n = strlen(core_fns[i]);
-
-		if (!strncmp(s.name, core_fns[i], n) &&
-		    (s.name[n] == '\0' || s.name[n] == '.'))
+	for (unsigned i = 0; i < sizeof(core_fns) / sizeof(core_fns[0]); i++)
+		if (name_is(s.name, core_fns[i]))
 			return true;
-	}
+	for (unsigned i = 0; i < nextra_core_fns; i++)
+		if (name_is(s.name, extra_core_fns[i]))
+			return true;
 	return false;
 }
 
+static const struct fault_task_ops sched_fault_ops = {
+	task_catch_slot, kill_faulting_task, get_preempt_count,
+	set_preempt_count,
+};
+
 static int sched_init(void)
 {
-	rq_init(&runqueue);
+	rq_init(&sched_runqueue);
 	task_table_init();
-	slice_ticks = (SCHED_SLICE_MS * hz + 999) / 1000;
-	if (!slice_ticks)
-		slice_ticks = 1;
-	idle_task.slice = slice_ticks;
+	sched_slice_ticks = (SCHED_SLICE_MS * hz + 999) / 1000;
+	if (!sched_slice_ticks)
+		sched_slice_ticks = 1;
+	idle_task.slice = sched_slice_ticks;
 	backtrace_set_bounds_fn(task_stack_bounds);
+	fault_set_task_ops(&sched_fault_ops);
 	pit_add_tick_hook(sched_tick);
 	irq_exit_hook = sched_irq_exit;
 	return 0;
 }
 INITCALL(sched_init, INIT_CORE);
 
-static int shell_task_fn(void *arg)
+void sched_start(struct task *first)
 {
-	void (*first)(void) = (void (*)(void))arg;
-
-	first();
-	return 0;
-}
-
-static int shell_respawn_fn(void *arg)
-{
-	shell_run();
-}
-
-/* If the shell task dies (an uncaught fault), the console gets a new one. */
-static void shell_exit_hook(struct task *t, void *arg)
-{
-	struct task *s = kthread_create(shell_respawn_fn, NULL, NULL, "shell");
-
-	if (!s)
-		return;
-	s->system = true;
-	s->freezable = false;
-	reaper_add_exit_hook(s, shell_exit_hook, NULL);
-	kprintf("sched: the shell task exited; starting a new one\n");
-	kthread_start(s);
-}
-
-void sched_start(void (*first)(void))
-{
-	struct task *shell;
-
-	shell = kthread_create(shell_task_fn, (void *)first, NULL, "shell");
-	if (!shell)
-		panic("sched: cannot create the shell task");
-	shell->system = true;
-	/* The console is never frozen: it must stay able to report (and
-	 * break) a freeze that went wrong, e.g. a deadlocked unload. */
-	shell->freezable = false;
-	reaper_add_exit_hook(shell, shell_exit_hook, NULL);
 	console_set_waiter(&sched_console_waiter);
 	cli();
 	sched_running = true;
 	sti();
-	kthread_start(shell);
+	kthread_start(first);
 	/* The boot stack is the idle task from here on. */
 	for (;;) {
 		cli();
-		if (!rq_len(&runqueue))
+		if (!rq_len(&sched_runqueue))
 			__asm__ volatile("sti; hlt; cli");
 		sti();
 		schedule();

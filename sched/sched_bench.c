@@ -9,10 +9,10 @@
 #include <kernel/arch.h>
 #include <kernel/bench.h>
 #include <kernel/console.h>
-#include <kernel/format.h>
-#include <kernel/line.h>
+#include <kernel/lib/format.h>
+#include <kernel/lib/line.h>
 #include <kernel/panic.h>
-#include <kernel/timer.h>
+#include <drivers/pit.h>
 #include <mm/heap.h>
 #include <sched/freezer.h>
 #include <sched/kthread.h>
@@ -129,14 +129,45 @@ BENCH(sched_freezer, bench_freezer);
 /* ---- latency under load ---------------------------------------------- */
 
 /*
- * Both latencies are driven by a kernel timer, that is from the timer
- * interrupt, as a device would wake a task: the callback notes the TSC
- * and wakes (or types), the woken task notes the TSC when it runs. Under
+ * Both latencies are driven from the timer interrupt, as a device would
+ * wake a task: a tick hook notes the TSC and wakes (or types) every
+ * LAT_PERIOD ticks, the woken task notes the TSC when it runs. Under
  * -icount the interrupt comes at the same instruction every run, so the
  * figures repeat exactly. The CPU-bound tasks are `spawn busy`'s: they
  * spin, and never sleep.
  */
-enum { LAT_N = 20, LAT_WARMUP = 2, LAT_PERIOD_MS = 3, MAX_BUSY = 4 };
+enum { LAT_N = 20, LAT_WARMUP = 2, LAT_PERIOD = 3, MAX_BUSY = 4 };
+
+/* What the tick hook does every LAT_PERIOD ticks, `left` times. */
+static void (*volatile lat_fn)(void);   /* [irq] NULL: nothing */
+static volatile unsigned lat_left;      /* [irq] calls to make */
+static unsigned lat_wait;               /* [irq] ticks to the next */
+
+static void lat_tick(struct trap_frame *tf)
+{
+	if (!lat_left || --lat_wait)
+		return;
+	lat_wait = LAT_PERIOD;
+	lat_left--;
+	lat_fn();
+}
+
+/* Call fn from the tick every LAT_PERIOD ticks, n times. */
+static void lat_start(void (*fn)(void), unsigned n)
+{
+	static bool hooked;
+	uint32_t f;
+
+	if (!hooked) {
+		pit_add_tick_hook(lat_tick);
+		hooked = true;
+	}
+	f = irq_save();
+	lat_fn = fn;
+	lat_wait = LAT_PERIOD;
+	lat_left = n;
+	irq_restore(f);
+}
 
 static int busy_fn(void *arg)
 {
@@ -171,19 +202,14 @@ static void busy_stop(struct task **t, unsigned n)
 
 static struct wait_queue lat_wq = WAIT_QUEUE_INIT(lat_wq, "bench wakeup");
 static volatile unsigned lat_seq;       /* [irq] wakeups sent */
-static volatile unsigned lat_fires;     /* [irq] timer calls left */
 static volatile uint64_t lat_t0;        /* [irq] TSC at the last wake_up */
 
-static void lat_timer_fn(struct timer *tm)
+static void lat_wake(void)
 {
 	lat_t0 = rdtsc();
 	lat_seq++;
 	wake_up(&lat_wq);
-	if (--lat_fires)
-		timer_add(tm, LAT_PERIOD_MS);
 }
-
-static struct timer lat_timer = { .fn = lat_timer_fn };
 
 struct lat_result {
 	uint64_t total;                 /* cycles over the measured wakeups */
@@ -225,8 +251,7 @@ static void wakeup_latency(unsigned nbusy)
 	assert(sleeper);
 	task_get(sleeper);
 	kthread_start(sleeper);
-	lat_fires = LAT_WARMUP + LAT_N;
-	timer_add(&lat_timer, LAT_PERIOD_MS);
+	lat_start(lat_wake, LAT_WARMUP + LAT_N);
 	reaper_wait(sleeper, 5000);
 	task_put(sleeper);
 	busy_stop(busy, nbusy);
@@ -246,20 +271,15 @@ static void bench_wakeup_latency(void)
 }
 BENCH(sched_wakeup, bench_wakeup_latency);
 
-/* The typist: a timer that types one character, as the UART's receive
- * interrupt does (console_input). */
-static volatile unsigned typed;         /* [irq] characters left */
+/* The typist: types one character from the interrupt, as the UART's
+ * receive interrupt does (console_input); the last one is Ctrl-U. */
 static volatile uint64_t typed_t0;      /* [irq] TSC at the last one */
 
-static void typist_fn(struct timer *tm)
+static void type_one(void)
 {
 	typed_t0 = rdtsc();
-	console_input(typed == 1 ? 0x15 : 'x');     /* last: Ctrl-U */
-	if (--typed)
-		timer_add(tm, LAT_PERIOD_MS);
+	console_input(lat_left ? 'x' : 0x15);
 }
-
-static struct timer typist = { .fn = typist_fn };
 
 /*
  * The shell's echo of one typed character, with 4 CPU-bound tasks: from
@@ -280,8 +300,7 @@ static void bench_echo_latency(void)
 	while (console_poll(&c))
 		;                       /* nothing typed ahead */
 	busy_start(busy, MAX_BUSY);
-	typed = LAT_WARMUP + LAT_N + 1;
-	timer_add(&typist, LAT_PERIOD_MS);
+	lat_start(type_one, LAT_WARMUP + LAT_N + 1);
 	for (unsigned i = 0; i < LAT_WARMUP + LAT_N + 1; i++) {
 		line_feed(ed, console_getc());
 		console_write(ed->out, ed->out_len);

@@ -15,12 +15,12 @@
 #include "internal.h"
 #include <kernel/arch.h>
 #include <kernel/backtrace.h>
-#include <kernel/errno.h>
-#include <kernel/format.h>
+#include <kernel/lib/errno.h>
+#include <kernel/lib/format.h>
 #include <kernel/ksyms.h>
 #include <kernel/panic.h>
 #include <kernel/printk.h>
-#include <kernel/string.h>
+#include <kernel/lib/string.h>
 #include <kernel/trap.h>
 #include <mm/heap.h>
 #include <mm/vmm.h>
@@ -28,7 +28,8 @@
 static int next_id = 1;                 /* [S] 0 is the idle task */
 static unsigned ntasks;                 /* [S] tasks in task_list */
 static const char *(*owner_name_fn)(struct module *m);
-static void (*owner_get_fn)(struct module *m), (*owner_put_fn)(struct module *m);
+static void (*owner_get_fn)(struct module *m),
+    (*owner_put_fn)(struct module *m);
 
 static const char *const state_names[] = {
 	[TASK_NEW] = "new",             [TASK_RUNNABLE] = "runnable",
@@ -73,6 +74,7 @@ const char *task_owner_name(struct module *m, char *buf, size_t len)
 /* Link a task into the table. Caller holds sched_lock. */
 static void table_add_locked(struct task *t)
 {
+	assert_held(&sched_lock);
 	t->id = next_id++;
 	list_add_tail(&t->all_node, &task_list);
 	ntasks++;
@@ -103,7 +105,7 @@ struct task *task_alloc(const char *name, int (*fn)(void *), void *arg,
 	t->arg = arg;
 	t->owner = owner;
 	if (owner && owner_get_fn)
-		owner_get_fn(owner);    /* dropped by the reaper: task_owner_put */
+		owner_get_fn(owner); /* dropped by the reaper: task_owner_put */
 	t->freezable = true;
 	t->state = TASK_NEW;
 	t->refs = 1;                    /* the task's own, dropped at reap */
@@ -211,22 +213,40 @@ void task_for_each(bool (*fn)(struct task *t, void *arg), void *arg)
 	spin_unlock_irqrestore(&sched_lock, f);
 }
 
-unsigned task_snapshot(struct task **out, unsigned max)
+struct task **task_snapshot_all(unsigned *n)
 {
-	struct list_node *n;
-	unsigned k = 0;
-	uint32_t f = spin_lock_irqsave(&sched_lock);
+	for (;;) {
+		unsigned want = task_count() + 4, k = 0;
+		struct task **out = kmalloc(want * sizeof(*out));
+		struct list_node *node;
+		uint32_t f;
 
-	list_for_each(n, &task_list) {
-		struct task *t = list_entry(n, struct task, all_node);
+		if (!out)
+			return NULL;
+		f = spin_lock_irqsave(&sched_lock);
+		if (ntasks > want) {    /* tasks were created meanwhile */
+			spin_unlock_irqrestore(&sched_lock, f);
+			kfree(out);
+			continue;
+		}
+		list_for_each(node, &task_list) {
+			struct task *t =
+			    list_entry(node, struct task, all_node);
 
-		if (k == max)
-			break;
-		t->refs++;
-		out[k++] = t;
+			t->refs++;
+			out[k++] = t;
+		}
+		spin_unlock_irqrestore(&sched_lock, f);
+		assert(k <= want);
+		*n = k;
+		return out;
 	}
-	spin_unlock_irqrestore(&sched_lock, f);
-	return k;
+}
+
+void task_snapshot_free(struct task **tasks, unsigned n)
+{
+	task_snapshot_put(tasks, n);
+	kfree(tasks);
 }
 
 void task_snapshot_put(struct task **tasks, unsigned n)

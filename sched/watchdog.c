@@ -17,21 +17,20 @@
 #include "internal.h"
 #include <drivers/pit.h>
 #include <kernel/boot.h>
-#include <kernel/errno.h>
+#include <kernel/lib/errno.h>
 #include <kernel/init.h>
 #include <kernel/ksyms.h>
-#include <kernel/parse.h>
+#include <kernel/lib/parse.h>
 #include <kernel/printk.h>
 #include <kernel/trap.h>
 #include <kernel/backtrace.h>
 #include <mm/heap.h>
 
-#define SNAP_MAX 256
 
 static volatile unsigned limit_ms = WATCHDOG_DEFAULT_MS;
 static volatile unsigned reports;
 static volatile int last_reported_id = -1;
-static uint64_t stall_reported_at;      /* [IRQ] last_switch_tick reported */
+static uint64_t stall_reported_at;      /* [irq] last_switch_tick reported */
 static struct wait_queue wd_wq = WAIT_QUEUE_INIT(wd_wq, "watchdog");
 
 unsigned watchdog_report_count(void)
@@ -74,13 +73,12 @@ static bool claim_hung(struct task *t, uint64_t limit_ticks)
 
 unsigned watchdog_check_now(void)
 {
-	struct task **snap = kmalloc(SNAP_MAX * sizeof(*snap));
 	uint64_t limit_ticks = ms_to_ticks(limit_ms);
 	unsigned n, found = 0;
+	struct task **snap = task_snapshot_all(&n);
 
 	if (!snap)
 		return 0;
-	n = task_snapshot(snap, SNAP_MAX);
 	for (unsigned i = 0; i < n; i++) {
 		struct task *t = snap[i];
 
@@ -94,8 +92,7 @@ unsigned watchdog_check_now(void)
 		reports++;
 		found++;
 	}
-	task_snapshot_put(snap, n);
-	kfree(snap);
+	task_snapshot_free(snap, n);
 	return found;
 }
 

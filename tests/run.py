@@ -1,7 +1,11 @@
 #!/usr/bin/env python3
 """tests/run.py: run every Quiesce test and print one verdict line.
 
-Three parts, each selectable with --only:
+Five parts, each selectable with --only:
+  tree    checks of the source tree (tests/tree_checks.py): layering,
+          paths named in the docs, file sizes
+  mutants two of `make mutants` (scripts/mutants.py --rotate 2): a kernel
+          with one safety mechanism off must change the race matrix
   host    the host unit tests (kernel logic built with ASan/UBSan)
   kernel  boots build/quiesce.iso in QEMU, types `test all` (or T=pattern)
           at the prompt like a user, parses the KTAP it prints
@@ -360,16 +364,34 @@ def e2e_small_memory(res, iso):
     power_off(res, q, "e2e-m16")
 
 
+def run_mutants(res, k):
+    """k mutants of the day: each must be killed by the race matrix."""
+    r = subprocess.run([sys.executable, "scripts/mutants.py", "--rotate",
+                        str(k)], capture_output=True, text=True)
+    lines = re.findall(r"^mutant (\S+): (\w+) .*$", r.stdout, re.M)
+    for name, verdict in lines:
+        res.check(verdict == "killed", "mutants: %s changes the race "
+                  "matrix" % name, verdict)
+    if len(lines) != k:
+        res.fail("mutants: %d mutant(s) built and run" % k,
+                 (r.stdout + r.stderr)[-800:])
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--iso", default="build/quiesce.iso")
     ap.add_argument("--host", nargs="*", default=[])
-    ap.add_argument("--only", choices=["host", "kernel", "e2e"])
+    ap.add_argument("--only",
+                    choices=["tree", "host", "kernel", "e2e", "mutants"])
     args = ap.parse_args()
     pattern = os.environ.get("T", "all") or "all"
     res = Results()
     t0 = time.monotonic()
     idle = None
+    sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+    if args.only in (None, "tree"):
+        from tree_checks import tree_checks
+        tree_checks(res)
     if args.only in (None, "host"):
         run_host(res, args.host)
     if args.only in (None, "kernel"):
@@ -382,11 +404,12 @@ def main():
         e2e_prompt_and_errors(res, args.iso)
         e2e_line_noise(res, args.iso)
         e2e_small_memory(res, args.iso)
-        sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
         from e2e_modules import e2e_modules
         e2e_modules(res, args.iso, boot, power_off)
         from e2e_stress import e2e_stress
         e2e_stress(res, args.iso, boot, power_off)
+    if args.only in (None, "mutants"):
+        run_mutants(res, 2)
     print("# %.1fs" % (time.monotonic() - t0))
     if res.failures:
         print("# failed: " + ", ".join(res.failures[:20]))
@@ -397,4 +420,5 @@ def main():
     sys.exit(1 if res.failed else 0)
 
 
-main()
+if __name__ == "__main__":
+    main()

@@ -22,11 +22,11 @@ struct module;
 
 struct command {
 	const char *name;
-	const char *usage;              /* arguments, e.g. "NAME [key=value...]" */
+	const char *usage; /* arguments, e.g. "NAME [key=value...]" */
 	const char *help;               /* one line */
 	int (*fn)(int argc, char **argv);
-	struct module *owner;           /* NULL for built-in commands */
-	struct command *next;           /* [shell lock] run-time list */
+	struct module *owner;           /* [const] NULL for built-ins */
+	struct command *next;           /* [irq] run-time list */
 };
 
 #define COMMAND(id, cname, cusage, chelp, cfn)                             \

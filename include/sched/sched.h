@@ -34,13 +34,21 @@
 
 #include <stdbool.h>
 #include <stdint.h>
-#include <sched/task.h>
+#include <sched/current.h>
 
 #define SCHED_SLICE_MS 10
 /* A woken task is placed at most this far behind min_vruntime. */
 #define SCHED_WAKEUP_CREDIT_MS 5
 /* ...and preempts the running task when behind it by more than this. */
 #define SCHED_WAKEUP_GRAN_US 250
+
+/* Why a task sleeps, which decides who may wake or report it. */
+enum sleep_kind {
+	SLEEP_NONE,
+	SLEEP_BLOCKED,          /* mutex, completion, wait_event: watched */
+	SLEEP_IDLE,             /* waiting for work (console, reaper): fine */
+	SLEEP_FREEZABLE,        /* sleep_ms, freezable waits: freezer kicks */
+};
 
 /* [a] nesting of preempt_disable (and spinlocks). One CPU: one counter;
  * a task always switches out at count 1 (sched_lock held), so the count
@@ -134,6 +142,20 @@ int sched_sleep_irqoff(enum sleep_kind kind, uint64_t deadline,
 void sched_start_task(struct task *t);
 
 /*
+ * Start scheduling with first as the first task; the boot stack becomes
+ * the idle task. Context: boot (kmain, interrupts on). Never returns.
+ */
+void sched_start(struct task *first) __attribute__((noreturn));
+
+/*
+ * Count function name as part of the scheduler when deciding where a
+ * stopped task "is" (ps, the eip strategy): a higher layer's probe
+ * subscriber that holds tasks adds its own frames. At most 8.
+ * Context: boot (an initcall).
+ */
+void sched_add_core_fn(const char *name);
+
+/*
  * The last thing an exiting task does: become a zombie, hand itself to
  * the reaper, schedule away forever. Context: task, never returns.
  */
@@ -165,11 +187,9 @@ struct sched_stat {
 void sched_task_stat(struct task *t, struct sched_stat *st);
 /* Return: the CPU cycles t has used, charged up to now. Context: any. */
 uint64_t sched_task_cycles(struct task *t);
-/* Return: TSC cycles per tick as measured so far (0: not yet), and the
- * wakeup credit and granule in cycles. Context: any. */
+/* Return: TSC cycles per tick as measured so far (0: not yet).
+ * Context: any. */
 uint64_t sched_cycles_per_tick(void);
-uint64_t sched_wake_credit_cycles(void);
-uint64_t sched_wake_gran_cycles(void);
 
 /* Low level: switch stacks (boot/switch.asm). Context: sched_lock held,
  * IRQs off; only sched_schedule_locked calls it. */

@@ -10,8 +10,8 @@
  *	make fuzz             (FUZZ_TIME=600 seconds by default)
  *	make fuzz-smoke       (a brief run, part of make test)
  */
-#include <kernel/elf.h>
-#include <kernel/errno.h>
+#include <kernel/module/elf.h>
+#include <kernel/lib/errno.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
