@@ -23,7 +23,7 @@
 #include <drivers/pit.h>
 #include <kernel/arch.h>
 
-struct sched_clock sched_clock;
+struct sched_clock sched_clock = { .max_charge = ~0ull };
 
 void sched_clock_tick_locked(uint64_t tsc)
 {
@@ -31,10 +31,20 @@ void sched_clock_tick_locked(uint64_t tsc)
 	uint64_t d = tsc - c->last_tick, per_ms;
 
 	assert_held(&sched_lock);
+	/* Every tick charges the running task, so what it charges is at
+	 * most a tick. More is time the CPU was not ours (QEMU's host
+	 * stalled it: its TSC follows the host clock; a stall ends with the
+	 * tick QEMU owes): charge two ticks, not a run of seconds that would
+	 * send the task to the back of the queue for as long. */
+	if (tsc - c->run_start > c->max_charge)
+		c->run_start = tsc - c->max_charge;
 	c->last_tick = tsc;
 	if (!d || d == tsc)
 		return;                 /* the first tick: nothing to measure */
+	if (c->per_tick && d > 2 * c->per_tick)
+		return;                 /* a host stall, not a tick's length */
 	c->per_tick = c->per_tick ? c->per_tick - c->per_tick / 8 + d / 8 : d;
+	c->max_charge = 2 * c->per_tick;
 	per_ms = c->per_tick * hz / 1000;
 	c->credit = per_ms * SCHED_WAKEUP_CREDIT_MS;
 	c->gran = per_ms * SCHED_WAKEUP_GRAN_US / 1000;
@@ -88,6 +98,22 @@ void sched_wake_preempt_locked(struct task *t)
 		sched_need_resched = true;
 		t->nr_wake_preempts++;
 	}
+}
+
+void sched_run_first_locked(struct task *t)
+{
+	struct rq_entity *first = rq_first(&sched_runqueue);
+
+	assert_held(&sched_lock);
+	if (!rq_queued(&t->rq) || first == &t->rq)
+		return;
+	rq_remove(&sched_runqueue, &t->rq);
+	if (t->rq.vruntime > first->vruntime)
+		t->rq.vruntime = first->vruntime;
+	/* The same granule as the first goes behind it: one below. */
+	t->rq.vruntime -= t->rq.vruntime >= (1ull << RQ_KEY_SHIFT) ?
+			  1ull << RQ_KEY_SHIFT : t->rq.vruntime;
+	rq_insert(&sched_runqueue, &t->rq);
 }
 
 /* Cycles to microseconds by the tick's measure; 0 before it has one. */

@@ -49,6 +49,7 @@ struct sched_clock {
 	uint64_t run_start;             /* [S] TSC when the running task was
 					 * last charged */
 	uint64_t last_tick;             /* [S] TSC at the last tick */
+	uint64_t max_charge;            /* [S] 2 ticks: longer is a stall */
 };
 extern struct sched_clock sched_clock;
 
@@ -72,6 +73,9 @@ void sched_clock_tick_locked(uint64_t tsc);
 /* t was just woken and queued: preempt the running task if the policy
  * says so (sched/fair.c). Caller holds sched_lock. */
 void sched_wake_preempt_locked(struct task *t);
+/* If t is queued, move it to the front: it runs next (the reaper after an
+ * exit). Caller holds sched_lock. */
+void sched_run_first_locked(struct task *t);
 
 /* True for the scheduler's own functions (task_where skips them). */
 bool sched_is_core_fn(uintptr_t addr);
