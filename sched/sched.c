@@ -83,6 +83,7 @@ volatile int sched_preempt_count;
 volatile bool sched_need_resched;
 
 unsigned sched_slice_ticks = 1;         /* set from hz at init */
+static unsigned next_slice = 1;         /* [S] the next one picked gets */
 static uint64_t switch_count;           /* [S] */
 static uint64_t idle_ticks;             /* [irq] */
 static volatile uint64_t last_switch_tick;
@@ -213,12 +214,14 @@ void sched_schedule_locked(void)
 	if (next == prev) {
 		prev->state = TASK_RUNNING;
 		prev->slice = sched_slice_ticks;
+		next_slice = sched_slice_ticks;
 		return;
 	}
 	if (prev == &idle_task)
 		prev->state = TASK_RUNNABLE;    /* idle waits off the queue */
 	next->state = TASK_RUNNING;
-	next->slice = sched_slice_ticks;
+	next->slice = next_slice;
+	next_slice = sched_slice_ticks;
 	next->switches++;
 	prev->switched_out_at = switch_count;
 	switch_count++;
@@ -250,6 +253,7 @@ void sched_yield(void)
 	/* Behind the next task in line, and no further: a yield does not
 	 * cost a full round of CPU-bound tasks' slices. */
 	rq_place_yield(&sched_runqueue, &current->rq);
+	next_slice = 1;         /* lent for a tick: see <sched/sched.h> */
 	sched_schedule_locked();
 	spin_unlock_irqrestore(&sched_lock, f);
 }
@@ -557,6 +561,7 @@ static int sched_init(void)
 	sched_slice_ticks = (SCHED_SLICE_MS * hz + 999) / 1000;
 	if (!sched_slice_ticks)
 		sched_slice_ticks = 1;
+	next_slice = sched_slice_ticks;
 	idle_task.slice = sched_slice_ticks;
 	backtrace_set_bounds_fn(task_stack_bounds);
 	fault_set_task_ops(&sched_fault_ops);

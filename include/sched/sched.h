@@ -104,8 +104,9 @@ void schedule(void);
 /*
  * Let the next task in line run: the current task goes behind the
  * leftmost runnable task (its vruntime is raised to that task's, if
- * lower), so among tasks that keep yielding each gets a turn, and a
- * CPU-bound task runs only when its turn comes by vruntime.
+ * lower), so among tasks that keep yielding each gets a turn. The task
+ * that runs gets a one-tick slice: a yield lends the CPU, it does not
+ * give a CPU-bound task a whole slice (vruntime keeps the shares fair).
  * Context: task, may sleep. Return: none.
  */
 void sched_yield(void);
