@@ -374,11 +374,15 @@ def main():
         e2e_modules(res, args.iso, boot, power_off)
         from e2e_misbehave import e2e_misbehave
         e2e_misbehave(res, args.iso, boot, power_off)
+        from e2e_machines import e2e_machines
+        e2e_machines(res, args.iso, Qemu)
         from e2e_stress import e2e_stress
         e2e_stress(res, args.iso, boot, power_off)
     if args.only == "misbehave":
         from e2e_misbehave import e2e_misbehave
         e2e_misbehave(res, args.iso, boot, power_off)
+        from e2e_machines import e2e_machines
+        e2e_machines(res, args.iso, Qemu)
     if args.only in (None, "mutants"):
         run_mutants(res, 2)
     print("# %.1fs" % (time.monotonic() - t0))
