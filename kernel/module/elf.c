@@ -229,9 +229,9 @@ static int check_loadable_type(const struct elf_file *ef, uint32_t i,
 	if (sh->sh_type == SHT_INIT_ARRAY || sh->sh_type == SHT_FINI_ARRAY ||
 	    sh->sh_type == SHT_PREINIT_ARRAY)
 		return elf_fail(err, len, -ENOEXEC, "section '%s' holds "
-			    "constructors or destructors, which the loader "
-			    "never runs; use MODULE_INIT and MODULE_CLEANUP "
-			    "instead of __attribute__((constructor))", name);
+			    "constructors, which the loader never runs; use "
+			    "MODULE_INIT instead of __attribute__((constructor))",
+			    name);
 	if (sh->sh_type == SHT_NOTE)
 		return elf_fail(err, len, -ENOEXEC, "section '%s' is a "
 			    "loadable note (a CET property note); compile "
