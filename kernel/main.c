@@ -148,6 +148,7 @@ void kmain(uint32_t magic, const struct multiboot_info *mbi)
 		run_cmds[0] = '\0';
 
 	pmm_init(mbi);
+	boot_files_keep_inside(0x100000, PMM_MAX_BYTES);
 	vmm_init();
 	heap_init();
 	vga_init();
