@@ -60,6 +60,9 @@ const struct command *shell_find(const char *name);
  * command and drops the pin. Defaults: no pin, a plain call.
  */
 extern bool (*shell_pin_hook)(const struct command *cmd);
+/* Asked by shell_register before a command is added: non-zero refuses
+ * it (the module subsystem refuses owner NULL for a module's command).
+ * Context: task. */
 extern int (*shell_register_check)(const struct command *cmd);
 extern int (*shell_invoke_hook)(const struct command *cmd, int argc,
 				char **argv);

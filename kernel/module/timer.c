@@ -2,8 +2,8 @@
  * kernel/module/timer.c: one-shot timers (see <kernel/module/timer.h>).
  *
  * Interface: timer_add, timer_del, timer_withdraw_owner. A timer whose
- * callback lies in a module but whose owner is NULL is refused. The pending list
- * is unsorted (O(n) per tick; there are a handful of timers). The tick
+ * callback lies in a module but whose owner is NULL is refused. The
+ * pending list is unsorted (O(n) per tick; there are a handful of timers). The tick
  * hook takes each expired timer off the list, then calls it through the
  * module boundary: a reference is held for the call, and a going
  * module's timer is dropped instead of called.

@@ -438,8 +438,9 @@ int unload_module(const char *name, struct unload_req *r)
 		ret = refuse(r, -EBUSY, "module '%s' is %s%s", name,
 			     module_state_name(m->state),
 			     m->thread_stuck ? " (a thread of it ignores "
-			     "kthread_stop; it is freed when the thread exits)"
-			     : m->delayed ? " (marked for delayed delete)" : "");
+			     "kthread_stop; it is freed when the thread "
+			     "exits)" : m->delayed ?
+			     " (marked for delayed delete)" : "");
 	} else if (m->users) {
 		/* Dependencies are bookkeeping, not quiescing: every
 		 * strategy refuses (R10). */
