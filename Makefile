@@ -146,6 +146,8 @@ $(B)/modules/%.o: modules/%.c
 # Bad samples that need bad flags: GOT-relative relocations, a COMMON symbol.
 $(B)/modules/bad_reloc.o: MODCFLAGS += -fpic
 $(B)/modules/bad_common.o: MODCFLAGS += -fcommon
+# A CET property note (.note.gnu.property), as Ubuntu's gcc adds by default.
+$(B)/modules/bad_cet.o: MODCFLAGS += -fcf-protection=full
 
 define single_module
 $(B)/modules/$(1).ko: $(B)/modules/$(1).o

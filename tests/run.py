@@ -349,7 +349,8 @@ def main():
     ap.add_argument("--iso", default="build/quiesce.iso")
     ap.add_argument("--host", nargs="*", default=[])
     ap.add_argument("--only",
-                    choices=["tree", "host", "kernel", "e2e", "mutants"])
+                    choices=["tree", "host", "kernel", "e2e", "mutants",
+                             "misbehave"])
     args = ap.parse_args()
     pattern = os.environ.get("T", "all") or "all"
     res = Results()
@@ -370,8 +371,17 @@ def main():
         e2e_small_memory(res, args.iso)
         from e2e_modules import e2e_modules
         e2e_modules(res, args.iso, boot, power_off)
+        from e2e_misbehave import e2e_misbehave
+        e2e_misbehave(res, args.iso, boot, power_off)
+        from e2e_machines import e2e_machines
+        e2e_machines(res, args.iso, Qemu)
         from e2e_stress import e2e_stress
         e2e_stress(res, args.iso, boot, power_off)
+    if args.only == "misbehave":
+        from e2e_misbehave import e2e_misbehave
+        e2e_misbehave(res, args.iso, boot, power_off)
+        from e2e_machines import e2e_machines
+        e2e_machines(res, args.iso, Qemu)
     if args.only in (None, "mutants"):
         run_mutants(res, 2)
     print("# %.1fs" % (time.monotonic() - t0))

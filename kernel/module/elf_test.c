@@ -15,7 +15,8 @@
 static bool bad(const char *name)
 {
 	return !strcmp(name, "bad_truncated") || !strcmp(name, "bad_bitflip") ||
-	       !strcmp(name, "bad_reloc") || !strcmp(name, "bad_common");
+	       !strcmp(name, "bad_reloc") || !strcmp(name, "bad_common") ||
+	       !strcmp(name, "bad_ctor") || !strcmp(name, "bad_cet");
 }
 
 static void elf_parse_accepts_good_files(struct ktest *t)

@@ -135,6 +135,13 @@ static void module_load_rejects_each_bad_sample(struct ktest *t)
 	expect_refusal(t, "bad_common", -ENOEXEC,
 		       "bad_common.ko: symbol 'bad_common_counter' is COMMON; "
 		       "compile with -fno-common", "");
+	expect_refusal(t, "bad_ctor", -ENOEXEC,
+		       "bad_ctor.ko: section '.init_array' holds constructors",
+		       "; use MODULE_INIT instead of "
+		       "__attribute__((constructor))");
+	expect_refusal(t, "bad_cet", -ENOEXEC,
+		       "bad_cet.ko: section '.note.gnu.property' is a "
+		       "loadable note", "; compile with -fcf-protection=none");
 	/* The damaged copies of hello.ko (Makefile, scripts/bitflip). */
 	if (hello) {
 		memcpy(&shoff, hello->data + 0x20, 4);
