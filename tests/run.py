@@ -1,9 +1,11 @@
 #!/usr/bin/env python3
 """tests/run.py: run every Quiesce test and print one verdict line.
 
-Four parts, each selectable with --only:
+Five parts, each selectable with --only:
   tree    checks of the source tree (tests/tree_checks.py): layering,
           paths named in the docs, file sizes
+  tools   checks that the tools can fail (tests/tool_checks.py): this
+          runner, scripts/bench.py, the module suites without a .ko
   host    the host unit tests (kernel logic built with ASan/UBSan)
   kernel  boots build/quiesce.iso in QEMU, types `test all` (or T=pattern)
           at the prompt like a user, parses the KTAP it prints
@@ -332,8 +334,11 @@ def e2e_small_memory(res, iso):
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--iso", default="build/quiesce.iso")
+    ap.add_argument("--kernel", default="build/kernel.elf")
+    ap.add_argument("--modules", default="build/modules")
     ap.add_argument("--host", nargs="*", default=[])
-    ap.add_argument("--only", choices=["tree", "host", "kernel", "e2e"])
+    ap.add_argument("--only",
+                    choices=["tree", "tools", "host", "kernel", "e2e"])
     args = ap.parse_args()
     pattern = os.environ.get("T", "all") or "all"
     res = Results()
@@ -342,6 +347,10 @@ def main():
     if args.only in (None, "tree"):
         from tree_checks import tree_checks
         tree_checks(res)
+    if args.only in (None, "tools"):
+        from tool_checks import tool_checks
+        tool_checks(res, os.path.abspath(args.kernel),
+                    os.path.abspath(args.modules))
     if args.only in (None, "host"):
         run_host(res, args.host)
     if args.only in (None, "kernel"):
