@@ -203,8 +203,10 @@ KTAP_SUITE = re.compile(r"^(ok|not ok) (\d+) (\S+)")
 
 
 def parse_ktap(res, text, prefix):
-    """Count every case of every suite. Return: (suites seen, plan)."""
-    plan, suites, suite = None, 0, None
+    """Count every case of every suite. A suite that reports a failure
+    none of whose case lines said so (a line mangled on the console) is a
+    failure of its own. Return: (suites seen, plan)."""
+    plan, suites, suite, suite_failed = None, 0, None, False
     for line in text.splitlines():
         line = line.rstrip("\r")
         if plan is None:
@@ -214,7 +216,7 @@ def parse_ktap(res, text, prefix):
             continue
         m = re.match(r"^    # Subtest: (\S+)", line)
         if m:
-            suite = m.group(1)
+            suite, suite_failed = m.group(1), False
             continue
         m = KTAP_CASE.match(line)
         if m:
@@ -225,9 +227,15 @@ def parse_ktap(res, text, prefix):
                 res.ok(name)
             else:
                 res.fail(name)
+                suite_failed = True
             continue
-        if KTAP_SUITE.match(line):
+        m = KTAP_SUITE.match(line)
+        if m:
             suites += 1
+            if m.group(1) == "not ok" and not suite_failed:
+                res.fail("%s/%s" % (prefix, m.group(3)), "the suite "
+                         "reports a failure, but no case line said which "
+                         "(mangled console output?)")
     return suites, plan
 
 
@@ -239,6 +247,7 @@ def run_kernel(res, iso, pattern, mem=64, name="kernel", timeout=480):
     q.send("test %s\r" % pattern)
     end = q.wait_for(PROMPT, timeout, mark + 5)
     text = bytes(q.out[mark:]).decode(errors="replace")
+    failed_before = res.failed
     suites, plan = parse_ktap(res, text, name)
     if end < 0:
         panicked = "kernel panic" in text
@@ -248,13 +257,14 @@ def run_kernel(res, iso, pattern, mem=64, name="kernel", timeout=480):
                      q.save_log(name)))
         q.finish(2)
         return
+    # The kernel's own verdict (its exit status) must agree with what we
+    # parsed: a failure we missed, or one it did not count, shows here.
+    failed = res.failed > failed_before
     if plan is None or suites != plan:
         res.fail("%s: KTAP plan" % name, "plan %s, %d suites reported" % (
             plan, suites))
-    failed_before = res.failed
-    power_off(res, q, name, EXIT_SUCCESS if res.failed == failed_before
-              and "not ok" not in text else EXIT_FAILURE)
-    if "not ok" in text:
+    power_off(res, q, name, EXIT_FAILURE if failed else EXIT_SUCCESS)
+    if failed:
         q.save_log(name)
 
 
