@@ -32,7 +32,8 @@
  * The console is quiet while they run (console_loglevel is lowered):
  * hello prints a line in init, and one line on the serial port costs more
  * than the whole load. The lines still go to the log ring, as always.
- * A module whose file is not among the boot files is skipped.
+ * A module file missing from the boot files, or a load or unload that
+ * fails, fails the benchmark (bench_fail): its figures would be missing.
  */
 #include <kernel/module/module.h>
 #include <kernel/arch.h>
@@ -57,7 +58,7 @@ static int load(const char *name)
 	int ret = module_load(name, 0, NULL, err, sizeof(err));
 
 	if (ret)
-		pr_err("bench: %s", err);
+		bench_fail("%s", err);
 	return ret;
 }
 
@@ -70,8 +71,18 @@ static int unload(const char *name, enum unload_strategy s)
 	req.strategy = s;
 	ret = unload_module(name, &req);
 	if (ret)
-		pr_err("bench: rmmod %s: %s", name, req.msg);
+		bench_fail("rmmod %s: %s", name, req.msg);
 	return ret;
+}
+
+/* Return: true if NAME.ko is among the boot files; fail the benchmark if
+ * it is not. */
+static bool have(const char *name)
+{
+	if (boot_file_find(name))
+		return true;
+	bench_fail("%s.ko is not among the boot files", name);
+	return false;
 }
 
 /* ---- insmod, step by step ------------------------------------------ */
@@ -131,11 +142,10 @@ static void bench_insmod(void)
 	int level = quiet();
 
 	for (unsigned i = 0; i < sizeof(names) / sizeof(names[0]); i++)
-		if (boot_file_find(names[i]))
+		if (have(names[i]))
 			bench_one_insmod(names[i]);
 	/* mathuser links against mathlib's exports: load that first. */
-	if (boot_file_find("mathuser") && boot_file_find("mathlib") &&
-	    !load("mathlib")) {
+	if (have("mathuser") && have("mathlib") && !load("mathlib")) {
 		bench_one_insmod("mathuser");
 		unload("mathlib", UNLOAD_TWOPHASE);
 	}
@@ -236,7 +246,7 @@ static void bench_rmmod(void)
 	uint64_t tp[3][2] = { { 0 } };  /* twophase: [count][ran] */
 	int level;
 
-	if (!boot_file_find("empty"))
+	if (!have("empty"))
 		return;
 	level = quiet();
 	for (unsigned c = 0; c < 3; c++) {
@@ -262,7 +272,7 @@ static void bench_cycle(void)
 	uint64_t t0 = 0;
 	int level;
 
-	if (!boot_file_find("empty"))
+	if (!have("empty"))
 		return;
 	level = quiet();
 	for (int round = 0; round < 2; round++) {
@@ -309,7 +319,7 @@ static void bench_cycles_ran(void)
 {
 	int level;
 
-	if (!boot_file_find("empty"))
+	if (!have("empty"))
 		return;
 	level = quiet();
 	bench_cycle_ran(16);

@@ -98,8 +98,10 @@ static void bench_stress(void)
 
 	seeded(&c, UNLOAD_TWOPHASE, STRESS_SCHED_SEEDED, 1, 200);
 	t0 = rdtsc();
-	if (stress_run_cfg(&c, true))
+	if (stress_run_cfg(&c, true)) {
+		bench_fail("the stress run failed: %s", stress_stats.failure);
 		return;
+	}
 	t0 = rdtsc() - t0;
 	bench_report("stress_cycle_twophase_seeded", t0,
 		     stress_stats.unloads ? stress_stats.unloads : 1);
