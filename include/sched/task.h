@@ -153,7 +153,9 @@ void task_for_each(bool (*fn)(struct task *t, void *arg), void *arg);
 /*
  * Take a reference on up to max tasks into out, in table order, for a
  * caller that will look at them slowly (printing, stack walks). Release
- * with task_snapshot_put. Return: the number stored.
+ * with task_snapshot_put, which drops them all under one lock (the
+ * unload's scan puts every task: one lock each was a third of its cost)
+ * and leaves the array's contents undefined. Return: the number stored.
  * Context: task.
  */
 unsigned task_snapshot(struct task **out, unsigned max);
