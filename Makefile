@@ -25,7 +25,8 @@ QEMU    := qemu-system-i386
 PYTHON  := python3
 HOSTCC  := gcc
 
-B := build
+# B: where objects go (make mutants builds each mutant in its own B).
+B ?= build
 # V=1 shows full commands.
 ifeq ($(V),1)
   Q :=
@@ -61,6 +62,17 @@ KCFLAGS := -std=gnu11 -m32 -march=i686 -O2 -g \
 	-Iinclude -MMD -MP
 MODCFLAGS := $(KCFLAGS) -fno-asynchronous-unwind-tables -fno-unwind-tables \
 	-DQUIESCE_MODULE
+# MUTANT=name: break one safety mechanism on purpose (<kernel/mutant.h>);
+# make mutants builds each in build/mutants/NAME.
+MUTANTS := no-stack-scan no-eip-check no-entry-window no-recheck \
+	no-thread-reap no-callback-drain freeze-caller freeze-module-threads \
+	no-gate early-thread-put no-raw-entry
+ifneq ($(MUTANT),)
+  ifeq ($(filter $(MUTANT),$(MUTANTS)),)
+    $(error MUTANT=$(MUTANT) is not one of: $(MUTANTS))
+  endif
+  KCFLAGS += -DMUTANT_$(subst -,_,$(shell echo $(MUTANT) | tr a-z A-Z))=1
+endif
 NASMFLAGS := -f elf32 -g -F dwarf
 KLDFLAGS := -m32 -nostdlib -static -no-pie -Wl,--build-id=none \
 	-Wl,-z,noexecstack -Wl,--no-warn-rwx-segments -T linker.ld
@@ -81,8 +93,9 @@ MOD_BAD    := $(if $(wildcard modules/hello.c),$(B)/modules/bad_truncated.ko \
 KERNEL := $(B)/kernel.elf
 ISO    := $(B)/quiesce.iso
 
-.PHONY: all iso run qemu qemu-nox qemu-gdb debug test test-host test-kernel test-tools \
-	test-e2e doctor clean help stress bench bench-compare fuzz fuzz-smoke modules
+.PHONY: all iso run qemu qemu-nox qemu-gdb debug test test-host test-kernel \
+	test-tools test-e2e doctor clean help stress bench bench-compare fuzz \
+	fuzz-smoke modules mutants
 .DEFAULT_GOAL := all
 
 all: $(KERNEL) modules $(ISO)
@@ -245,6 +258,12 @@ STRESS_ARGS ?= --duration=300
 stress: all
 	$(PYTHON) scripts/stress.py --iso $(ISO) -- $(STRESS_ARGS)
 
+# ---- mutation testing: every safety mechanism must be needed ----------------
+# Each mutant is a full build with one mechanism switched off; the race
+# matrix must change. MUTANTS_RUN=a,b runs some; make test runs two.
+mutants: all
+	$(PYTHON) scripts/mutants.py --mutants "$(or $(MUTANTS_RUN),$(MUTANTS))"
+
 # ---- benchmarks --------------------------------------------------------------
 bench: all
 	$(PYTHON) scripts/bench.py --kernel $(KERNEL) --iso $(ISO) \
@@ -309,9 +328,10 @@ help:
 	@echo "make test-host | test-tools | test-kernel | test-e2e   one part of make test"
 	@echo "make bench       exact cycle figures under QEMU -icount (build/bench.json)"
 	@echo "make bench-compare BASE=<rev>  the same for another revision, side by side"
+	@echo "make mutants     break each safety mechanism in turn; the race matrix must notice"
 	@echo "make fuzz        fuzz the module loader's ELF checks (FUZZ_TIME=600 s)"
 	@echo "make fuzz-smoke  a 20-second fuzz run (part of make test)"
 	@echo "make doctor      check every tool and that the kernel is multiboot"
 	@echo "make clean       remove build/"
 
--include $(shell find $(B) -name '*.d' 2>/dev/null)
+-include $(shell find $(B) -path '$(B)/mutants' -prune -o -name '*.d' -print 2>/dev/null)

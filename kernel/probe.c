@@ -14,6 +14,24 @@
 
 static probe_fn subs[PROBE_SUBSCRIBERS_MAX];
 static volatile unsigned nsubs;         /* [irq] only grows */
+static volatile unsigned armed;         /* [irq] probe_arm() - disarm() */
+
+void probe_arm(void)
+{
+	uint32_t f = irq_save();
+
+	armed++;
+	irq_restore(f);
+}
+
+void probe_disarm(void)
+{
+	uint32_t f = irq_save();
+
+	assert(armed > 0);
+	armed--;
+	irq_restore(f);
+}
 
 int probe_subscribe(probe_fn fn)
 {
@@ -41,14 +59,14 @@ static void fire(const char *name, struct trap_frame *tf)
 
 __attribute__((noinline)) void probe(const char *name)
 {
-	if (nsubs)
+	if (armed)
 		fire(name, NULL);
 }
 
 /* int $0x81: EAX holds the name (PROBE_PREEMPT). */
 static void probe_trap(struct trap_frame *tf)
 {
-	if (nsubs)
+	if (armed)
 		fire((const char *)tf->eax, tf);
 }
 

@@ -56,7 +56,3 @@ void spin_unlock_irqrestore(struct spinlock *l, uint32_t flags)
 	preempt_enable();
 }
 
-bool spin_held(const struct spinlock *l)
-{
-	return l->locked && l->owner == current;
-}

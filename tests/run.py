@@ -1,11 +1,13 @@
 #!/usr/bin/env python3
 """tests/run.py: run every Quiesce test and print one verdict line.
 
-Five parts, each selectable with --only:
+Six parts, each selectable with --only:
   tree    checks of the source tree (tests/tree_checks.py): layering,
           paths named in the docs, file sizes
   tools   checks that the tools can fail (tests/tool_checks.py): this
           runner, scripts/bench.py, the module suites without a .ko
+  mutants two of `make mutants` (scripts/mutants.py --rotate 2): a kernel
+          with one safety mechanism off must change the race matrix
   host    the host unit tests (kernel logic built with ASan/UBSan)
   kernel  boots build/quiesce.iso in QEMU, types `test all` (or T=pattern)
           at the prompt like a user, parses the KTAP it prints
@@ -341,6 +343,20 @@ def e2e_small_memory(res, iso):
     power_off(res, q, "e2e-m16")
 
 
+def run_mutants(res, k):
+    """k mutants of the day: each must be killed by the race matrix."""
+    r = subprocess.run([sys.executable, "scripts/mutants.py", "--rotate",
+                        str(k)], capture_output=True, text=True)
+    lines = [l for l in r.stdout.splitlines() if l.startswith("mutant ")]
+    for line in lines:
+        name = line.split()[1].rstrip(":")
+        res.check(": killed " in line, "mutants: %s changes the race "
+                  "matrix" % name, line)
+    if len(lines) != k:
+        res.fail("mutants: %d mutant(s) built and run" % k,
+                 (r.stdout + r.stderr)[-800:])
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--iso", default="build/quiesce.iso")
@@ -348,7 +364,8 @@ def main():
     ap.add_argument("--modules", default="build/modules")
     ap.add_argument("--host", nargs="*", default=[])
     ap.add_argument("--only",
-                    choices=["tree", "tools", "host", "kernel", "e2e"])
+                    choices=["tree", "tools", "host", "kernel", "e2e",
+                             "mutants"])
     args = ap.parse_args()
     pattern = os.environ.get("T", "all") or "all"
     res = Results()
@@ -375,6 +392,8 @@ def main():
         e2e_modules(res, args.iso, boot, power_off)
         from e2e_stress import e2e_stress
         e2e_stress(res, args.iso, boot, power_off)
+    if args.only in (None, "mutants"):
+        run_mutants(res, 2)
     print("# %.1fs" % (time.monotonic() - t0))
     if res.failures:
         print("# failed: " + ", ".join(res.failures[:20]))
@@ -385,4 +404,5 @@ def main():
     sys.exit(1 if res.failed else 0)
 
 
-main()
+if __name__ == "__main__":
+    main()

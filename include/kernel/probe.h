@@ -28,8 +28,9 @@
  * unload.recheck, unload.free, ref.get, ref.put, ref.inc, ref.dec,
  * module.entry, module.exit, module.thread, and each race's own "Rn.*".
  *
- * Cost with no subscriber: one load and a branch. Subscribers are called
- * in the order they subscribed, with interrupts as the caller had them.
+ * Cost while no subscriber has armed the probes: a call, one load and a
+ * branch. Subscribers are called in the order they subscribed, with
+ * interrupts as the caller had them.
  */
 #ifndef KERNEL_PROBE_H
 #define KERNEL_PROBE_H
@@ -44,6 +45,15 @@ typedef void (*probe_fn)(const char *name, struct trap_frame *tf);
 /* Return: 0, or -ENOSPC when PROBE_SUBSCRIBERS_MAX are subscribed.
  * Context: boot or task. */
 int probe_subscribe(probe_fn fn);
+
+/*
+ * A subscriber arms probes while it wants to see them (a race point
+ * armed, a stress run going) and disarms them after; the calls nest.
+ * While nobody has them armed, probe() returns after one load and a
+ * branch. Context: any.
+ */
+void probe_arm(void);
+void probe_disarm(void);
 
 /* Mark a place. Context: any; may sleep when a subscriber sleeps (the
  * race catalogue's only do so in task context, interrupts on). */

@@ -435,6 +435,8 @@ void stress_sched_start(const struct stress_cfg *cfg)
 	pct_low = PCT_BASE - 1;
 	monitor_stop = false;
 	monitor = NULL;
+	if (!active)
+		probe_arm();
 	active = true;
 	if (mode == STRESS_SCHED_TIMER)
 		return;
@@ -469,6 +471,8 @@ void stress_sched_go(unsigned expected)
 
 void stress_sched_stop(void)
 {
+	if (active)
+		probe_disarm();
 	active = false;
 	wake_up(&baton_wq);
 	if (monitor) {
