@@ -192,7 +192,7 @@ static int unload_naive(struct module *m, struct unload_req *r)
 	int err;
 
 	while (m->refs)
-		if ((err = busy_at_check(m, r, &m->refs, "use count")) != 1)
+		if ((err = busy_at_check(m, r, &m->refs, "refcount")) != 1)
 			return err;
 	narrate(r->verbose, current->name,
 		"  1. use count 0: going straight to cleanup");
@@ -245,7 +245,7 @@ static int unload_eip(struct module *m, struct unload_req *r)
 	int err;
 
 	while (m->refs)
-		if ((err = busy_at_check(m, r, &m->refs, "use count")) != 1)
+		if ((err = busy_at_check(m, r, &m->refs, "refcount")) != 1)
 			return err;
 	set_state(m, MODULE_GOING);
 	probe("unload.checked");
@@ -292,7 +292,7 @@ static int unload_twophase(struct module *m, struct unload_req *r)
 			withdraw(m);
 			return mark_delayed(m, r);
 		}
-		if ((err = busy_at_check(m, r, &m->refs, "use count")) != 1)
+		if ((err = busy_at_check(m, r, &m->refs, "refcount")) != 1)
 			return err;
 	}
 	narrate(r->verbose, current->name, "  1. use count is 0");
