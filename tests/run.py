@@ -347,7 +347,10 @@ def run_mutants(res, k):
     """k mutants of the day: each must be killed by the race matrix."""
     r = subprocess.run([sys.executable, "scripts/mutants.py", "--rotate",
                         str(k)], capture_output=True, text=True)
-    lines = [l for l in r.stdout.splitlines() if l.startswith("mutant ")]
+    # One line per mutant, "mutant NAME: VERDICT ..."; the summary table
+    # that follows has a header "mutant  verdict ..." that is none.
+    lines = [l for l in r.stdout.splitlines()
+             if re.match(r"^mutant \S+: ", l)]
     for line in lines:
         name = line.split()[1].rstrip(":")
         res.check(": killed " in line, "mutants: %s changes the race "
