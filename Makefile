@@ -221,7 +221,7 @@ HOST_CFLAGS := -std=gnu11 -g -O1 -Wall -Wextra -Werror -Wno-unused-parameter \
 HOST_TESTS := $(basename $(notdir $(wildcard tests/host/test_*.c)))
 HOST_BINS  := $(HOST_TESTS:%=$(B)/host/%)
 
-# Each host test names the kernel sources it compiles in lines
+# Each host test names the kernel sources it compiles in a line
 #   // host-sources: kernel/lib/format.c mm/pmm_bitmap.c
 host_sources = $(shell sed -n 's|^// host-sources:||p' tests/host/$(1).c)
 

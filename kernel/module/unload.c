@@ -438,8 +438,8 @@ int unload_module(const char *name, struct unload_req *r)
 		ret = strategies[r->strategy](m, r);
 		narrate(r->verbose, current->name, "  decided by: %s%s",
 			unload_detector_names(r->by, by, sizeof(by)),
-			r->by ? "" : " (nothing was inside, nothing had to "
-			"wait)");
+			r->by || r->strategy != UNLOAD_TWOPHASE ? "" :
+			" (nothing was inside, nothing had to wait)");
 	}
 	mutex_unlock(&module_mutex);
 	return ret;

@@ -44,18 +44,28 @@ struct client {
 	int result;
 };
 
-/* A client of the race service: get it at the boundary, call one op. */
-static int svc_client_fn(void *arg)
+/* Take the client's service at the boundary; NULL (and the client is
+ * done, refused) if the module is going away. */
+static struct service *client_get(struct client *cl)
 {
-	struct client *cl = arg;
 	struct service *svc = service_get(cl->service);
-	uint32_t v = 0;
 
 	if (!svc) {
 		cl->refused = true;
 		cl->done = true;
-		return -ENODEV;
 	}
+	return svc;
+}
+
+/* A client of the race service: get it at the boundary, call one op. */
+static int svc_client_fn(void *arg)
+{
+	struct client *cl = arg;
+	struct service *svc = client_get(cl);
+	uint32_t v = 0;
+
+	if (!svc)
+		return -ENODEV;
 	cl->result = svc->ops->call(svc, cl->op, 0, &v);
 	service_put(svc);
 	cl->done = true;
@@ -67,14 +77,11 @@ static int svc_client_fn(void *arg)
 static int got_client_fn(void *arg)
 {
 	struct client *cl = arg;
-	struct service *svc = service_get(cl->service);
+	struct service *svc = client_get(cl);
 	uint32_t v = 0;
 
-	if (!svc) {
-		cl->refused = true;
-		cl->done = true;
+	if (!svc)
 		return -ENODEV;
-	}
 	probe("R13.got");
 	cl->result = svc->ops->call(svc, 0, 0, &v);
 	service_put(svc);
@@ -88,15 +95,12 @@ static int got_client_fn(void *arg)
 static int open_client_fn(void *arg)
 {
 	struct client *cl = arg;
-	struct service *svc = service_get(cl->service);
+	struct service *svc = client_get(cl);
 	const struct service_ops *ops;
 	uint32_t v = 0;
 
-	if (!svc) {
-		cl->refused = true;
-		cl->done = true;
+	if (!svc)
 		return -ENODEV;
-	}
 	ops = svc->ops;
 	cl->result = ops->call(svc, 14, 0, &v);         /* open */
 	service_put(svc);
@@ -229,13 +233,20 @@ static void r1_frozen_caller(struct race_ctx *c)
 	unload_end(c, unload_begin(c, "race_svc", true));
 }
 
-/* R2: the module's thread is working; unregister will stop it. */
-static void r2_frozen_module_thread(struct race_ctx *c)
+/* race_thread's thread is working (param: how unregister treats it);
+ * unload. R2 and R15. */
+static void thread_working(struct race_ctx *c, const char *param)
 {
-	if (load(c, "race_thread", "mode=loop"))
+	if (load(c, "race_thread", param))
 		return;
 	race_jitter(c);
 	unload_end(c, unload_begin(c, "race_thread", false));
+}
+
+/* R2: the module's thread is working; unregister will stop it. */
+static void r2_frozen_module_thread(struct race_ctx *c)
+{
+	thread_working(c, "mode=loop");
 }
 
 /* R3: the module's thread has exited; the reaper is held before the reap
@@ -396,10 +407,7 @@ static void r10_dependent_module(struct race_ctx *c)
 /* R15: unregister left the module's thread running (a module bug). */
 static void r15_thread_left_running(struct race_ctx *c)
 {
-	if (load(c, "race_thread", "mode=forget"))
-		return;
-	race_jitter(c);
-	unload_end(c, unload_begin(c, "race_thread", false));
+	thread_working(c, "mode=forget");
 }
 
 /* R11: asleep in a kernel function called from a notifier. */
