@@ -267,8 +267,22 @@ void task_snapshot_free(struct task **tasks, unsigned n)
 
 void task_snapshot_put(struct task **tasks, unsigned n)
 {
-	for (unsigned i = 0; i < n; i++)
-		task_put(tasks[i]);
+	unsigned nlast = 0;
+	uint32_t f = spin_lock_irqsave(&sched_lock);
+
+	for (unsigned i = 0; i < n; i++) {
+		struct task *t = tasks[i];
+
+		assert(t->refs > 0);
+		if (--t->refs == 0)
+			tasks[nlast++] = t;     /* nlast <= i: seen already */
+	}
+	spin_unlock_irqrestore(&sched_lock, f);
+	/* As task_put: the last reference goes only after the reaper's. */
+	for (unsigned i = 0; i < nlast; i++) {
+		assert(tasks[i]->state == TASK_DEAD && tasks[i] != &idle_task);
+		kfree(tasks[i]);
+	}
 }
 
 unsigned task_count(void)
