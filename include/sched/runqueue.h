@@ -47,7 +47,7 @@
  * walk of the queue whenever a crowd of tasks that each ran a few hundred
  * cycles comes back (64 tasks thawed by the freezer).
  */
-#define RQ_KEY_SHIFT 16
+#define RQ_KEY_SHIFT 21
 
 /* What a task puts on the run queue (embedded in struct task). */
 struct rq_entity {
