@@ -14,6 +14,7 @@
 #include <kernel/shell.h>
 #include <kernel/console.h>
 #include <kernel/errno.h>
+#include <kernel/failalloc.h>
 #include <kernel/format.h>
 #include <kernel/line.h>
 #include <kernel/parse.h>
@@ -190,7 +191,9 @@ void shell_boot_commands(const char *run)
 
 	while (p && next_command(&p, cmd, sizeof(cmd))) {
 		kprintf(PROMPT "%s\n", cmd);
+		failalloc_command_begin();
 		shell_exec(cmd);
+		failalloc_command_end();
 	}
 }
 
@@ -207,7 +210,9 @@ void shell_run(void)
 		}
 		if (ev == LINE_DONE) {
 			line_history_add(&editor, editor.buf);
+			failalloc_command_begin();
 			shell_exec(editor.buf);
+			failalloc_command_end();
 		}
 	}
 }

@@ -11,6 +11,7 @@
  * there (boot/switch.asm documents the frame).
  */
 #include <sched/task.h>
+#include <kernel/failalloc.h>
 #include <sched/sched.h>
 #include "internal.h"
 #include <kernel/arch.h>
@@ -102,6 +103,7 @@ struct task *task_alloc(const char *name, int (*fn)(void *), void *arg,
 	t->fn = fn;
 	t->arg = arg;
 	t->owner = owner;
+	failalloc_task_created(t);
 	if (owner && owner_get_fn)
 		owner_get_fn(owner);    /* dropped by the reaper: task_owner_put */
 	t->freezable = true;
