@@ -68,12 +68,21 @@ static void say(struct race_ctx *c, const char *who, const char *fmt, ...)
 	va_end(ap);
 }
 
-static void harness_fail(struct race_ctx *c, const char *what)
+/* err: the cause when there is one (ENOMEM from a failed allocation),
+ * else -EIO. The console's `race run` ends with it. */
+static void harness_fail_err(struct race_ctx *c, const char *what, int err)
 {
 	kprintf("race: harness: %s\n", what);
-	if (!c->harness_err)
-		c->harness_err = -EIO;
+	if (!c->harness_err || c->harness_err == -EIO)
+		c->harness_err = err;
 }
+
+static void harness_fail(struct race_ctx *c, const char *what)
+{
+	harness_fail_err(c, what, -EIO);
+}
+
+static int last_harness_err;    /* of the last race_run_one, for cmd_race */
 
 /* ---- noise from the seed -------------------------------------------- */
 
@@ -140,10 +149,12 @@ static int load(struct race_ctx *c, const char *name, const char *param)
 
 	kstrlcpy(buf, param ? param : "", sizeof(buf));
 	ret = module_load(name, param ? 1 : 0, argv, err, sizeof(err));
-	if (ret)
+	if (ret) {
 		kprintf("race: cannot load %s: %s (%s)\n", name, err,
 			errno_name(ret));
-	else
+		if (!c->harness_err)
+			c->harness_err = ret;
+	} else
 		say(c, "insmod", "loaded %s%s%s", name, param ? " " : "",
 		    param ? param : "");
 	if (!ret)
@@ -192,7 +203,8 @@ static struct task *client_start(struct race_ctx *c, int (*fn)(void *),
 	struct task *t = kthread_create(fn, cl, NULL, name);
 
 	if (!t) {
-		harness_fail(c, "cannot start a client");
+		harness_fail_err(c, "cannot start a client (no memory for a "
+				 "task)", -ENOMEM);
 		return NULL;
 	}
 	task_get(t);
@@ -251,7 +263,8 @@ static struct unload_job *unload_begin(struct race_ctx *c, const char *name,
 	    freezable_caller ? "freezable user" : "kernel");
 	j = unload_start(name, &c->req, freezable_caller);
 	if (!j)
-		harness_fail(c, "cannot start the unload");
+		harness_fail_err(c, "cannot start the unload (no memory for "
+				 "its task)", -ENOMEM);
 	return j;
 }
 
@@ -558,6 +571,7 @@ const char *race_run_one(const char *id, enum unload_strategy strategy,
 	s->run(&c);
 	clean = settle(&c, s);
 	o = c.harness_err ? "error" : outcome(&c, clean);
+	last_harness_err = c.harness_err;
 	kprintf("race: %s %s strategy=%s outcome=%s\n", s->id, s->name,
 		unload_strategy_name(strategy), o);
 	return o;
@@ -694,7 +708,11 @@ static int cmd_race(int argc, char **argv)
 	if (!find_scenario(argv[2]))
 		return cmd_error(-ENOENT, "no scenario '%s'; 'race list' shows "
 				 "them", argv[2]);
-	race_run_one(argv[2], strategy, busy, seed, true);
+	if (!strcmp(race_run_one(argv[2], strategy, busy, seed, true),
+		    "error"))
+		return cmd_error(last_harness_err, "scenario %s could not be "
+				 "played to its end (above); nothing was "
+				 "learned about the strategy", argv[2]);
 	return 0;
 }
 COMMAND(race, "race", "list | run SCENARIO [--strategy=S] [--seed=N] | matrix",
