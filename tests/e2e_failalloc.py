@@ -1,0 +1,203 @@
+#!/usr/bin/env python3
+"""tests/e2e_failalloc.py: every allocation failure survived (issue 13).
+
+Boots the ISO and types one `failalloc sweep` per operation at the prompt
+(kernel/failalloc_cmd.c): the kernel fails the 1st, 2nd, ... allocation
+of the operation (heap, frames, vmap), one per attempt, until the
+operation runs to its end without reaching the failing allocation. This
+script then reads every attempt from the console and checks:
+
+  - each attempt ends in ENOMEM with exactly one `error: ... (ENOMEM)`
+    line (a sentence, not an empty message), or as the unfailed run ends
+    (success with no error line, or a bad module's own error);
+  - no panic, no fault report, no use-after-free report, no watchdog
+    report, no hang (a timeout per sweep);
+  - frames, heap, module pages, vmap pages, tasks and the module list are
+    back at the baseline after each attempt (the kernel checks, and says
+    LEAK otherwise);
+  - the count of injection points per operation, printed as a table.
+
+The operations: insmod of every module file on the ISO, rmmod with each
+strategy and busy policy, kthread create (spawn) and stop+reap (kill),
+freeze and thaw, race run of every scenario, a short seeded stress run.
+
+    python3 tests/e2e_failalloc.py [--iso build/quiesce.iso] [--quick]
+
+make test runs the same from run.py (all operations; the stress run is
+the short one either way). Exit status 0 when every sweep is clean.
+"""
+import os
+import re
+import sys
+import time
+
+STRATEGIES = ("naive", "eip", "twophase", "refcount")
+BUSY = ("fail", "wait", "delayed", "reregister")
+SCENARIOS = ["R%d" % i for i in range(1, 11)]
+NEEDS = {"mathuser": "mathlib", "stress_user": "stress_self"}
+STRESS = "stress --cycles=5 --sched=seeded --seed=1 --interval=60"
+
+ATTEMPT = re.compile(r"^failalloc: \[(\d+)\] nth=\d+\r?$", re.M)
+RESULT = re.compile(r"^failalloc: \[(\d+)\] ret=(\S+) injected=(yes|no) "
+                    r"seen=(\d+)", re.M)
+SUMMARY = re.compile(r"^failalloc: sweep '(.*)': (\d+) injection points "
+                     r"tried: (\d+) ENOMEM, (\d+) ended as unfailed "
+                     r"\((\S+)\); (\d+) bad results, (\d+) leaks, (\d+) "
+                     r"faults", re.M)
+ERROR_LINE = re.compile(r"^error: (.*) \((E[A-Z0-9]+)\)\r?$", re.M)
+ALARMS = ("kernel panic", "page fault:", "use-after-free:", "killed task",
+          "watchdog:", "general protection", "BAD RESULT", "LEAK",
+          "FAULT:", "assertion")
+
+
+def operations(files):
+    """(label, setup, undo, op) for every operation of the issue."""
+    ops = []
+    for name in files:
+        dep = NEEDS.get(name)
+        setup = "insmod " + dep if dep else ""
+        undo = "rmmod " + name + ("; rmmod " + dep if dep else "")
+        ops.append(("insmod " + name, setup, undo, "insmod " + name))
+    for s in STRATEGIES:
+        for b in BUSY:
+            op = "rmmod --strategy=%s --busy=%s worker" % (s, b)
+            ops.append((op, "insmod worker", "rmmod worker", op))
+    ops.append(("rmmod mathuser (a user of mathlib)",
+                "insmod mathlib; insmod mathuser",
+                "rmmod mathuser; rmmod mathlib", "rmmod mathuser"))
+    ops.append(("kthread create (spawn sleeper)", "", "kill %t",
+                "spawn sleeper"))
+    ops.append(("kthread stop+reap (kill)", "spawn sleeper", "", "kill %t"))
+    ops.append(("freeze (2 threads)", "spawn sleeper; spawn yielder",
+                "thaw; kill %t; kill %t", "freeze"))
+    ops.append(("thaw", "spawn sleeper; freeze", "kill %t", "thaw"))
+    for r in SCENARIOS:
+        for s in ("twophase", "refcount"):
+            op = "race run %s --strategy=%s" % (r, s)
+            ops.append((op, "", "", op))
+    ops.append((STRESS, "", "", STRESS))
+    return ops
+
+
+def sweep_command(setup, undo, op):
+    line = "failalloc sweep"
+    if setup:
+        line += ' --setup="%s"' % setup
+    if undo:
+        line += ' --undo="%s"' % undo
+    return line + ' "%s"' % op
+
+
+def check_sweep(text):
+    """Return (points, problems) for one sweep's console output."""
+    problems = []
+    for alarm in ALARMS:
+        if alarm in text:
+            problems.append("'%s' on the console" % alarm)
+    starts = [(int(m.group(1)), m.end()) for m in ATTEMPT.finditer(text)]
+    results = {int(m.group(1)): (m.start(), m.group(2), m.group(3))
+               for m in RESULT.finditer(text)}
+    for n, begin in starts:
+        if n not in results:
+            problems.append("attempt %d has no result" % n)
+            continue
+        end, ret, injected = results[n]
+        errors = ERROR_LINE.findall(text[begin:end])
+        if ret == "ENOMEM" and injected == "yes":
+            ok = (len(errors) == 1 and errors[0][1] == "ENOMEM" and
+                  re.search(r"[a-z]{3,}", re.sub(r"^\S+\.ko:", "",
+                                                  errors[0][0])))
+            if not ok:
+                problems.append("attempt %d: ENOMEM without one clear "
+                                "error line: %r" % (n, errors))
+        elif ret == "0" and errors:
+            problems.append("attempt %d: success, yet %r" % (n, errors))
+        elif ret not in ("0", "ENOMEM") and \
+                not any(e[1] == ret for e in errors):
+            problems.append("attempt %d: %s without its error line" %
+                            (n, ret))
+    m = SUMMARY.search(text)
+    if not m:
+        problems.append("no summary line")
+        return 0, problems
+    points = int(m.group(2))
+    if int(m.group(6)) or int(m.group(7)) or int(m.group(8)):
+        problems.append(m.group(0))
+    if len(starts) != points + 1:
+        problems.append("%d attempts for %d points" % (len(starts), points))
+    return points, problems
+
+
+def run_all(res, iso, boot, power_off, timeout=600):
+    table = []
+    q = boot(res, iso, "e2e-failalloc")
+    if not q:
+        return table
+    out = q.command("ls") or ""
+    files = sorted(re.findall(r"^  (\S+)\s+\d+ bytes", out, re.M))
+    if not res.check(len(files) > 5, "e2e: failalloc: ls lists the modules",
+                     repr(out[:300])):
+        q.finish(1)
+        return table
+    for label, setup, undo, op in operations(files):
+        if q is None:
+            q = boot(res, iso, "e2e-failalloc")
+            if not q:
+                return table
+        t0 = time.monotonic()
+        out = q.command(sweep_command(setup, undo, op), timeout=timeout)
+        secs = time.monotonic() - t0
+        if out is None:
+            path = q.save_log("e2e-failalloc")
+            table.append((label, None, ["hang or panic (log: %s)" % path],
+                          secs))
+            res.fail("e2e: failalloc: %s" % label, "no prompt within %d s"
+                     " (log: %s)" % (timeout, path))
+            q.finish(1)
+            q = None
+            continue
+        points, problems = check_sweep(out)
+        table.append((label, points, problems, secs))
+        if problems:
+            path = q.save_log("e2e-failalloc")
+            res.fail("e2e: failalloc: %s: %d points" % (label, points),
+                     "; ".join(problems[:5]) + " (log: %s)" % path)
+        else:
+            res.ok("e2e: failalloc: %s: %d injection points, each ENOMEM "
+                   "or clean, 0 leaks" % (label, points))
+    if q:
+        power_off(res, q, "e2e-failalloc")
+    return table
+
+
+def print_table(table, out=sys.stdout):
+    total = sum(p or 0 for _, p, _, _ in table)
+    out.write("| operation | injection points | result | seconds |\n")
+    out.write("|---|---|---|---|\n")
+    for label, points, problems, secs in table:
+        out.write("| `%s` | %s | %s | %.1f |\n" % (
+            label, "?" if points is None else points,
+            "ok" if not problems else "; ".join(problems[:2]), secs))
+    out.write("| total (%d operations) | %d | | |\n" % (len(table), total))
+
+
+if __name__ == "__main__":
+    import argparse
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--iso", default="build/quiesce.iso")
+    ap.add_argument("--table", help="write the markdown table here")
+    args = ap.parse_args()
+    sys.argv = [sys.argv[0]]
+    here = os.path.dirname(os.path.abspath(__file__))
+    src = open(os.path.join(here, "run.py")).read().replace("\nmain()\n",
+                                                            "\n")
+    g = {"__name__": "run"}
+    exec(compile(src, "run.py", "exec"), g)
+    res = g["Results"]()
+    table = run_all(res, args.iso, g["boot"], g["power_off"])
+    print_table(table)
+    if args.table:
+        with open(args.table, "w") as f:
+            print_table(table, f)
+    print("%d passed, %d failed" % (res.passed, res.failed))
+    sys.exit(1 if res.failed else 0)
