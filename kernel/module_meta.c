@@ -116,6 +116,17 @@ static int read_hook(struct module *m, const struct elf_file *ef,
 	return 0;
 }
 
+/* (Here, not in module.c, so the fuzzer's build of this file is whole.) */
+const char *module_info_get(const char *info, size_t size, const char *key)
+{
+	size_t klen = strlen(key);
+
+	for (size_t off = 0; off < size; off += strlen(info + off) + 1)
+		if (!strncmp(info + off, key, klen) && info[off + klen] == '=')
+			return info + off + klen + 1;
+	return NULL;
+}
+
 static int read_modinfo(struct module *m, const struct elf_file *ef,
 			const uint32_t *sec_off, uint32_t i, char *err,
 			size_t len)

@@ -1,3 +1,4 @@
+// fuzz-sources: kernel/elf.c kernel/format.c
 /*
  * tests/fuzz/fuzz_elf.c: libFuzzer target for the module loader's ELF code.
  *
