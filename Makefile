@@ -83,7 +83,7 @@ ISO    := $(B)/quiesce.iso
 
 .PHONY: all iso run qemu qemu-nox qemu-gdb debug test test-host test-kernel \
 	test-e2e doctor clean help stress bench bench-compare fuzz fuzz-smoke \
-	fuzz-minimize modules
+	fuzz-minimize failalloc flood modules
 .DEFAULT_GOAL := all
 
 all: $(KERNEL) modules $(ISO)
@@ -241,6 +241,14 @@ STRESS_ARGS ?= --duration=300
 stress: all
 	$(PYTHON) scripts/stress.py --iso $(ISO) -- $(STRESS_ARGS)
 
+# ---- fault injection: every allocation failure, every operation ----------
+failalloc: all
+	$(PYTHON) tests/e2e_failalloc.py --iso $(ISO) --table $(B)/failalloc.md
+
+# ---- the console flood, long: 1 MiB of random bytes, 100,000 lines ----------
+flood: all
+	$(PYTHON) tests/e2e_flood.py --iso $(ISO) --bytes 1048576 --lines 100000
+
 # ---- benchmarks --------------------------------------------------------------
 bench: all
 	$(PYTHON) scripts/bench.py --kernel $(KERNEL) --iso $(ISO) \
@@ -383,6 +391,8 @@ help:
 	@echo "make bench-compare BASE=<rev>  the same for another revision, side by side"
 	@echo "make fuzz        run every fuzz target (FUZZ_TIME=600 s each, or FUZZ_RUNS=N)"
 	@echo "make fuzz-smoke  each fuzz target over its corpus, briefly (part of make test)"
+	@echo "make failalloc   fail each allocation of each operation in turn (table in build/failalloc.md)"
+	@echo "make flood       1 MiB of random bytes and 100,000 random lines at the console"
 	@echo "make doctor      check every tool and that the kernel is multiboot"
 	@echo "make clean       remove build/"
 

@@ -6,7 +6,9 @@ Three parts, each selectable with --only:
   kernel  boots build/quiesce.iso in QEMU, types `test all` (or T=pattern)
           at the prompt like a user, parses the KTAP it prints
   e2e     console end-to-end checks on the same ISO: the prompt, error
-          lines, a deliberate crash and recovery, line noise, -m 16
+          lines, a deliberate crash and recovery, line noise, -m 16,
+          modules, stress, a console flood (tests/e2e_flood.py), every
+          allocation failure of the main operations (tests/e2e_failalloc.py)
 
 A boot fails on a panic, a triple fault (QEMU exit 0 under -no-reboot), a
 hang (per-boot timeout, times TIMEOUT_SCALE) or a missing result. The
@@ -351,6 +353,10 @@ def main():
         e2e_modules(res, args.iso, boot, power_off)
         from e2e_stress import e2e_stress
         e2e_stress(res, args.iso, boot, power_off)
+        from e2e_flood import flood
+        flood(res, args.iso, boot, power_off, 65536, 1000)
+        from e2e_failalloc import e2e_failalloc
+        e2e_failalloc(res, args.iso, boot, power_off)
     print("# %.1fs" % (time.monotonic() - t0))
     if res.failures:
         print("# failed: " + ", ".join(res.failures[:20]))
