@@ -61,6 +61,18 @@ static void *placed(const struct module *m, const struct elf_file *ef,
 	return (void *)(m->mem.base + sec_off[i]);
 }
 
+/* The same for a section read as an array of structs with pointers: a
+ * file may ask for alignment 1 and so place it at an odd address, and a
+ * misaligned struct load is undefined behaviour (found by fuzz_load).
+ * Return: NULL when not placed or not 4-byte aligned. */
+static void *placed_table(const struct module *m, const struct elf_file *ef,
+			  const uint32_t *sec_off, uint32_t i, uint32_t *size)
+{
+	void *p = placed(m, ef, sec_off, i, size);
+
+	return (uintptr_t)p % sizeof(void *) ? NULL : p;
+}
+
 /* The sections the loader reads, found in one pass over the headers (a
  * small module has some thirty sections, most of them debug info). */
 enum { HOOK_INIT, HOOK_REGISTER, HOOK_UNREGISTER, HOOK_CLEANUP, NHOOKS };
@@ -108,7 +120,7 @@ static int read_hook(struct module *m, const struct elf_file *ef,
 	*hook = NULL;
 	if (!i)
 		return 0;
-	p = placed(m, ef, sec_off, i, &size);
+	p = placed_table(m, ef, sec_off, i, &size);
 	if (!p || size != sizeof(void *) || !in_text(m, (uintptr_t)*p))
 		return ksnprintf(err, len, "the %s hook is not a function of "
 				 "the module", kind), -ENOEXEC;
@@ -181,7 +193,7 @@ static int read_params(struct module *m, const struct elf_file *ef,
 
 	if (!i)
 		return 0;
-	p = placed(m, ef, sec_off, i, &size);
+	p = placed_table(m, ef, sec_off, i, &size);
 	if (!p || size % sizeof(*p))
 		goto bad;
 	for (uint32_t k = 0; k < size / sizeof(*p); k++)
@@ -221,7 +233,7 @@ static int read_exports(struct module *m, const struct elf_file *ef,
 
 		if (strncmp(elf_section_name(ef, i), ".kexports", 9))
 			continue;
-		e = placed(m, ef, sec_off, i, &size);
+		e = placed_table(m, ef, sec_off, i, &size);
 		if (!e || size % sizeof(*e))
 			goto bad;
 		for (uint32_t k = 0; k < size / sizeof(*e); k++) {
