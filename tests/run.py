@@ -329,6 +329,25 @@ def e2e_small_memory(res, iso):
     power_off(res, q, "e2e-m16")
 
 
+def e2e_soak(res, iso):
+    """The soak's short tier (scripts/soak.py; make soak is the long one):
+    20 seeds of twophase and of refcount, 200 unload cycles each, and the
+    naive control caught in every seed."""
+    p = subprocess.run([sys.executable, "scripts/soak.py", "--iso", iso,
+                        "--seeds", "20", "--cycles", "4000",
+                        "--log", os.path.join(LOGDIR, "soak-short.log")],
+                       stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                       timeout=900 * SCALE)
+    out = p.stdout.decode(errors="replace")
+    table = [l for l in out.splitlines() if l.startswith(("|", "#"))]
+    print("\n".join(table), flush=True)
+    res.check(p.returncode == 0 and "soak: SUCCESS" in out,
+              "e2e: soak (short): twophase and refcount pass 20 seeds each, "
+              "naive is caught in all 20",
+              "; ".join(l for l in out.splitlines()
+                        if l.startswith("soak: FAILED"))[:600])
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--iso", default="build/quiesce.iso")
@@ -357,6 +376,7 @@ def main():
         flood(res, args.iso, boot, power_off, 65536, 1000)
         from e2e_failalloc import e2e_failalloc
         e2e_failalloc(res, args.iso, boot, power_off)
+        e2e_soak(res, args.iso)
     print("# %.1fs" % (time.monotonic() - t0))
     if res.failures:
         print("# failed: " + ", ".join(res.failures[:20]))
