@@ -66,7 +66,7 @@ KLDFLAGS := -m32 -nostdlib -static -no-pie -Wl,--build-id=none \
 	-Wl,-z,noexecstack -Wl,--no-warn-rwx-segments -T linker.ld
 
 # ---- sources -----------------------------------------------------------------
-KSRC_C   := $(wildcard kernel/*.c mm/*.c sched/*.c drivers/*.c)
+KSRC_C   := $(wildcard kernel/*.c kernel/*/*.c mm/*.c sched/*.c drivers/*.c)
 KSRC_ASM := $(wildcard boot/*.asm)
 KOBJ := $(KSRC_ASM:%.asm=$(B)/%.o) $(KSRC_C:%.c=$(B)/%.o)
 
@@ -210,7 +210,7 @@ HOST_TESTS := $(basename $(notdir $(wildcard tests/host/test_*.c)))
 HOST_BINS  := $(HOST_TESTS:%=$(B)/host/%)
 
 # Each host test names the kernel sources it compiles in a line
-#   // host-sources: kernel/format.c mm/pmm_bitmap.c
+#   // host-sources: kernel/lib/format.c mm/pmm_bitmap.c
 host_sources = $(shell sed -n 's|^// host-sources:||p' tests/host/$(1).c)
 
 define host_test

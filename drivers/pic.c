@@ -4,12 +4,17 @@
  */
 #include <drivers/pic.h>
 #include <kernel/arch.h>
+#include <kernel/trap.h>
 
 #define PIC1_CMD  0x20
 #define PIC1_DATA 0x21
 #define PIC2_CMD  0xa0
 #define PIC2_DATA 0xa1
 #define PIC_EOI   0x20
+
+/* What the IRQ path in kernel/trap.c asks of us. */
+/* What the IRQ path in kernel/trap.c asks of us. */
+static const struct irq_controller pic_controller = { pic_spurious, pic_eoi };
 
 void pic_init(void)
 {
@@ -23,6 +28,7 @@ void pic_init(void)
 	outb(PIC2_DATA, 0x01); io_wait();
 	outb(PIC1_DATA, 0xff & ~(1 << 2));      /* all masked but the cascade */
 	outb(PIC2_DATA, 0xff);
+	trap_set_irq_controller(&pic_controller);
 }
 
 void pic_mask(unsigned irq)
@@ -52,7 +58,7 @@ bool pic_spurious(unsigned irq)
 
 	if (irq != 7 && irq != 15)
 		return false;
-	outb(cmd, 0x0b);                        /* read the in-service register */
+	outb(cmd, 0x0b); /* read the in-service register */
 	if (inb(cmd) & 0x80)
 		return false;
 	if (irq == 15)                          /* the master did see IRQ 2 */

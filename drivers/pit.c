@@ -5,6 +5,7 @@
 #include <drivers/pic.h>
 #include <kernel/arch.h>
 #include <kernel/panic.h>
+#include <kernel/printk.h>
 #include <kernel/trap.h>
 
 #define PIT_FREQ 1193182u
@@ -45,6 +46,7 @@ void pit_init(unsigned hz_wanted)
 	outb(PIT_CH0, div >> 8);
 	irq_register(0, pit_irq);
 	pic_unmask(0);
+	printk_set_clock(ticks_read, hz);
 }
 
 uint64_t ticks_read(void)

@@ -1,8 +1,12 @@
 /*
- * drivers/poweroff.c: power off (isa-debug-exit, ACPI ports) and reboot.
+ * drivers/poweroff.c: power off (isa-debug-exit, ACPI ports) and reboot,
+ * and the console commands that do them.
  */
 #include <drivers/poweroff.h>
 #include <kernel/arch.h>
+#include <kernel/ktest.h>
+#include <kernel/printk.h>
+#include <kernel/shell.h>
 
 void poweroff(bool success)
 {
@@ -24,3 +28,23 @@ void reboot(void)
 	for (;;)
 		hlt();
 }
+
+static int cmd_poweroff(int argc, char **argv)
+{
+	bool ok = ktest_total_failed == 0;
+
+	kprintf("poweroff: %u test cases run, %u failed; exiting with %s\n",
+		ktest_total_run, ktest_total_failed,
+		ok ? "success (QEMU status 33)" : "failure (QEMU status 35)");
+	poweroff(ok);
+}
+COMMAND(poweroff, "poweroff", "",
+	"power off (QEMU exits 33 if every test passed, else 35)",
+	cmd_poweroff);
+
+static int cmd_reboot(int argc, char **argv)
+{
+	kprintf("rebooting\n");
+	reboot();
+}
+COMMAND(reboot, "reboot", "", "reset the machine", cmd_reboot);

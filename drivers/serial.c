@@ -23,6 +23,14 @@
 
 static bool present;
 
+/* The console's sink: "\n" goes out as "\r\n" on the line. */
+static void serial_console_putc(char c)
+{
+	if (c == '\n')
+		serial_putc('\r');
+	serial_putc(c);
+}
+
 bool serial_init(void)
 {
 	outb(COM1 + REG_SCR, 0x5a);
@@ -36,6 +44,7 @@ bool serial_init(void)
 	outb(COM1 + REG_FCR, 0xc7);     /* FIFOs on, cleared, 14-byte trigger */
 	outb(COM1 + REG_MCR, 0x0b);     /* DTR, RTS, OUT2 (IRQ gate) */
 	present = true;
+	console_add_sink(serial_console_putc);
 	return true;
 }
 

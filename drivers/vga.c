@@ -4,6 +4,7 @@
  */
 #include <drivers/vga.h>
 #include <kernel/arch.h>
+#include <kernel/console.h>
 #include <stdint.h>
 
 #define COLS 80
@@ -40,6 +41,7 @@ void vga_init(void)
 	row = col = 0;
 	ready = 1;
 	move_cursor();
+	console_add_sink(vga_putc);
 }
 
 void vga_putc(char c)

@@ -6,14 +6,11 @@
  */
 #include <kernel/bench.h>
 #include <kernel/arch.h>
-#include <kernel/errno.h>
-#include <kernel/parse.h>
+#include <kernel/lib/errno.h>
+#include <kernel/lib/parse.h>
 #include <kernel/printk.h>
 #include <kernel/shell.h>
-#include <kernel/string.h>
-#include <mm/heap.h>
-#include <mm/pmm.h>
-#include <mm/vmm.h>
+#include <kernel/lib/string.h>
 
 extern const struct bench __benches_start[], __benches_end[];
 extern uint64_t boot_tsc_start, boot_tsc_prompt;
@@ -34,34 +31,6 @@ static void bench_boot(void)
 		     boot_tsc_prompt - boot_tsc_start, 1);
 }
 BENCH(boot, bench_boot);
-
-static void bench_kmalloc(void)
-{
-	enum { N = 1000 };
-	uint64_t t0;
-
-	for (int round = 0; round < 2; round++) {
-		t0 = rdtsc();
-		for (int i = 0; i < N; i++)
-			kfree(kmalloc(64));
-	}
-	bench_report("kmalloc_kfree_64", rdtsc() - t0, N);
-}
-BENCH(kmalloc, bench_kmalloc);
-
-static void bench_vmap(void)
-{
-	enum { N = 200 };
-	uint64_t t0;
-
-	for (int round = 0; round < 2; round++) {
-		t0 = rdtsc();
-		for (int i = 0; i < N; i++)
-			vmap_free(vmap_alloc(2), 2);
-	}
-	bench_report("vmap_alloc_free_2_pages", rdtsc() - t0, N);
-}
-BENCH(vmap, bench_vmap);
 
 static int cmd_bench(int argc, char **argv)
 {

@@ -3,8 +3,8 @@
  */
 #include <kernel/boot.h>
 #include <kernel/multiboot.h>
-#include <kernel/parse.h>
-#include <kernel/string.h>
+#include <kernel/lib/parse.h>
+#include <kernel/lib/string.h>
 
 char boot_cmdline[BOOT_CMDLINE_MAX];
 struct boot_file boot_files[BOOT_MAX_MODULES];

@@ -1,20 +1,20 @@
 /*
  * kernel/console.c: console output fan-out and the input ring.
  *
- * Output goes to the serial line and the VGA screen under one interrupt
- * disable, so bytes from different contexts never interleave mid-call.
+ * Output goes to every sink the drivers added (the serial line, the VGA
+ * screen) under one interrupt disable, so bytes from different contexts
+ * never interleave mid-call.
  * Input is a single-producer (IRQ) single-consumer (the shell) ring; the
  * producer runs with interrupts off, the consumer disables them to take.
  */
 #include <kernel/console.h>
 #include <kernel/arch.h>
-#include <drivers/serial.h>
-#include <drivers/vga.h>
+#include <kernel/lib/errno.h>
 
 #define RING_SIZE 1024          /* power of two */
 
 static char ring[RING_SIZE];
-static unsigned head, tail;     /* [irq off] head: producer, tail: consumer */
+static unsigned head, tail;     /* [irq] head: producer, tail: consumer */
 static unsigned dropped;
 
 static void halt_wait(void)
@@ -25,19 +25,33 @@ static void halt_wait(void)
 static const struct console_waiter halt_waiter = { halt_wait, NULL };
 static const struct console_waiter *waiter = &halt_waiter;
 
-static void putc_locked(char c)
+static void (*sinks[CONSOLE_SINKS_MAX])(char c);        /* [irq] */
+static unsigned nsinks;                                  /* [irq] */
+
+int console_add_sink(void (*putc)(char c))
 {
-	if (c == '\n')
-		serial_putc('\r');
-	serial_putc(c);
-	vga_putc(c);
+	uint32_t f = irq_save();
+	int err = -ENOSPC;
+
+	if (nsinks < CONSOLE_SINKS_MAX) {
+		sinks[nsinks++] = putc;
+		err = 0;
+	}
+	irq_restore(f);
+	return err;
+}
+
+static void putc_irqoff(char c)
+{
+	for (unsigned i = 0; i < nsinks; i++)
+		sinks[i](c);
 }
 
 void console_putc(char c)
 {
 	uint32_t f = irq_save();
 
-	putc_locked(c);
+	putc_irqoff(c);
 	irq_restore(f);
 }
 
@@ -46,7 +60,7 @@ void console_write(const char *s, size_t n)
 	uint32_t f = irq_save();
 
 	while (n--)
-		putc_locked(*s++);
+		putc_irqoff(*s++);
 	irq_restore(f);
 }
 

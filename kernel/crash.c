@@ -4,9 +4,9 @@
  * registers, symbolized backtrace) and the shell comes back.
  */
 #include <kernel/shell.h>
-#include <kernel/errno.h>
+#include <kernel/lib/errno.h>
 #include <kernel/printk.h>
-#include <kernel/string.h>
+#include <kernel/lib/string.h>
 #include <stdint.h>
 
 /* noinline: each gets its own frame, so the backtrace names it. */

@@ -12,12 +12,11 @@
 #include <kernel/ksyms.h>
 #include <kernel/panic.h>
 #include <kernel/printk.h>
-#include <sched/sched.h>
 
 unsigned fault_count;
 
 static struct fault_catch *global_slot;
-static unsigned reporting;      /* [irq off] nesting of fault_handle */
+static unsigned reporting;      /* [irq] nesting of fault_handle */
 
 #define MAX_EXPLAINERS 4
 static fault_explainer explainers[MAX_EXPLAINERS];
@@ -41,14 +40,38 @@ const char *trap_name(unsigned vector)
 	return vector < 32 ? "reserved exception" : "interrupt";
 }
 
-__attribute__((weak)) struct fault_catch **fault_catch_slot(void)
+static struct fault_catch **global_catch_slot(void)
 {
 	return &global_slot;
 }
 
-__attribute__((weak)) void fault_kill_current(struct trap_frame *tf,
-					      const struct fault_info *fi)
+static int no_preempt_count(void)
 {
+	return 0;
+}
+
+static void no_task_to_kill(struct trap_frame *tf, const struct fault_info *fi)
+{
+}
+
+static void set_no_preempt_count(int count)
+{
+}
+
+static const struct fault_task_ops no_tasks = {
+	global_catch_slot, no_task_to_kill, no_preempt_count,
+	set_no_preempt_count,
+};
+static const struct fault_task_ops *task_ops = &no_tasks;
+
+void fault_set_task_ops(const struct fault_task_ops *ops)
+{
+	task_ops = ops;
+}
+
+struct fault_catch **fault_catch_slot(void)
+{
+	return task_ops->catch_slot();
 }
 
 void fault_catch_push(struct fault_catch *fc, bool quiet)
@@ -56,7 +79,7 @@ void fault_catch_push(struct fault_catch *fc, bool quiet)
 	struct fault_catch **slot = fault_catch_slot();
 
 	fc->quiet = quiet;
-	fc->preempt_count = preempt_count();
+	fc->preempt_count = task_ops->preempt_count();
 	fc->prev = *slot;
 	fc->info = (struct fault_info){ 0 };
 	*slot = fc;
@@ -152,13 +175,14 @@ void fault_handle(struct trap_frame *tf)
 		/* Code that faulted with preemption disabled (a spinlock
 		 * held) will never enable it again: undo that here, or the
 		 * catching context could never sleep. */
-		sched_preempt_count = fc->preempt_count;
+		task_ops->set_preempt_count(fc->preempt_count);
 		klongjmp(&fc->jb, 1);
 	}
 	fault_report(tf, &fi);
 	if (irq_depth == 0) {
 		reporting--;
-		fault_kill_current(tf, &fi);    /* returns only without a task */
+		task_ops->kill_current(tf,
+				       &fi); /* returns only without a task */
 		reporting++;
 	}
 	panic_frame(tf, "unrecoverable %s in %s", trap_name(fi.vector),

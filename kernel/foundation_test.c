@@ -5,7 +5,7 @@
  *   fault   each kind of fault the kernel promises to catch really lands
  *           in a catch, with the right vector, address and error code,
  *           and the kernel goes on: NULL, read-only text (CR0.WP), divide
- *           by zero, a vmap guard page, a vmap range after vmap_free.
+ *           by zero (the vmap area's faults are in mm/mm_test.c).
  *   ksyms   names, offsets and "?" for addresses outside kernel text.
  *   shell   shell_exec's errors, shell_find, run-time commands, and a
  *           command that faults.
@@ -16,14 +16,12 @@
  * does not expect fails the case through ktest's outer catch.
  */
 #include <kernel/ktest.h>
-#include <kernel/errno.h>
-#include <kernel/format.h>
+#include <kernel/lib/errno.h>
+#include <kernel/lib/format.h>
 #include <kernel/ksyms.h>
 #include <kernel/shell.h>
-#include <kernel/string.h>
+#include <kernel/lib/string.h>
 #include <kernel/trap.h>
-#include <mm/pmm.h>
-#include <mm/vmm.h>
 
 extern const char _text_end[];
 
@@ -89,36 +87,6 @@ static void fault_divide_by_zero_is_caught(struct ktest *t)
 	KEXPECT(t, ksyms_in_kernel_text(fi.eip));
 }
 
-static void fault_vmap_guard_page_is_unmapped(struct ktest *t)
-{
-	uint8_t *p = vmap_alloc(2);
-	struct fault_info fi;
-	bool faulted;
-
-	KASSERT(t, p != NULL);
-	faulted = ktest_expect_fault(read_byte, p - 1, &fi);
-	vmap_free(p, 2);
-	KASSERT(t, faulted);
-	KEXPECT_EQ(t, fi.vector, VEC_PAGE);
-	KEXPECT_EQ(t, fi.addr, (uintptr_t)(p - 1));
-	KEXPECT_EQ(t, fi.err & PF_PRESENT, 0);
-}
-
-static void fault_vmap_range_after_free_is_unmapped(struct ktest *t)
-{
-	uint8_t *p = vmap_alloc(1);
-	struct fault_info fi;
-
-	KASSERT(t, p != NULL);
-	p[0] = 0x5a;                    /* mapped and writable while live */
-	vmap_free(p, 1);
-	KEXPECT(t, !vmm_query((uintptr_t)p, NULL));
-	KASSERT(t, ktest_expect_fault(read_byte, p, &fi));
-	KEXPECT_EQ(t, fi.vector, VEC_PAGE);
-	KEXPECT_EQ(t, fi.addr, (uintptr_t)p);
-	KEXPECT_EQ(t, fi.err & PF_PRESENT, 0);
-}
-
 static void fault_count_grows_and_kernel_goes_on(struct ktest *t)
 {
 	unsigned before = fault_count;
@@ -151,8 +119,6 @@ KTEST_SUITE(fault,
 	KTEST_CASE(fault_null_read_is_caught),
 	KTEST_CASE(fault_write_to_kernel_text_is_caught),
 	KTEST_CASE(fault_divide_by_zero_is_caught),
-	KTEST_CASE(fault_vmap_guard_page_is_unmapped),
-	KTEST_CASE(fault_vmap_range_after_free_is_unmapped),
 	KTEST_CASE(fault_count_grows_and_kernel_goes_on),
 	KTEST_CASE(fault_expect_fault_without_fault_returns_false));
 

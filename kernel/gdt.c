@@ -15,7 +15,7 @@
 #include <kernel/printk.h>
 #include <kernel/ksyms.h>
 #include <kernel/backtrace.h>
-#include <kernel/string.h>
+#include <kernel/lib/string.h>
 #include <stdint.h>
 
 struct tss {
@@ -53,8 +53,9 @@ static void df_task(void)
 
 	for (;;) {
 		ksyms_format(main_tss.eip, sym, sizeof(sym));
-		pr_emerg("double fault: the CPU could not deliver an exception, "
-			 "most likely a kernel stack overflow into a guard page");
+		pr_emerg(
+		    "double fault: the CPU could not deliver an exception, "
+		    "most likely a kernel stack overflow into a guard page");
 		pr_emerg("  EIP=%08x %s ESP=%08x EBP=%08x CR2=%08x",
 			 main_tss.eip, sym, main_tss.esp, main_tss.ebp,
 			 read_cr2());

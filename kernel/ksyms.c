@@ -7,8 +7,8 @@
  * resolve to the last function: we check _text_end first.
  */
 #include <kernel/ksyms.h>
-#include <kernel/format.h>
-#include <kernel/string.h>
+#include <kernel/lib/format.h>
+#include <kernel/lib/string.h>
 
 extern const uint32_t ksyms_count;
 extern const uint32_t ksyms_addrs[];

@@ -7,13 +7,13 @@
  * caught by ktest_expect_fault()'s own, inner catch.
  */
 #include <kernel/ktest.h>
-#include <kernel/errno.h>
-#include <kernel/format.h>
+#include <kernel/lib/errno.h>
+#include <kernel/lib/format.h>
 #include <kernel/ksyms.h>
-#include <kernel/parse.h>
+#include <kernel/lib/parse.h>
 #include <kernel/printk.h>
 #include <kernel/shell.h>
-#include <kernel/string.h>
+#include <kernel/lib/string.h>
 
 extern const struct ktest_suite __ktest_suites_start[], __ktest_suites_end[];
 
@@ -92,7 +92,8 @@ static void run_case(const struct ktest_case *c, unsigned idx)
 	}
 	ktest_total_run++;
 	if (t.skipped && !t.failed) {
-		kprintf("    ok %u %s # SKIP %s\n", idx, c->name, t.skip_reason);
+		kprintf("    ok %u %s # SKIP %s\n", idx, c->name,
+			t.skip_reason);
 		return;
 	}
 	if (t.failed)
@@ -122,8 +123,9 @@ int ktest_run(const char *pattern)
 			s->name, s->ncases);
 		for (unsigned i = 0; i < s->ncases; i++)
 			run_case(&s->cases[i], i + 1);
-		kprintf("%sok %u %s\n", ktest_total_failed != before ? "not " : "",
-			++idx, s->name);
+		kprintf("%sok %u %s\n",
+			ktest_total_failed != before ? "not " : "", ++idx,
+			s->name);
 	}
 	return ktest_total_failed - failed_before;
 }

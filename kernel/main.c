@@ -9,13 +9,16 @@
  *   5. the PIC, the timer, the keyboard; interrupts on;
  *   6. init calls, level by level (scheduler, kthreads, modules...);
  *   7. the banner, the boot commands (run="..."), then the shell.
+ *
+ * It is the top layer (scripts/layers): the one file that may include
+ * every other layer, because it starts each of them in order.
  */
 #include <kernel/boot.h>
 #include <kernel/console.h>
 #include <kernel/init.h>
 #include <kernel/multiboot.h>
 #include <kernel/panic.h>
-#include <kernel/parse.h>
+#include <kernel/lib/parse.h>
 #include <kernel/printk.h>
 #include <kernel/shell.h>
 #include <kernel/trap.h>
@@ -23,11 +26,16 @@
 #include <drivers/kbd.h>
 #include <drivers/pic.h>
 #include <drivers/pit.h>
+#include <drivers/poweroff.h>
 #include <drivers/serial.h>
 #include <drivers/vga.h>
 #include <mm/heap.h>
 #include <mm/pmm.h>
 #include <mm/vmm.h>
+#include <sched/kthread.h>
+#include <sched/reaper.h>
+#include <sched/sched.h>
+#include <sched/task.h>
 
 extern const struct initcall __initcalls_start[], __initcalls_end[];
 extern char _kernel_start[], _kernel_end[];
@@ -56,11 +64,8 @@ static void run_initcalls(void)
 	}
 }
 
-/*
- * The first task: the scheduler runs it as the shell task. Without a
- * scheduler, kmain calls it directly.
- */
-void kernel_shell_main(void)
+/* The first task: the banner, the boot commands, then the prompt. */
+static int shell_main(void *arg)
 {
 	kprintf("\nQuiesce: a teaching kernel for safe module unloading.\n"
 		"Type 'help' for commands. Under QEMU, Ctrl-A X quits.\n");
@@ -69,18 +74,47 @@ void kernel_shell_main(void)
 	shell_run();
 }
 
-/* The scheduler overrides this: it starts the idle and shell tasks. */
-__attribute__((weak, noreturn)) void sched_start(void (*first)(void))
+static int shell_respawn_fn(void *arg)
 {
-	first();
-	for (;;)
-		hlt();
+	shell_run();
+}
+
+static void shell_exit_hook(struct task *t, void *arg);
+
+/*
+ * The console's task. It is never frozen: it must stay able to report
+ * (and break) a freeze that went wrong, e.g. a deadlocked unload. If it
+ * dies (an uncaught fault), the console gets a new one.
+ */
+static struct task *shell_task(int (*fn)(void *))
+{
+	struct task *s = kthread_create(fn, NULL, NULL, "shell");
+
+	if (!s)
+		return NULL;
+	s->system = true;
+	s->freezable = false;
+	reaper_add_exit_hook(s, shell_exit_hook, NULL);
+	return s;
+}
+
+static void shell_exit_hook(struct task *t, void *arg)
+{
+	struct task *s = shell_task(shell_respawn_fn);
+
+	if (!s)
+		return;
+	kprintf("sched: the shell task exited; starting a new one\n");
+	kthread_start(s);
 }
 
 void kmain(uint32_t magic, const struct multiboot_info *mbi)
 {
+	struct task *shell;
+
 	boot_tsc_start = rdtsc();
 	serial_init();
+	panic_set_poweroff(poweroff);
 	gdt_init();
 	idt_init();
 	if (magic != MULTIBOOT_BOOTLOADER_MAGIC)
@@ -107,5 +141,8 @@ void kmain(uint32_t magic, const struct multiboot_info *mbi)
 		boot_file_count, hz);
 	pr_info("cmdline: %s", boot_cmdline);
 	run_initcalls();
-	sched_start(kernel_shell_main);
+	shell = shell_task(shell_main);
+	if (!shell)
+		panic("cannot create the shell task");
+	sched_start(shell);
 }

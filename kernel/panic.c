@@ -8,12 +8,27 @@
 #include <kernel/panic.h>
 #include <kernel/arch.h>
 #include <kernel/backtrace.h>
-#include <kernel/format.h>
+#include <kernel/lib/format.h>
 #include <kernel/printk.h>
 #include <kernel/trap.h>
-#include <drivers/poweroff.h>
 
 static int panicking;
+static void (*machine_off)(bool success);
+
+void panic_set_poweroff(void (*off)(bool success))
+{
+	machine_off = off;
+}
+
+/* Exit with the failure status where the machine can (QEMU exits 35),
+ * else stop here for good. */
+static __attribute__((noreturn)) void stop(void)
+{
+	if (machine_off)
+		machine_off(false);
+	for (;;)
+		hlt();
+}
 
 static void vpanic(struct trap_frame *tf, const char *fmt, va_list ap)
 {
@@ -21,7 +36,7 @@ static void vpanic(struct trap_frame *tf, const char *fmt, va_list ap)
 
 	cli();
 	if (panicking++) {      /* a panic while panicking: just stop */
-		poweroff(false);
+		stop();
 	}
 	kvsnprintf(msg, sizeof(msg), fmt, ap);
 	kprintf("\n*** kernel panic: %s\n", msg);
@@ -31,7 +46,7 @@ static void vpanic(struct trap_frame *tf, const char *fmt, va_list ap)
 		backtrace_print((uintptr_t)__builtin_return_address(0),
 				read_ebp(), "    ");
 	kprintf("*** end of panic; halting (QEMU exits with status 35)\n");
-	poweroff(false);
+	stop();
 }
 
 void panic(const char *fmt, ...)

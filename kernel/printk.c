@@ -8,9 +8,8 @@
  */
 #include <kernel/printk.h>
 #include <kernel/console.h>
-#include <kernel/format.h>
+#include <kernel/lib/format.h>
 #include <kernel/arch.h>
-#include <drivers/pit.h>
 
 #define LOG_SIZE 16384          /* power of two */
 #define LINE_MAX 256
@@ -18,7 +17,7 @@
 int console_loglevel = LOG_INFO;
 
 static char log_ring[LOG_SIZE];
-static uint32_t log_head;       /* [irq off] bytes ever written */
+static uint32_t log_head;       /* [irq] bytes ever written */
 
 static void log_append(const char *s, size_t n)
 {
@@ -42,17 +41,33 @@ void kprintf(const char *fmt, ...)
 	irq_restore(f);
 }
 
+/* The timer's tick count, once it runs (drivers/pit.c); 0 before. */
+static uint64_t (*clock_ticks)(void);
+static unsigned clock_hz = 1;
+
+void printk_set_clock(uint64_t (*ticks_fn)(void), unsigned hz)
+{
+	clock_hz = hz ? hz : 1;
+	clock_ticks = ticks_fn;
+}
+
+static uint64_t now_ticks(void)
+{
+	return clock_ticks ? clock_ticks() : 0;
+}
+
 void printk(int level, const char *fmt, ...)
 {
 	char line[LINE_MAX];
-	uint64_t t;     /* read below with interrupts off: never torn */
+	uint64_t t;
 	va_list ap;
 	int n;
 	uint32_t f = irq_save();
 
-	t = ticks;
+	t = now_ticks();
 	n = ksnprintf(line, sizeof(line), "[%5u.%03u] ",
-		      (unsigned)(t / hz), (unsigned)(t % hz * 1000 / hz));
+		      (unsigned)(t / clock_hz),
+		      (unsigned)(t % clock_hz * 1000 / clock_hz));
 	va_start(ap, fmt);
 	n += kvsnprintf(line + n, sizeof(line) - n, fmt, ap);
 	va_end(ap);
@@ -68,12 +83,17 @@ void printk(int level, const char *fmt, ...)
 	irq_restore(f);
 }
 
-void ktimeline(const char *who, const char *fmt, va_list ap)
+void narrate(bool on, const char *who, const char *fmt, ...)
 {
 	char line[LINE_MAX];
+	va_list ap;
 
+	if (!on)
+		return;
+	va_start(ap, fmt);
 	kvsnprintf(line, sizeof(line), fmt, ap);
-	kprintf("  tick %-6lu %-8s %s\n", (unsigned long)ticks_read(), who,
+	va_end(ap);
+	kprintf("  tick %-6lu %-8s %s\n", (unsigned long)now_ticks(), who,
 		line);
 }
 
@@ -106,7 +126,7 @@ void dmesg_dump(void)
 		while (start < end && log_ring[start++ % LOG_SIZE] != '\n')
 			;
 	for (; start < end; start++) {
-		if (log_head - start > LOG_SIZE)        /* overwritten meanwhile */
+		if (log_head - start > LOG_SIZE) /* overwritten meanwhile */
 			break;
 		console_putc(log_ring[start % LOG_SIZE]);
 	}

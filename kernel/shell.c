@@ -12,14 +12,14 @@
  * which the module subsystem uses to pin the module for the call.
  */
 #include <kernel/shell.h>
+#include <kernel/locking.h>
 #include <kernel/console.h>
-#include <kernel/errno.h>
-#include <kernel/failalloc.h>
-#include <kernel/format.h>
-#include <kernel/line.h>
-#include <kernel/parse.h>
+#include <kernel/lib/errno.h>
+#include <kernel/lib/format.h>
+#include <kernel/lib/line.h>
+#include <kernel/lib/parse.h>
 #include <kernel/printk.h>
-#include <kernel/string.h>
+#include <kernel/lib/string.h>
 #include <kernel/trap.h>
 #include <kernel/arch.h>
 
@@ -27,7 +27,7 @@
 
 extern const struct command __commands_start[], __commands_end[];
 
-static struct command *dynamic;         /* [irq off] registered commands */
+static struct command *dynamic;         /* [irq] registered commands */
 static struct line_editor editor;
 
 static int plain_invoke(const struct command *cmd, int argc, char **argv)
@@ -38,12 +38,14 @@ static int plain_invoke(const struct command *cmd, int argc, char **argv)
 int (*shell_invoke_hook)(const struct command *cmd, int argc,
 			 char **argv) = plain_invoke;
 bool (*shell_pin_hook)(const struct command *cmd);
+void (*shell_command_hook)(bool begin);
 
-/* Built-in commands first, then registered ones. Caller: IRQs off. */
+/* Built-in commands first, then registered ones. */
 static const struct command *lookup_irqoff(const char *name)
 {
 	const struct command *c;
 
+	assert_irqs_off();
 	for (c = __commands_start; c < __commands_end; c++)
 		if (!strcmp(c->name, name))
 			return c;
@@ -148,7 +150,8 @@ int shell_exec(const char *text)
 	int argc, ret;
 
 	if (strlen(text) >= sizeof(line))
-		return cmd_error(-E2BIG, "the line is longer than %u characters",
+		return cmd_error(-E2BIG,
+				 "the line is longer than %u characters",
 				 SHELL_LINE_MAX - 1);
 	kstrlcpy(line, text, sizeof(line));
 	argc = parse_args(line, argv, SHELL_MAX_ARGS);
@@ -162,8 +165,10 @@ int shell_exec(const char *text)
 	argv[argc] = NULL;
 	cmd = find_pinned(argv[0], &going);
 	if (going)
-		return cmd_error(-ENOENT, "command '%s' belongs to a module that "
-				 "is going away", argv[0]);
+		return cmd_error(-ENOENT,
+				 "command '%s' belongs to a module that "
+				 "is going away",
+				 argv[0]);
 	if (!cmd)
 		return cmd_error(-ENOENT, "unknown command '%s'; type 'help' "
 				 "for the list", argv[0]);
@@ -191,9 +196,11 @@ void shell_boot_commands(const char *run)
 
 	while (p && next_command(&p, cmd, sizeof(cmd))) {
 		kprintf(PROMPT "%s\n", cmd);
-		failalloc_command_begin();
+		if (shell_command_hook)
+			shell_command_hook(true);
 		shell_exec(cmd);
-		failalloc_command_end();
+		if (shell_command_hook)
+			shell_command_hook(false);
 	}
 }
 
@@ -210,9 +217,11 @@ void shell_run(void)
 		}
 		if (ev == LINE_DONE) {
 			line_history_add(&editor, editor.buf);
-			failalloc_command_begin();
+			if (shell_command_hook)
+				shell_command_hook(true);
 			shell_exec(editor.buf);
-			failalloc_command_end();
+			if (shell_command_hook)
+				shell_command_hook(false);
 		}
 	}
 }
@@ -224,7 +233,8 @@ static bool help_one(const struct command *c, void *arg)
 
 	if (only && strcmp(only, c->name))
 		return true;
-	ksnprintf(head, sizeof(head), "%s %s", c->name, c->usage ? c->usage : "");
+	ksnprintf(head, sizeof(head), "%s %s", c->name,
+		  c->usage ? c->usage : "");
 	kprintf("  %-34s %s%s\n", head, c->help,
 		c->owner ? " (module)" : "");
 	return true;

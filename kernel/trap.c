@@ -1,19 +1,25 @@
 /*
  * kernel/trap.c: where every interrupt and exception lands.
  *
- * IRQs: acknowledge spurious ones, run the line's handler with irq_depth
- * raised, send EOI, then call the irq-exit hook (the scheduler preempts
- * there: after EOI, so the next tick can come while another task runs).
- * Exceptions: the fault path in kernel/fault.c.
+ * IRQs: ignore spurious ones, run the line's handler with irq_depth
+ * raised, acknowledge it to the interrupt controller (the PIC driver
+ * installs itself with trap_set_irq_controller), then call the irq-exit hook
+ * (the scheduler preempts there: after EOI, so the next tick can come while
+ * another task runs). Exceptions: the fault path in kernel/fault.c.
  */
 #include <kernel/trap.h>
 #include <kernel/panic.h>
-#include <drivers/pic.h>
 
 volatile unsigned irq_depth;
 void (*irq_exit_hook)(struct trap_frame *tf);
 
 static irq_handler handlers[16];
+static const struct irq_controller *irq_ctl;
+
+void trap_set_irq_controller(const struct irq_controller *ctl)
+{
+	irq_ctl = ctl;
+}
 
 void fault_handle(struct trap_frame *tf);
 
@@ -27,13 +33,14 @@ static void irq_dispatch(struct trap_frame *tf)
 {
 	unsigned irq = tf->vector - VEC_IRQ0;
 
-	if (pic_spurious(irq))
+	assert(irq_ctl); /* no IRQ is unmasked before the PIC is set up */
+	if (irq_ctl->spurious(irq))
 		return;
 	irq_depth++;
 	if (handlers[irq])
 		handlers[irq](tf);
 	irq_depth--;
-	pic_eoi(irq);
+	irq_ctl->eoi(irq);
 	if (irq_depth == 0 && irq_exit_hook)
 		irq_exit_hook(tf);
 }

@@ -12,9 +12,9 @@
  * heap holds hundreds of objects, and easy to read.
  */
 #include <mm/heap.h>
-#include <kernel/errno.h>
+#include <kernel/lib/errno.h>
 #include <kernel/panic.h>
-#include <kernel/string.h>
+#include <kernel/lib/string.h>
 
 #define ALIGN 16u
 #define MAGIC_USED 0xa110c8edu

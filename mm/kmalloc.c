@@ -4,13 +4,13 @@
  * each call, which is the heap's lock on one CPU.
  */
 #include <mm/heap.h>
+#include <mm/failalloc.h>
 #include <mm/pmm.h>
 #include <mm/vmm.h>
 #include <kernel/arch.h>
-#include <kernel/errno.h>
-#include <kernel/failalloc.h>
+#include <kernel/lib/errno.h>
 #include <kernel/panic.h>
-#include <kernel/string.h>
+#include <kernel/lib/string.h>
 #include <kernel/trap.h>
 
 static struct heap kheap;

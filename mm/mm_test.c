@@ -10,7 +10,8 @@
  * returned.
  */
 #include <kernel/ktest.h>
-#include <kernel/string.h>
+#include <kernel/trap.h>
+#include <kernel/lib/string.h>
 #include <mm/heap.h>
 #include <mm/pmm.h>
 #include <mm/vmm.h>
@@ -262,6 +263,43 @@ static void kstrdup_copies(struct ktest *t)
 	KEXPECT_EQ(t, after.allocations, before.allocations);
 }
 
+/* ---- faults: what is not mapped really faults -------------------------- */
+
+static void read_byte(void *arg)
+{
+	(void)*(volatile uint8_t *)arg;
+}
+
+static void fault_vmap_guard_page_is_unmapped(struct ktest *t)
+{
+	uint8_t *p = vmap_alloc(2);
+	struct fault_info fi;
+	bool faulted;
+
+	KASSERT(t, p != NULL);
+	faulted = ktest_expect_fault(read_byte, p - 1, &fi);
+	vmap_free(p, 2);
+	KASSERT(t, faulted);
+	KEXPECT_EQ(t, fi.vector, VEC_PAGE);
+	KEXPECT_EQ(t, fi.addr, (uintptr_t)(p - 1));
+	KEXPECT_EQ(t, fi.err & PF_PRESENT, 0);
+}
+
+static void fault_vmap_range_after_free_is_unmapped(struct ktest *t)
+{
+	uint8_t *p = vmap_alloc(1);
+	struct fault_info fi;
+
+	KASSERT(t, p != NULL);
+	p[0] = 0x5a;                    /* mapped and writable while live */
+	vmap_free(p, 1);
+	KEXPECT(t, !vmm_query((uintptr_t)p, NULL));
+	KASSERT(t, ktest_expect_fault(read_byte, p, &fi));
+	KEXPECT_EQ(t, fi.vector, VEC_PAGE);
+	KEXPECT_EQ(t, fi.addr, (uintptr_t)p);
+	KEXPECT_EQ(t, fi.err & PF_PRESENT, 0);
+}
+
 KTEST_SUITE(mm,
 	KTEST_CASE(pmm_alloc_free_restores_used),
 	KTEST_CASE(pmm_frames_are_distinct),
@@ -273,4 +311,6 @@ KTEST_SUITE(mm,
 	KTEST_CASE(kzalloc_zeroes),
 	KTEST_CASE(kmalloc_zero_is_null),
 	KTEST_CASE(kmalloc_too_big_is_null_and_leaks_nothing),
-	KTEST_CASE(kstrdup_copies));
+	KTEST_CASE(kstrdup_copies),
+	KTEST_CASE(fault_vmap_guard_page_is_unmapped),
+	KTEST_CASE(fault_vmap_range_after_free_is_unmapped));

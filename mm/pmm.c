@@ -6,9 +6,9 @@
  * read old data rather than someone else's fresh data.
  */
 #include <mm/pmm.h>
+#include <mm/failalloc.h>
 #include <mm/bitmap.h>
 #include <kernel/arch.h>
-#include <kernel/failalloc.h>
 #include <kernel/multiboot.h>
 #include <kernel/panic.h>
 

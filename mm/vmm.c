@@ -6,13 +6,13 @@
  * kernel text and rodata are mapped read-only.
  */
 #include <mm/vmm.h>
+#include <mm/failalloc.h>
 #include <mm/pmm.h>
 #include <mm/vrange.h>
 #include <kernel/arch.h>
-#include <kernel/errno.h>
-#include <kernel/failalloc.h>
+#include <kernel/lib/errno.h>
 #include <kernel/panic.h>
-#include <kernel/string.h>
+#include <kernel/lib/string.h>
 
 #define CR0_PG 0x80000000u
 #define CR0_WP 0x00010000u

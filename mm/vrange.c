@@ -4,7 +4,7 @@
 #include <mm/vrange.h>
 #include <mm/pmm.h>
 #include <kernel/panic.h>
-#include <kernel/string.h>
+#include <kernel/lib/string.h>
 
 void vrange_init(struct vrange *vr, uintptr_t base, uint32_t npages,
 		 uint32_t *bits)
@@ -47,5 +47,6 @@ void vrange_free(struct vrange *vr, uintptr_t va, uint32_t npages)
 
 bool vrange_contains(const struct vrange *vr, uintptr_t va)
 {
-	return va >= vr->base && va - vr->base < (uintptr_t)vr->npages * PAGE_SIZE;
+	return va >= vr->base &&
+	       va - vr->base < (uintptr_t)vr->npages * PAGE_SIZE;
 }

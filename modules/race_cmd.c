@@ -18,7 +18,7 @@ static volatile unsigned runs;
 
 static int racecmd(int argc, char **argv)
 {
-	race_point("R9.callback");      /* asleep in the kernel, mid-call */
+	probe("R9.callback");      /* asleep in the kernel, mid-call */
 	runs++;
 	return 0;
 }

@@ -5,7 +5,7 @@
  * MOD_INC_USE_COUNT when it starts its real work and MOD_DEC_USE_COUNT
  * when it is done. Every operation below stops at a named race point,
  * placed exactly where one of the seed's windows is open, so a race
- * scenario (kernel/race_scenarios.c) can hold a client there while it
+ * scenario (kernel/race/race_scenarios.c) can hold a client there while it
  * unloads the module:
  *
  *   R4  op_entered:      entered, not yet counted; preempted (EIP inside)
@@ -20,7 +20,8 @@
  */
 #include <kernel/module.h>
 
-MODULE_DESCRIPTION("a self-counting service with the 2002 windows, for race scenarios");
+MODULE_DESCRIPTION(
+    "a self-counting service with the 2002 windows, for race scenarios");
 MODULE_AUTHOR("Quiesce");
 MODULE_LICENSE("GPL");
 MODULE_COUNTING("self");
@@ -37,7 +38,7 @@ static __attribute__((noinline)) void work(void)
 
 static __attribute__((noinline)) int op_entered(void)
 {
-	RACE_PREEMPT("R4.entered");     /* in the module, count still 0 */
+	PROBE_PREEMPT("R4.entered");     /* in the module, count still 0 */
 	MOD_INC_USE_COUNT;
 	work();
 	MOD_DEC_USE_COUNT;
@@ -49,7 +50,7 @@ static __attribute__((noinline)) int op_counted_down(void)
 	MOD_INC_USE_COUNT;
 	work();
 	MOD_DEC_USE_COUNT;
-	RACE_PREEMPT("R5.counted_down");        /* count 0, still here */
+	PROBE_PREEMPT("R5.counted_down");        /* count 0, still here */
 	return 0;
 }
 
@@ -57,7 +58,7 @@ static __attribute__((noinline)) int op_lock_first(void)
 {
 	/* Like taking a lock before counting: a kernel function that may
 	 * sleep, called from module code, with the count still 0. */
-	race_point("R6.sleeping");
+	probe("R6.sleeping");
 	MOD_INC_USE_COUNT;
 	work();
 	MOD_DEC_USE_COUNT;
@@ -70,7 +71,7 @@ static __attribute__((noinline)) int op_stats(uint32_t *result)
 	 * before preemption. */
 	unsigned n = calls;
 
-	RACE_PREEMPT("R7.preempted");
+	PROBE_PREEMPT("R7.preempted");
 	*result = n;
 	return 0;
 }
@@ -78,7 +79,7 @@ static __attribute__((noinline)) int op_stats(uint32_t *result)
 static __attribute__((noinline)) int op_counted(void)
 {
 	MOD_INC_USE_COUNT;
-	race_point("R8.inside");        /* counted, asleep in the kernel */
+	probe("R8.inside");        /* counted, asleep in the kernel */
 	work();
 	MOD_DEC_USE_COUNT;
 	return 0;

@@ -6,11 +6,11 @@
  * exported stress_self_work that stress_user calls) passes through both
  * windows of the seed with a scheduling point in each:
  *
- *	stress_point("module.entry");   entered, not yet counted
+ *	probe("module.entry");   entered, not yet counted
  *	MOD_INC_USE_COUNT;
  *	... work on the state cleanup frees ...
  *	MOD_DEC_USE_COUNT;
- *	stress_point("module.exit");    counted down, not yet returned
+ *	probe("module.exit");    counted down, not yet returned
  *
  * A task held at either point runs module code with the use count at 0.
  * The naive unload frees the module under it, and the task returns into
@@ -25,8 +25,7 @@ MODULE_AUTHOR("Quiesce");
 MODULE_LICENSE("GPL");
 MODULE_COUNTING("self");
 
-/* The kernel's stress hook (kernel/stress_sched.c). */
-void stress_point(const char *name);
+/* The kernel's stress hook (kernel/race/stress_sched.c). */
 
 struct self_state {
 	uint32_t calls;
@@ -39,13 +38,13 @@ static __attribute__((noinline)) uint32_t work(uint32_t arg)
 {
 	uint32_t v;
 
-	stress_point("module.entry");
+	probe("module.entry");
 	MOD_INC_USE_COUNT;
 	state->calls += arg;
-	stress_point("module.body");
+	probe("module.body");
 	v = state->calls;
 	MOD_DEC_USE_COUNT;
-	stress_point("module.exit");
+	probe("module.exit");
 	return v;
 }
 

@@ -13,7 +13,6 @@ MODULE_DESCRIPTION("stress: a module thread, a command and a service");
 MODULE_AUTHOR("Quiesce");
 MODULE_LICENSE("GPL");
 
-void stress_point(const char *name);
 
 static struct task *thread;
 static volatile uint32_t rounds, calls;
@@ -22,7 +21,7 @@ static int thread_fn(void *arg)
 {
 	while (!kthread_should_stop()) {
 		rounds++;
-		stress_point("module.thread");
+		probe("module.thread");
 		sleep_ms(2);
 	}
 	return 0;
@@ -30,9 +29,9 @@ static int thread_fn(void *arg)
 
 static int thread_cmd(int argc, char **argv)
 {
-	stress_point("module.entry");
+	probe("module.entry");
 	calls++;
-	stress_point("module.exit");
+	probe("module.exit");
 	return 0;
 }
 
@@ -42,9 +41,9 @@ MODULE_COMMAND(thread_command, "stress_thread", "", "stress: one call",
 static int thread_call(struct service *svc, uint32_t op, uint32_t arg,
 		       uint32_t *result)
 {
-	stress_point("module.entry");
+	probe("module.entry");
 	*result = calls += arg;
-	stress_point("module.exit");
+	probe("module.exit");
 	return 0;
 }
 

@@ -14,14 +14,13 @@ MODULE_AUTHOR("Quiesce");
 MODULE_LICENSE("GPL");
 MODULE_DEPENDS("stress_self");
 
-void stress_point(const char *name);
 uint32_t stress_self_work(uint32_t arg);
 
 static int user_cmd(int argc, char **argv)
 {
-	stress_point("module.entry");
+	probe("module.entry");
 	stress_self_work(1);
-	stress_point("module.exit");
+	probe("module.exit");
 	return 0;
 }
 

@@ -27,7 +27,7 @@
 #include <sched/sched.h>
 #include <sched/waitqueue.h>
 #include "internal.h"
-#include <kernel/errno.h>
+#include <kernel/lib/errno.h>
 #include <kernel/ksyms.h>
 #include <kernel/panic.h>
 #include <kernel/printk.h>
@@ -52,6 +52,7 @@ static bool is_target(struct task *t, const struct task_set *exempt)
 /* Freeze a task that is not running, where it is. */
 static void freeze_in_place_locked(struct task *t)
 {
+	assert_held(&sched_lock);
 	assert(t != current);
 	if (t->state == TASK_RUNNABLE) {
 		sched_dequeue_locked(t);
@@ -68,6 +69,7 @@ static void freeze_in_place_locked(struct task *t)
 
 void freezer_new_task_locked(struct task *t)
 {
+	assert_held(&sched_lock);
 	if (active && t->freezable)
 		t->freeze_pending = true;
 }

@@ -16,7 +16,7 @@
 #include <sched/sched.h>
 #include <sched/waitqueue.h>
 #include "internal.h"
-#include <kernel/errno.h>
+#include <kernel/lib/errno.h>
 #include <kernel/panic.h>
 
 /* Woken whenever a task becomes a zombie (sched/reaper.c wakes it). */

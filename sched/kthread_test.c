@@ -12,10 +12,10 @@
 #include <drivers/pit.h>
 #include <kernel/arch.h>
 #include <kernel/backtrace.h>
-#include <kernel/errno.h>
+#include <kernel/lib/errno.h>
 #include <kernel/ksyms.h>
 #include <kernel/ktest.h>
-#include <kernel/string.h>
+#include <kernel/lib/string.h>
 #include <mm/heap.h>
 #include <mm/pmm.h>
 #include <mm/vmm.h>

@@ -11,6 +11,7 @@
 #include <sched/sched.h>
 #include <kernel/arch.h>
 #include <kernel/panic.h>
+#include <sched/task.h>
 
 void mutex_init(struct mutex *m, const char *name)
 {

@@ -25,14 +25,13 @@
  * The reaper is not freezable: unload waits for reaps, maybe during a
  * freeze, and a frozen reaper would turn that wait into a deadlock.
  */
-#include <kernel/race.h>
-#include <kernel/stress.h>
+#include <kernel/probe.h>
 #include <sched/reaper.h>
 #include <sched/kthread.h>
 #include <sched/sched.h>
 #include <sched/waitqueue.h>
 #include "internal.h"
-#include <kernel/errno.h>
+#include <kernel/lib/errno.h>
 #include <kernel/init.h>
 #include <kernel/panic.h>
 #include <kernel/printk.h>
@@ -117,8 +116,7 @@ static void run_hooks(struct task *t)
 
 static void reap(struct task *t)
 {
-	race_point("reaper.before_reap");       /* race R3 holds us here */
-	stress_sched_point("reaper.reap");
+	probe("reaper.reap");         /* race R3 holds a task here */
 	run_hooks(t);
 	task_owner_put(t);              /* the module's threads drop their
 					 * reference in core code, last */

@@ -22,6 +22,7 @@
  * taken on the way out of the interrupt (irq_exit_hook), when allowed.
  */
 #include <sched/sched.h>
+#include <kernel/locking.h>
 #include <sched/freezer.h>
 #include <sched/kthread.h>
 #include <sched/reaper.h>
@@ -31,13 +32,12 @@
 #include <kernel/arch.h>
 #include <kernel/backtrace.h>
 #include <kernel/console.h>
-#include <kernel/errno.h>
+#include <kernel/lib/errno.h>
 #include <kernel/init.h>
 #include <kernel/ksyms.h>
 #include <kernel/panic.h>
 #include <kernel/printk.h>
-#include <kernel/shell.h>
-#include <kernel/string.h>
+#include <kernel/lib/string.h>
 #include <kernel/trap.h>
 
 extern char boot_stack_bottom[];
@@ -71,7 +71,7 @@ volatile bool sched_need_resched;
 
 static unsigned slice_ticks = 1;        /* set from hz at init */
 static uint64_t switch_count;           /* [S] */
-static uint64_t idle_ticks;             /* [IRQ] */
+static uint64_t idle_ticks;             /* [irq] */
 static volatile uint64_t last_switch_tick;
 
 void task_table_init(void);
@@ -113,11 +113,13 @@ void sched_enqueue_locked(struct task *t)
 
 bool sched_dequeue_locked(struct task *t)
 {
+	assert_held(&sched_lock);
 	return rq_remove(&runqueue, &t->rq_node);
 }
 
 void sched_timer_cancel_locked(struct task *t)
 {
+	assert_held(&sched_lock);
 	if (list_linked(&t->timer_node))
 		list_del_init(&t->timer_node);
 	t->wake_tick = 0;
@@ -129,6 +131,7 @@ static void timer_insert_locked(struct task *t)
 {
 	struct list_node *n;
 
+	assert_held(&sched_lock);
 	for (n = timer_list.prev; n != &timer_list; n = n->prev)
 		if (list_entry(n, struct task, timer_node)->wake_tick <=
 		    t->wake_tick)
@@ -138,6 +141,7 @@ static void timer_insert_locked(struct task *t)
 
 bool sched_wake_locked(struct task *t)
 {
+	assert_held(&sched_lock);
 	if (t->state == TASK_SLEEPING) {
 		sched_timer_cancel_locked(t);
 		if (t == current)
@@ -180,6 +184,7 @@ static struct task *pick_next_locked(void)
 {
 	struct list_node *n = rq_pop(&runqueue);
 
+	assert_held(&sched_lock);
 	return n ? list_entry(n, struct task, rq_node) : &idle_task;
 }
 
@@ -287,7 +292,7 @@ int sched_sleep_irqoff(enum sleep_kind kind, uint64_t deadline,
 	struct task *t = current;
 	int ret;
 
-	assert(!irqs_enabled());
+	assert_irqs_off();
 	if (preempt_count())
 		sched_assert_fail("preempt count 0 to sleep", __FILE__,
 				  __LINE__);
@@ -419,12 +424,24 @@ unsigned sched_nr_runnable(void)
 
 /* ---- hooks into the foundation -------------------------------------- */
 
-struct fault_catch **fault_catch_slot(void)
+static struct fault_catch **task_catch_slot(void)
 {
 	return &current->fault_catch;
 }
 
-void fault_kill_current(struct trap_frame *tf, const struct fault_info *fi)
+static int get_preempt_count(void)
+{
+	return sched_preempt_count;
+}
+
+static void set_preempt_count(int count)
+{
+	sched_preempt_count = count;
+}
+
+/* An uncaught fault in a task ends the task; the kernel goes on. */
+static void kill_faulting_task(struct trap_frame *tf,
+			       const struct fault_info *fi)
 {
 	struct task *t = current;
 
@@ -468,9 +485,28 @@ static const char *const core_fns[] = {
 	"irq_dispatch", "trap_dispatch", "trap_common", "preempt_enable",
 	"spin_unlock_irqrestore", "spin_unlock", "console_sleep",
 	"console_getc",
-	/* race points: a held task "is" where it was stopped */
-	"hold_here", "race_point", "preempt_point_trap",
+	/* a task stopped at a probe "is" where the probe is */
+	"probe", "fire", "probe_trap",
 };
+
+/* Names a higher layer adds (its probe subscribers). [boot] */
+static const char *extra_core_fns[8];
+static unsigned nextra_core_fns;
+
+void sched_add_core_fn(const char *name)
+{
+	assert(nextra_core_fns < sizeof(extra_core_fns) /
+				 sizeof(extra_core_fns[0]));
+	extra_core_fns[nextra_core_fns++] = name;
+}
+
+static bool name_is(const char *sym, const char *fn)
+{
+	size_t n = strlen(fn);
+
+	/* GCC may split a function: "schedule.part.0" is schedule too. */
+	return !strncmp(sym, fn, n) && (sym[n] == '\0' || sym[n] == '.');
+}
 
 bool sched_is_core_fn(uintptr_t addr)
 {
@@ -478,16 +514,19 @@ bool sched_is_core_fn(uintptr_t addr)
 
 	if (!ksyms_lookup(addr, &s) || !s.name)
 		return false;
-	/* GCC may split a function: "schedule.part.0" is schedule too. */
-	for (unsigned i = 0; i < sizeof(core_fns) / sizeof(core_fns[0]); i++) {
-		size_t n = strlen(core_fns[i]);
-
-		if (!strncmp(s.name, core_fns[i], n) &&
-		    (s.name[n] == '\0' || s.name[n] == '.'))
+	for (unsigned i = 0; i < sizeof(core_fns) / sizeof(core_fns[0]); i++)
+		if (name_is(s.name, core_fns[i]))
 			return true;
-	}
+	for (unsigned i = 0; i < nextra_core_fns; i++)
+		if (name_is(s.name, extra_core_fns[i]))
+			return true;
 	return false;
 }
+
+static const struct fault_task_ops sched_fault_ops = {
+	task_catch_slot, kill_faulting_task, get_preempt_count,
+	set_preempt_count,
+};
 
 static int sched_init(void)
 {
@@ -498,56 +537,20 @@ static int sched_init(void)
 		slice_ticks = 1;
 	idle_task.slice = slice_ticks;
 	backtrace_set_bounds_fn(task_stack_bounds);
+	fault_set_task_ops(&sched_fault_ops);
 	pit_add_tick_hook(sched_tick);
 	irq_exit_hook = sched_irq_exit;
 	return 0;
 }
 INITCALL(sched_init, INIT_CORE);
 
-static int shell_task_fn(void *arg)
+void sched_start(struct task *first)
 {
-	void (*first)(void) = (void (*)(void))arg;
-
-	first();
-	return 0;
-}
-
-static int shell_respawn_fn(void *arg)
-{
-	shell_run();
-}
-
-/* If the shell task dies (an uncaught fault), the console gets a new one. */
-static void shell_exit_hook(struct task *t, void *arg)
-{
-	struct task *s = kthread_create(shell_respawn_fn, NULL, NULL, "shell");
-
-	if (!s)
-		return;
-	s->system = true;
-	s->freezable = false;
-	reaper_add_exit_hook(s, shell_exit_hook, NULL);
-	kprintf("sched: the shell task exited; starting a new one\n");
-	kthread_start(s);
-}
-
-void sched_start(void (*first)(void))
-{
-	struct task *shell;
-
-	shell = kthread_create(shell_task_fn, (void *)first, NULL, "shell");
-	if (!shell)
-		panic("sched: cannot create the shell task");
-	shell->system = true;
-	/* The console is never frozen: it must stay able to report (and
-	 * break) a freeze that went wrong, e.g. a deadlocked unload. */
-	shell->freezable = false;
-	reaper_add_exit_hook(shell, shell_exit_hook, NULL);
 	console_set_waiter(&sched_console_waiter);
 	cli();
 	sched_running = true;
 	sti();
-	kthread_start(shell);
+	kthread_start(first);
 	/* The boot stack is the idle task from here on. */
 	for (;;) {
 		cli();

@@ -5,7 +5,7 @@
  */
 #include <kernel/arch.h>
 #include <kernel/bench.h>
-#include <kernel/format.h>
+#include <kernel/lib/format.h>
 #include <kernel/panic.h>
 #include <sched/freezer.h>
 #include <sched/kthread.h>

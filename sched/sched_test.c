@@ -8,9 +8,10 @@
 #include <sched/sync.h>
 #include <drivers/pit.h>
 #include <kernel/arch.h>
-#include <kernel/errno.h>
+#include <kernel/lib/errno.h>
 #include <kernel/ktest.h>
-#include <kernel/string.h>
+#include <kernel/lib/string.h>
+#include <sched/task.h>
 
 /* Spin (not sleep) for ms milliseconds of timer ticks. */
 static void spin_ms(unsigned ms)

@@ -12,12 +12,12 @@
 #include <sched/watchdog.h>
 #include <drivers/pit.h>
 #include <kernel/arch.h>
-#include <kernel/errno.h>
+#include <kernel/lib/errno.h>
 #include <kernel/ksyms.h>
-#include <kernel/parse.h>
+#include <kernel/lib/parse.h>
 #include <kernel/printk.h>
 #include <kernel/shell.h>
-#include <kernel/string.h>
+#include <kernel/lib/string.h>
 #include <mm/heap.h>
 
 #define PS_MAX 256

@@ -10,6 +10,7 @@
 #include <sched/sched.h>
 #include <kernel/arch.h>
 #include <kernel/panic.h>
+#include <sched/task.h>
 
 void spin_lock_init(struct spinlock *l, const char *name)
 {
@@ -55,7 +56,3 @@ void spin_unlock_irqrestore(struct spinlock *l, uint32_t flags)
 	preempt_enable();
 }
 
-bool spin_held(const struct spinlock *l)
-{
-	return l->locked && l->owner == current;
-}

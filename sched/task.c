@@ -11,17 +11,17 @@
  * there (boot/switch.asm documents the frame).
  */
 #include <sched/task.h>
-#include <kernel/failalloc.h>
+#include <mm/failalloc.h>
 #include <sched/sched.h>
 #include "internal.h"
 #include <kernel/arch.h>
 #include <kernel/backtrace.h>
-#include <kernel/errno.h>
-#include <kernel/format.h>
+#include <kernel/lib/errno.h>
+#include <kernel/lib/format.h>
 #include <kernel/ksyms.h>
 #include <kernel/panic.h>
 #include <kernel/printk.h>
-#include <kernel/string.h>
+#include <kernel/lib/string.h>
 #include <kernel/trap.h>
 #include <mm/heap.h>
 #include <mm/vmm.h>
@@ -29,7 +29,8 @@
 static int next_id = 1;                 /* [S] 0 is the idle task */
 static unsigned ntasks;                 /* [S] tasks in task_list */
 static const char *(*owner_name_fn)(struct module *m);
-static void (*owner_get_fn)(struct module *m), (*owner_put_fn)(struct module *m);
+static void (*owner_get_fn)(struct module *m),
+    (*owner_put_fn)(struct module *m);
 
 static const char *const state_names[] = {
 	[TASK_NEW] = "new",             [TASK_RUNNABLE] = "runnable",
@@ -74,9 +75,18 @@ const char *task_owner_name(struct module *m, char *buf, size_t len)
 /* Link a task into the table. Caller holds sched_lock. */
 static void table_add_locked(struct task *t)
 {
+	assert_held(&sched_lock);
 	t->id = next_id++;
 	list_add_tail(&t->all_node, &task_list);
 	ntasks++;
+}
+
+/* Fault injection's question "whose allocation is this?" (mm/failalloc.c):
+ * the current task's scope word. Context: any. */
+static uint32_t *current_failalloc_scope(int *id)
+{
+	*id = current->id;
+	return &current->failalloc_scope;
 }
 
 void task_table_init(void);
@@ -84,6 +94,7 @@ void task_table_init(void)
 {
 	list_add_tail(&idle_task.all_node, &task_list);
 	ntasks++;
+	failalloc_current_scope = current_failalloc_scope;
 }
 
 struct task *task_alloc(const char *name, int (*fn)(void *), void *arg,
@@ -103,9 +114,9 @@ struct task *task_alloc(const char *name, int (*fn)(void *), void *arg,
 	t->fn = fn;
 	t->arg = arg;
 	t->owner = owner;
-	failalloc_task_created(t);
+	t->failalloc_scope = current->failalloc_scope; /* mm/failalloc.c */
 	if (owner && owner_get_fn)
-		owner_get_fn(owner);    /* dropped by the reaper: task_owner_put */
+		owner_get_fn(owner); /* dropped by the reaper: task_owner_put */
 	t->freezable = true;
 	t->state = TASK_NEW;
 	t->refs = 1;                    /* the task's own, dropped at reap */

@@ -3,7 +3,7 @@
  * "this module's threads"). Pure logic, host tested.
  */
 #include <sched/task.h>
-#include <kernel/errno.h>
+#include <kernel/lib/errno.h>
 
 bool task_set_contains(const struct task_set *set, const struct task *t)
 {

@@ -17,10 +17,10 @@
 #include "internal.h"
 #include <drivers/pit.h>
 #include <kernel/boot.h>
-#include <kernel/errno.h>
+#include <kernel/lib/errno.h>
 #include <kernel/init.h>
 #include <kernel/ksyms.h>
-#include <kernel/parse.h>
+#include <kernel/lib/parse.h>
 #include <kernel/printk.h>
 #include <kernel/trap.h>
 #include <kernel/backtrace.h>
@@ -31,7 +31,7 @@
 static volatile unsigned limit_ms = WATCHDOG_DEFAULT_MS;
 static volatile unsigned reports;
 static volatile int last_reported_id = -1;
-static uint64_t stall_reported_at;      /* [IRQ] last_switch_tick reported */
+static uint64_t stall_reported_at;      /* [irq] last_switch_tick reported */
 static struct wait_queue wd_wq = WAIT_QUEUE_INIT(wd_wq, "watchdog");
 
 unsigned watchdog_report_count(void)

@@ -1,7 +1,7 @@
 # scripts/gdb_modules.py: module symbols in gdb, as Linux's lx-symbols does.
 #
 # Sourced by scripts/gdbinit (make debug). The loader calls two empty,
-# noinline functions (kernel/module.c):
+# noinline functions (kernel/module/module.c):
 #   module_loaded_hook(mod)    the module is placed and relocated, and its
 #                              init has not run yet;
 #   module_unloaded_hook(mod)  its memory is about to be freed.

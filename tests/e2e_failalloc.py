@@ -2,7 +2,7 @@
 """tests/e2e_failalloc.py: every allocation failure survived (issue 13).
 
 Boots the ISO and types one `failalloc sweep` per operation at the prompt
-(kernel/failalloc_cmd.c): the kernel fails the 1st, 2nd, ... allocation
+(kernel/race/failalloc_cmds.c): the kernel fails the 1st, 2nd, ... allocation
 of the operation (heap, frames, vmap), one per attempt, until the
 operation runs to its end without reaching the failing allocation. This
 script then reads every attempt from the console and checks:

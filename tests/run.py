@@ -1,7 +1,9 @@
 #!/usr/bin/env python3
 """tests/run.py: run every Quiesce test and print one verdict line.
 
-Three parts, each selectable with --only:
+Four parts, each selectable with --only:
+  tree    checks of the source tree (tests/tree_checks.py): layering,
+          paths named in the docs, file sizes
   host    the host unit tests (kernel logic built with ASan/UBSan)
   kernel  boots build/quiesce.iso in QEMU, types `test all` (or T=pattern)
           at the prompt like a user, parses the KTAP it prints
@@ -352,11 +354,15 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--iso", default="build/quiesce.iso")
     ap.add_argument("--host", nargs="*", default=[])
-    ap.add_argument("--only", choices=["host", "kernel", "e2e"])
+    ap.add_argument("--only", choices=["tree", "host", "kernel", "e2e"])
     args = ap.parse_args()
     pattern = os.environ.get("T", "all") or "all"
     res = Results()
     t0 = time.monotonic()
+    sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+    if args.only in (None, "tree"):
+        from tree_checks import tree_checks
+        tree_checks(res)
     if args.only in (None, "host"):
         run_host(res, args.host)
     if args.only in (None, "kernel"):
@@ -367,7 +373,6 @@ def main():
         e2e_prompt_and_errors(res, args.iso)
         e2e_line_noise(res, args.iso)
         e2e_small_memory(res, args.iso)
-        sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
         from e2e_modules import e2e_modules
         e2e_modules(res, args.iso, boot, power_off)
         from e2e_stress import e2e_stress

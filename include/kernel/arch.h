@@ -43,6 +43,8 @@ static inline void cli(void) { __asm__ volatile("cli" ::: "memory"); }
 static inline void sti(void) { __asm__ volatile("sti" ::: "memory"); }
 static inline void hlt(void) { __asm__ volatile("hlt" ::: "memory"); }
 static inline void cpu_relax(void) { __asm__ volatile("pause" ::: "memory"); }
+/* A compiler barrier: no memory access moves across it. */
+static inline void barrier(void) { __asm__ volatile("" ::: "memory"); }
 
 static inline uint32_t read_eflags(void)
 {

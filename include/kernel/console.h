@@ -8,7 +8,16 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-/* Context: any. "\n" goes out as "\r\n" on the serial line. */
+/*
+ * Where output goes: each driver that can show text (the serial line, the
+ * VGA screen) adds itself once it is set up. A sink is called with
+ * interrupts off, one byte at a time, and must not sleep.
+ */
+#define CONSOLE_SINKS_MAX 4
+/* Return: 0, or -ENOSPC. Context: boot. */
+int console_add_sink(void (*putc)(char c));
+
+/* Context: any. Bytes go to every sink, in the order they were added. */
 void console_putc(char c);
 void console_write(const char *s, size_t n);
 

@@ -10,7 +10,14 @@
 #ifndef KERNEL_PANIC_H
 #define KERNEL_PANIC_H
 
+#include <stdbool.h>
+
 struct trap_frame;
+
+/* How a panic leaves the machine: the poweroff driver, installed first
+ * thing in kmain; until then (and if it returns) a panic halts.
+ * Context: boot. */
+void panic_set_poweroff(void (*off)(bool success));
 
 void panic(const char *fmt, ...)
 	__attribute__((noreturn, format(printf, 1, 2)));

@@ -13,6 +13,8 @@
 #define KERNEL_PRINTK_H
 
 #include <stdarg.h>
+#include <stdbool.h>
+#include <stdint.h>
 #include <stddef.h>
 
 enum log_level {
@@ -27,10 +29,16 @@ void printk(int level, const char *fmt, ...)
 void kprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /*
- * One line of a narrated timeline, "  tick T     WHO      what", as the
- * unload (-v) and the race scenarios print them. Context: task.
+ * One line of a narrated timeline, "  tick T     WHO      what", when on:
+ * how `rmmod -v`, `race run` and the stress test tell a student who is
+ * where. Context: task.
  */
-void ktimeline(const char *who, const char *fmt, va_list ap);
+void narrate(bool on, const char *who, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* Where printk's time stamps come from: the timer driver, once it runs.
+ * Context: boot. */
+void printk_set_clock(uint64_t (*ticks_fn)(void), unsigned hz);
 
 #define pr_emerg(...) printk(LOG_EMERG, __VA_ARGS__)
 #define pr_err(...)   printk(LOG_ERR, __VA_ARGS__)

@@ -22,11 +22,11 @@ struct module;
 
 struct command {
 	const char *name;
-	const char *usage;              /* arguments, e.g. "NAME [key=value...]" */
+	const char *usage; /* arguments, e.g. "NAME [key=value...]" */
 	const char *help;               /* one line */
 	int (*fn)(int argc, char **argv);
-	struct module *owner;           /* NULL for built-in commands */
-	struct command *next;           /* [shell lock] run-time list */
+	struct module *owner;           /* [const] NULL for built-ins */
+	struct command *next;           /* [irq] run-time list */
 };
 
 #define COMMAND(id, cname, cusage, chelp, cfn)                             \
@@ -58,6 +58,13 @@ const struct command *shell_find(const char *name);
  * command and drops the pin. Defaults: no pin, a plain call.
  */
 extern bool (*shell_pin_hook)(const struct command *cmd);
+/*
+ * Called with true before and false after each command typed at the
+ * prompt or run at boot (not those run by shell_exec from a task): fault
+ * injection arms "the next command" here (mm/failalloc.c).
+ * Context: the shell's task.
+ */
+extern void (*shell_command_hook)(bool begin);
 extern int (*shell_invoke_hook)(const struct command *cmd, int argc,
 				char **argv);
 

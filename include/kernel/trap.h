@@ -11,7 +11,7 @@
  *   1. if the running context armed a fault catch, execution resumes at
  *      the catch (like longjmp) with the fault's details in it;
  *   2. else, when there is a scheduler, the faulting task is killed and
- *      the kernel goes on (sched installs fault_kill_current);
+ *      the kernel goes on (the scheduler's fault_task_ops);
  *   3. else the kernel panics.
  */
 #ifndef KERNEL_TRAP_H
@@ -57,6 +57,17 @@ typedef void (*irq_handler)(struct trap_frame *tf);
 /* Context: boot. */
 void idt_init(void);
 void gdt_init(void);
+/*
+ * The interrupt controller, as the IRQ path needs it: is this IRQ a
+ * spurious one (then no handler runs and no EOI is sent), and the end of
+ * interrupt. The PIC driver installs it. Context: boot.
+ */
+struct irq_controller {
+	bool (*spurious)(unsigned irq);
+	void (*eoi)(unsigned irq);
+};
+void trap_set_irq_controller(const struct irq_controller *ctl);
+
 /* Install handler for IRQ line irq (0-15). Context: boot or task. */
 void irq_register(unsigned irq, irq_handler fn);
 /* Install the handler of VEC_PREEMPT_POINT. It runs with interrupts on
@@ -109,11 +120,31 @@ void fault_catch_push(struct fault_catch *fc, bool quiet);
 void fault_catch_leave(struct fault_catch *fc);
 
 /*
- * Where the current context keeps its innermost catch. The default is one
- * global slot; the scheduler overrides it with a per-task slot, so a catch
- * armed by one task never catches another task's fault.
+ * Where the current context keeps its innermost catch: one global slot
+ * until the scheduler installs a per-task slot, so a catch armed by one
+ * task never catches another task's fault.
  */
 struct fault_catch **fault_catch_slot(void);
+
+/*
+ * What the fault path needs of the scheduler, which installs it at boot
+ * (sched/sched.c). Until then: one global catch slot, a preemption count
+ * of 0, and no task to kill (an uncaught fault panics).
+ *   catch_slot    the current task's innermost catch;
+ *   kill_current  end the current task after an uncaught fault; returns
+ *                 only when there is no task to blame (the caller panics);
+ *   preempt_count / set_preempt_count  a catch restores the count it saw
+ *                 (code that faulted holding a spinlock never drops it).
+ */
+struct fault_task_ops {
+	struct fault_catch **(*catch_slot)(void);
+	void (*kill_current)(struct trap_frame *tf,
+			     const struct fault_info *fi);
+	int (*preempt_count)(void);
+	void (*set_preempt_count)(int count);
+};
+/* Context: boot. */
+void fault_set_task_ops(const struct fault_task_ops *ops);
 
 /*
  * A fault explainer looks at a fault and, if it knows the address, writes
@@ -124,12 +155,6 @@ typedef bool (*fault_explainer)(const struct trap_frame *tf, uintptr_t addr,
 				char *buf, size_t len);
 void fault_add_explainer(fault_explainer fn);
 
-/*
- * Called for a fault with no catch armed: the scheduler kills the current
- * task here and never returns. The default (no scheduler) returns, and the
- * fault path panics.
- */
-void fault_kill_current(struct trap_frame *tf, const struct fault_info *fi);
 
 /* Exception names and decoded page-fault causes, for reports. */
 const char *trap_name(unsigned vector);

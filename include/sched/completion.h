@@ -11,7 +11,7 @@
 #include <sched/waitqueue.h>
 
 struct completion {
-	unsigned done;                  /* [IRQs off] passes available */
+	unsigned done;                  /* [irq] passes available */
 	struct wait_queue wq;
 };
 

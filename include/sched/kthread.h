@@ -28,7 +28,9 @@
 #define SCHED_KTHREAD_H
 
 #include <stdbool.h>
-#include <sched/task.h>
+#include <sched/current.h>
+
+struct module;
 
 /*
  * Create a thread running fn(arg), not started (state NEW): set fields,

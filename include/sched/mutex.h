@@ -16,7 +16,7 @@
 struct task;
 
 struct mutex {
-	struct task *owner;             /* [IRQs off] NULL when free */
+	struct task *owner;             /* [irq] NULL when free */
 	struct wait_queue wq;           /* tasks waiting for it */
 };
 

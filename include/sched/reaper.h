@@ -16,7 +16,7 @@
 #ifndef SCHED_REAPER_H
 #define SCHED_REAPER_H
 
-#include <sched/task.h>
+#include <sched/current.h>
 
 /* An exit hook: runs in the reaper thread, t is a ZOMBIE (no stack). */
 typedef void (*task_exit_fn)(struct task *t, void *arg);

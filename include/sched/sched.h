@@ -25,9 +25,17 @@
 
 #include <stdbool.h>
 #include <stdint.h>
-#include <sched/task.h>
+#include <sched/current.h>
 
 #define SCHED_SLICE_MS 10
+
+/* Why a task sleeps, which decides who may wake or report it. */
+enum sleep_kind {
+	SLEEP_NONE,
+	SLEEP_BLOCKED,          /* mutex, completion, wait_event: watched */
+	SLEEP_IDLE,             /* waiting for work (console, reaper): fine */
+	SLEEP_FREEZABLE,        /* sleep_ms, freezable waits: freezer kicks */
+};
 
 /* [a] nesting of preempt_disable (and spinlocks). One CPU: one counter;
  * a task always switches out at count 1 (sched_lock held), so the count
@@ -116,6 +124,20 @@ int sched_sleep_irqoff(enum sleep_kind kind, uint64_t deadline,
  * Context: any (IRQs off inside). Return: none.
  */
 void sched_start_task(struct task *t);
+
+/*
+ * Start scheduling with first as the first task; the boot stack becomes
+ * the idle task. Context: boot (kmain, interrupts on). Never returns.
+ */
+void sched_start(struct task *first) __attribute__((noreturn));
+
+/*
+ * Count function name as part of the scheduler when deciding where a
+ * stopped task "is" (ps, the eip strategy): a higher layer's probe
+ * subscriber that holds tasks adds its own frames. At most 8.
+ * Context: boot (an initcall).
+ */
+void sched_add_core_fn(const char *name);
 
 /*
  * The last thing an exiting task does: become a zombie, hand itself to

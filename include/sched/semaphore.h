@@ -12,7 +12,7 @@
 #include <sched/waitqueue.h>
 
 struct semaphore {
-	int count;                      /* [IRQs off] units available */
+	int count;                      /* [irq] units available */
 	struct wait_queue wq;
 };
 

@@ -17,6 +17,8 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <kernel/panic.h>
+#include <sched/current.h>
 
 struct task;
 
@@ -36,8 +38,12 @@ void spin_unlock(struct spinlock *l);
 /* Context: any. Return: the interrupt flag to hand to the unlock. */
 uint32_t spin_lock_irqsave(struct spinlock *l);
 void spin_unlock_irqrestore(struct spinlock *l, uint32_t flags);
-/* Return: true if the lock is held by the current task. */
-bool spin_held(const struct spinlock *l);
+/* Return: true if the lock is held by the current task. Inline: the
+ * scheduler's hot paths assert it. */
+static inline bool spin_held(const struct spinlock *l)
+{
+	return l->locked && l->owner == current;
+}
 
 #define assert_held(l) assert(spin_held(l))
 

@@ -31,9 +31,11 @@
  *   wakeup during the freeze is kept: the task thaws RUNNABLE).
  *
  * Lock legend for struct task fields:
- *   [S] sched_lock (IRQs off)        [i] set at creation, then immutable
- *   [c] only the task itself         [r] the reaper (after ZOMBIE)
- *   [a] atomic on one CPU (aligned word, read without a lock)
+ * (the vocabulary is <kernel/locking.h>; [S] is short for [sched_lock],
+ * which is taken with interrupts off)
+ *   [S] sched_lock                   [const] set at creation, then fixed
+ *   [own] only the task itself       [r] the reaper (after ZOMBIE)
+ *   [a] one aligned word, read without a lock
  */
 #ifndef SCHED_TASK_H
 #define SCHED_TASK_H
@@ -42,6 +44,8 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <sched/list.h>
+#include <sched/current.h>
+#include <sched/sched.h>
 
 struct module;
 struct fault_catch;
@@ -58,12 +62,6 @@ enum task_state {
 };
 
 /* Why a sleeping task sleeps: the watchdog and the freezer care. */
-enum sleep_kind {
-	SLEEP_NONE,
-	SLEEP_BLOCKED,          /* mutex, completion, wait_event: watched */
-	SLEEP_IDLE,             /* waiting for work (console, reaper): fine */
-	SLEEP_FREEZABLE,        /* sleep_ms, freezable waits: freezer kicks */
-};
 
 #define TASK_NAME_MAX 24
 #define KSTACK_PAGES 4
@@ -72,20 +70,20 @@ enum sleep_kind {
 struct task_exit_hook;
 
 struct task {
-	int id;                         /* [i] unique, never reused */
-	char name[TASK_NAME_MAX];       /* [i] */
+	int id;                         /* [const] unique, never reused */
+	char name[TASK_NAME_MAX];       /* [const] */
 	enum task_state state;          /* [S] */
 	uintptr_t esp;                  /* [S] saved stack pointer, off CPU */
-	void *stack;                    /* [i] lowest usable address */
-	size_t stack_size;              /* [i] bytes */
-	struct module *owner;           /* [i] NULL for the core */
-	bool freezable;                 /* [i] false: never frozen */
-	bool system;                    /* [i] core task: `kill` refuses it */
-	struct fault_catch *fault_catch;/* [c] innermost armed catch */
+	void *stack;                    /* [const] lowest usable address */
+	size_t stack_size;              /* [const] bytes */
+	struct module *owner;           /* [const] NULL for the core */
+	bool freezable;                 /* [const] false: never frozen */
+	bool system; /* [const] core task: `kill` refuses it */
+	struct fault_catch *fault_catch;/* [own] innermost armed catch */
 	int exit_code;                  /* [S] valid from ZOMBIE on */
 
-	int (*fn)(void *);              /* [i] thread function */
-	void *arg;                      /* [i] */
+	int (*fn)(void *);              /* [const] thread function */
+	void *arg;                      /* [const] */
 
 	struct list_node rq_node;       /* [S] run queue */
 	struct list_node all_node;      /* [S] task table */
@@ -119,13 +117,11 @@ struct task {
 	struct task_exit_hook *exit_hooks;      /* [S] run by the reaper */
 	unsigned refs;                  /* [S] struct lifetime (task_get/put) */
 
-	/* Fault injection (kernel/failalloc.c): in scope when equal to the
+	/* Fault injection (mm/failalloc.c): in scope when equal to the
 	 * armed generation; copied from the creator at task_alloc. */
 	uint32_t failalloc_scope;       /* [irq off] */
 };
 
-/* The task running on this CPU. Never NULL (the idle task at boot). */
-extern struct task *current;
 static inline struct task *sched_current(void)
 {
 	return current;
@@ -143,14 +139,6 @@ struct task *task_alloc(const char *name, int (*fn)(void *), void *arg,
 /* Free a task's stack (the reaper, once it is a zombie). Context: task. */
 void task_free_stack(struct task *t);
 
-/*
- * Reference counting of the struct: a pointer kept across a sleep (e.g. a
- * thread you will kthread_stop or reaper_wait) needs a reference.
- * task_put frees the struct when the last reference goes (the task must be
- * DEAD then). Context: any task context.
- */
-void task_get(struct task *t);
-void task_put(struct task *t);
 
 /*
  * Find a live task by id and take a reference. Return: the task (caller

@@ -31,13 +31,13 @@ struct task;
 
 struct wait_queue {
 	struct spinlock lock;
-	struct list_node waiters;       /* [lock] struct wait_entry, FIFO */
-	const char *name;               /* [i] shown by ps and the watchdog */
+	struct list_node waiters;       /* [wq->lock] struct wait_entry, FIFO */
+	const char *name; /* [const] shown by ps and the watchdog */
 };
 
 struct wait_entry {
 	struct list_node node;          /* [wq->lock] */
-	struct task *task;              /* [i] */
+	struct task *task;              /* [const] */
 };
 
 #define WAIT_QUEUE_INIT(wq, n) \

@@ -1,4 +1,4 @@
-// fuzz-sources: kernel/elf.c kernel/format.c
+// fuzz-sources: kernel/module/elf.c kernel/module/elf_link.c kernel/lib/format.c
 /*
  * tests/fuzz/fuzz_elf.c: libFuzzer target for the module loader's ELF code.
  *
@@ -11,8 +11,8 @@
  *	make fuzz             (FUZZ_TIME=600 seconds by default)
  *	make fuzz-smoke       (a brief run, part of make test)
  */
-#include <kernel/elf.h>
-#include <kernel/errno.h>
+#include <kernel/module/elf.h>
+#include <kernel/lib/errno.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>

@@ -1,4 +1,4 @@
-// fuzz-sources: kernel/line.c kernel/parse.c kernel/string.c
+// fuzz-sources: kernel/lib/line.c kernel/lib/parse.c kernel/lib/string.c
 /*
  * tests/fuzz/fuzz_line.c: libFuzzer target for the shell's line editor
  * (kernel/line.c) and what the shell does with a finished line.
@@ -13,8 +13,8 @@
  *
  *	make fuzz FUZZ_TARGETS=fuzz_line
  */
-#include <kernel/line.h>
-#include <kernel/parse.h>
+#include <kernel/lib/line.h>
+#include <kernel/lib/parse.h>
 #include <kernel/shell.h>
 #include <assert.h>
 #include <stdint.h>

@@ -5,9 +5,9 @@
  * Built for i386 (-m32), like the kernel, so a module's structs
  * (struct module_param, struct kexport: pointers are 4 bytes) read the
  * same here as in the kernel. fuzz_load_image() runs what
- * load_image_locked() (kernel/module.c) runs between validating and init:
+ * load_image_locked() (kernel/module/module.c) runs between validating and init:
  *
- *   elf_parse, elf_layout          the kernel's code (kernel/elf.c)
+ *   elf_parse, elf_layout          the kernel's code (kernel/module/elf.c)
  *   place: a fresh range of the simulated module area (an mmap'd region
  *          with a PROT_NONE guard page after it, as in the kernel), then
  *          elf_copy
@@ -16,7 +16,7 @@
  *          Makefile), __this_module, and a module "mathlib" that is live
  *          for inputs of even size
  *   module_read_sections           hooks, .modinfo (counting, depends),
- *          .modparams, .kexports, the symbol table (kernel/module_meta.c)
+ *          .modparams, .kexports, the symbol table (kernel/module/module_meta.c)
  *   module_set_params              with the caller's key=value words
  *   modmem_protect_ro              text and rodata become PROT_READ
  *
@@ -28,9 +28,9 @@
  */
 #ifndef TESTS_FUZZ_LOADER_H
 #define TESTS_FUZZ_LOADER_H
-#include <kernel/module.h>
-#include "../../kernel/module_priv.h"
-#include <kernel/elf.h>
+#include <kernel/module/module.h>
+#include "../../kernel/module/internal.h"
+#include <kernel/module/elf.h>
 #include <kernel/ksyms.h>
 #include <mm/pmm.h>
 #include <stdio.h>
@@ -81,7 +81,7 @@ struct module *module_of_addr(uintptr_t addr)
 	return loading && module_contains(loading, addr) ? loading : NULL;
 }
 
-int module_add_use_locked(struct module *user, struct module *used)
+int module_add_use_irqoff(struct module *user, struct module *used)
 {
 	struct module_use *u;
 
@@ -95,7 +95,7 @@ int module_add_use_locked(struct module *user, struct module *used)
 	return 0;
 }
 
-struct module *module_export_locked(const char *name, uintptr_t *addr,
+struct module *module_export_irqoff(const char *name, uintptr_t *addr,
 				    const struct module *self)
 {
 	assert(!irqs_enabled());
@@ -120,7 +120,7 @@ uintptr_t kexport_lookup(const char *name)
 	return 0;
 }
 
-/* The kernel's resolver (kernel/module.c), minus the locking. */
+/* The kernel's resolver (kernel/module/module.c), minus the locking. */
 static int resolve(void *ctx, const char *name, uint32_t *addr, char *err,
 		   size_t len)
 {
@@ -135,9 +135,9 @@ static int resolve(void *ctx, const char *name, uint32_t *addr, char *err,
 	a = kexport_lookup(name);
 	if (!a) {
 		f = irq_save();
-		owner = module_export_locked(name, &a, mod);
+		owner = module_export_irqoff(name, &a, mod);
 		if (owner)
-			module_add_use_locked(mod, owner);
+			module_add_use_irqoff(mod, owner);
 		irq_restore(f);
 		if (!owner)
 			return -ENOENT;

@@ -1,4 +1,4 @@
-// fuzz-sources: kernel/elf.c kernel/format.c kernel/module_meta.c kernel/parse.c kernel/string.c
+// fuzz-sources: kernel/module/elf.c kernel/module/elf_link.c kernel/lib/format.c kernel/module/module_meta.c kernel/lib/parse.c kernel/lib/string.c
 // fuzz-flags: -m32 -D_GNU_SOURCE -include tests/fuzz/fuzz_host.h
 /*
  * tests/fuzz/fuzz_modinfo.c: libFuzzer target for what a module says

@@ -1,4 +1,4 @@
-// fuzz-sources: kernel/line.c kernel/parse.c kernel/string.c
+// fuzz-sources: kernel/lib/line.c kernel/lib/parse.c kernel/lib/string.c
 /*
  * tests/fuzz/fuzz_parse.c: libFuzzer target for the shell's argument
  * parser and the other readers of untrusted text in kernel/parse.c.
@@ -15,7 +15,7 @@
  *
  *	make fuzz FUZZ_TARGETS=fuzz_parse
  */
-#include <kernel/parse.h>
+#include <kernel/lib/parse.h>
 #include <kernel/shell.h>
 #include <assert.h>
 #include <stdint.h>

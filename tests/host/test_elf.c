@@ -1,4 +1,5 @@
-// host-sources: kernel/elf.c kernel/format.c
+// host-sources: kernel/module/elf.c kernel/module/elf_link.c
+// kernel/lib/format.c
 /*
  * tests/host/test_elf.c: the module loader's ELF checks, on the host.
  *
@@ -10,8 +11,8 @@
  * one-byte over-read.
  */
 #include "host.h"
-#include <kernel/elf.h>
-#include <kernel/errno.h>
+#include <kernel/module/elf.h>
+#include <kernel/lib/errno.h>
 #include <stdint.h>
 
 #define LOAD_ADDR 0xd0000000u

@@ -1,4 +1,4 @@
-// host-sources: kernel/format.c kernel/string.c
+// host-sources: kernel/lib/format.c kernel/lib/string.c
 /*
  * tests/host/test_format.c: kformat, kvsnprintf and ksnprintf.
  *
@@ -6,11 +6,11 @@
  * length modifier, %p and a NULL %s; then the buffer contract: truncation
  * keeps the NUL, the return value is the untruncated length, and size 0
  * writes nothing at all. Expected strings are what C's printf prints,
- * except where <kernel/format.h> documents otherwise (%p is always "0x"
+ * except where <kernel/lib/format.h> documents otherwise (%p is always "0x"
  * and 8 hex digits).
  */
 #include "host.h"
-#include <kernel/format.h>
+#include <kernel/lib/format.h>
 #include <limits.h>
 #include <setjmp.h>
 #include <signal.h>

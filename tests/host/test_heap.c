@@ -1,4 +1,4 @@
-// host-sources: mm/heap.c kernel/string.c
+// host-sources: mm/heap.c kernel/lib/string.c
 /*
  * tests/host/test_heap.c: the heap allocator core (mm/heap.c).
  *
@@ -9,7 +9,7 @@
  * fills every block with its own byte, so overlapping blocks show up.
  */
 #include "host.h"
-#include <kernel/errno.h>
+#include <kernel/lib/errno.h>
 #include <mm/heap.h>
 #include <signal.h>
 #include <stdint.h>

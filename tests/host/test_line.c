@@ -1,4 +1,4 @@
-// host-sources: kernel/line.c kernel/string.c
+// host-sources: kernel/lib/line.c kernel/lib/string.c
 /*
  * tests/host/test_line.c: the shell's line editor state machine.
  *
@@ -9,7 +9,7 @@
  * left of the cursor must always equal the line being edited.
  */
 #include "host.h"
-#include <kernel/line.h>
+#include <kernel/lib/line.h>
 #include <stdint.h>
 
 /* A one-line terminal that the editor's echo is drawn on. */
@@ -231,7 +231,7 @@ TEST(line_history_skips_empty_and_repeats)
 
 TEST(line_history_skips_blank_lines)
 {
-	/* <kernel/line.h>: "blank ... lines are not" added. */
+	/* <kernel/lib/line.h>: "blank ... lines are not" added. */
 	reset();
 	enter_line("a");
 	line_history_add(&ed, "   ");

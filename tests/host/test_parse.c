@@ -1,4 +1,4 @@
-// host-sources: kernel/parse.c kernel/string.c
+// host-sources: kernel/lib/parse.c kernel/lib/string.c
 /*
  * tests/host/test_parse.c: the parsers that read text from people.
  *
@@ -8,8 +8,8 @@
  * any read or write past the end.
  */
 #include "host.h"
-#include <kernel/errno.h>
-#include <kernel/parse.h>
+#include <kernel/lib/errno.h>
+#include <kernel/lib/parse.h>
 #include <stdint.h>
 
 /* A heap copy of s, exactly strlen(s) + 1 bytes. */

@@ -6,7 +6,7 @@
 #include "host.h"
 #include <sched/runqueue.h>
 #include <sched/task.h>
-#include <kernel/errno.h>
+#include <kernel/lib/errno.h>
 
 struct item {
 	int id;

@@ -1,4 +1,4 @@
-// host-sources: kernel/stackwalk.c
+// host-sources: kernel/lib/stackwalk.c
 /*
  * tests/host/test_stackwalk.c: the frame-pointer walk and its bounds checks.
  *
@@ -9,7 +9,7 @@
  * damage a racing or corrupt stack can show.
  */
 #include "host.h"
-#include <kernel/backtrace.h>
+#include <kernel/lib/stackwalk.h>
 #include <stdint.h>
 #include <sys/wait.h>
 #include <unistd.h>

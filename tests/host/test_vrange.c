@@ -1,4 +1,4 @@
-// host-sources: mm/bitmap.c mm/vrange.c kernel/string.c
+// host-sources: mm/bitmap.c mm/vrange.c kernel/lib/string.c
 /*
  * tests/host/test_vrange.c: bit arrays (mm/bitmap.c) and the next-fit
  * virtual range allocator built on them (mm/vrange.c).

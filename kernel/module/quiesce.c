@@ -1,0 +1,245 @@
+/*
+ * kernel/module/quiesce.c: step 3 of the two-phase unload, "the handwaving".
+ *
+ * The seed leaves it to us: "Outside the module, do whatever it takes to
+ * ensure that nothing is executing any module code, including threads,
+ * command callbacks etc." Here is what it takes, in order, with the
+ * sentence of the seed each part answers:
+ *
+ *   a. The module's own threads. "You must not freeze any threads that
+ *      belong to the module." They are stopped, not frozen (a frozen
+ *      thread could never answer kthread_stop), and then "we must wait
+ *      until the process entries for the threads have been reaped",
+ *      because "the zombie clean up code can refer to the module": the
+ *      reaper runs exit hooks, and drops the thread's count on the module
+ *      only after them (sched/reaper.c).
+ *   b. Callbacks already running. Unregister stopped new command and
+ *      timer calls; the core counts the ones in flight, and we wait for
+ *      them to return.
+ *   c. Freeze the rest, preemptively. "You must not freeze the process
+ *      doing rmmod": the caller is exempt by identity. A preempted task is
+ *      frozen where it stands, which is the point: "freezing processes has
+ *      the same effect as preempt".
+ *   d. Scan every other task: "Simply looking at the EIP after freeze is
+ *      not enough". A task is inside if its EIP (the interrupted one, if
+ *      it was preempted) or any return address on its stack is in module
+ *      text: a task asleep in a kernel function called from the module
+ *      will return into it. And the entry windows: "any process that has
+ *      entered the module but not yet incremented the use count, nor any
+ *      process that has decremented the use count but not yet left": the
+ *      core's own references (a service held, a call in flight) say a task
+ *      is between the boundary and the module's count.
+ *   e. Thaw, exactly the tasks frozen.
+ * Every wait is bounded by req->timeout_ms.
+ */
+#include <kernel/module/module.h>
+#include <kernel/arch.h>
+#include <kernel/backtrace.h>
+#include <kernel/lib/errno.h>
+#include <kernel/trap.h>
+#include <kernel/ksyms.h>
+#include <kernel/probe.h>
+#include <sched/freezer.h>
+#include "internal.h"
+
+#define SNAP_MAX 96             /* tasks looked at; on the stack */
+
+uintptr_t quiesce_saved_eip(struct task *t)
+{
+	uintptr_t pcs[BACKTRACE_MAX];
+
+	if (t->preempt_tf)
+		return t->preempt_tf->eip;
+	return task_backtrace(t, pcs, 1) ? pcs[0] : 0;
+}
+
+/* a. Stop the module's threads that unregister left running, then wait
+ * until every one has been reaped. */
+static int stop_and_reap_threads(struct module *m, struct unload_req *r)
+{
+	struct task *snap[SNAP_MAX];
+	unsigned n, stopped = 0;
+	int err;
+
+	/* No thread of m alive (m->kthreads counts them): nothing to stop. */
+	n = m->kthreads ? task_snapshot(snap, SNAP_MAX) : 0;
+	for (unsigned i = 0; i < n; i++) {
+		struct task *t = snap[i];
+
+		if (t->owner != m || t->state == TASK_ZOMBIE ||
+		    t->state == TASK_DEAD)
+			continue;
+		narrate(r->verbose, current->name,
+			"     thread '%s' (id %d) still runs: stopping it "
+			"(never frozen)",
+			t->name, t->id);
+		err = kthread_stop_timeout(t, r->timeout_ms);
+		if (err == -ETIMEDOUT) {
+			ksnprintf(r->msg, sizeof(r->msg), "thread '%s' (id %d) "
+				  "of module '%s' did not stop in %u ms",
+				  t->name, t->id, m->name, r->timeout_ms);
+			task_snapshot_put(snap, n);
+			return -ETIMEDOUT;
+		}
+		stopped++;
+	}
+	task_snapshot_put(snap, n);
+	if (m->kthreads)
+		narrate(r->verbose, current->name,
+			"     waiting for the reaper: %u thread(s) of '%s' "
+			"not reaped yet",
+			m->kthreads, m->name);
+	probe("quiesce.reap");
+	err = wait_event_timeout(unload_wq, m->kthreads == 0, r->timeout_ms);
+	if (err) {
+		ksnprintf(r->msg, sizeof(r->msg), "%u thread(s) of module '%s' "
+			  "were not reaped in %u ms", m->kthreads, m->name,
+			  r->timeout_ms);
+		return -ETIMEDOUT;
+	}
+	narrate(r->verbose, current->name,
+		"  a. module threads: %u stopped here, all reaped", stopped);
+	return 0;
+}
+
+/* b. Wait for the command and timer callbacks already running. */
+static int drain_callbacks(struct module *m, struct unload_req *r)
+{
+	unsigned running = m->callbacks;
+	int err;
+
+	probe("quiesce.callbacks");
+	err = wait_event_timeout(unload_wq, m->callbacks == 0, r->timeout_ms);
+	if (err) {
+		ksnprintf(r->msg, sizeof(r->msg), "%u callback(s) of module "
+			  "'%s' still running after %u ms", m->callbacks,
+			  m->name, r->timeout_ms);
+		return -ETIMEDOUT;
+	}
+	narrate(r->verbose, current->name,
+		"  b. callbacks in flight: %u, drained", running);
+	return 0;
+}
+
+/* d. Is t inside m? Print why when it is. */
+static bool task_inside(struct module *m, struct task *t,
+			struct unload_req *r)
+{
+	uintptr_t lo = m->text, hi = m->text + m->text_size;
+	uintptr_t pcs[BACKTRACE_MAX], eip;
+	unsigned n;
+	char sym[96];
+
+	/* A task that has been off the CPU since before the module was
+	 * loaded never ran its code, so it cannot be inside: skip the walk
+	 * (the freeze still holds it). */
+	if (t->switched_out_at < m->load_switch)
+		return false;
+	n = task_backtrace(t, pcs, BACKTRACE_MAX);
+	/* quiesce_saved_eip(t), without walking the stack twice */
+	eip = t->preempt_tf ? t->preempt_tf->eip : n ? pcs[0] : 0;
+
+	if (eip >= lo && eip < hi) {
+		ksyms_format(eip, sym, sizeof(sym));
+		narrate(r->verbose, current->name,
+			"     task '%s' (id %d, %s): EIP %08lx %s: inside",
+			t->name, t->id, task_state_name(t->state),
+			(unsigned long)eip, sym);
+		return true;
+	}
+	for (unsigned i = 0; i < n; i++) {
+		if (pcs[i] - 1 < lo || pcs[i] - 1 >= hi)
+			continue;
+		ksyms_format_ret(pcs[i], sym, sizeof(sym));
+		narrate(r->verbose, current->name,
+			"     task '%s' (id %d, %s): EIP outside, but "
+			"returns to %08lx %s: inside",
+			t->name, t->id, task_state_name(t->state),
+			(unsigned long)pcs[i], sym);
+		return true;
+	}
+	return false;
+}
+
+/* c, d, e: freeze all but the caller, scan, thaw. */
+static int freeze_and_scan(struct module *m, struct unload_req *r)
+{
+	struct task_set exempt = { 0 };
+	struct task *snap[SNAP_MAX];
+	unsigned n, inside = 0, scanned = 0, unfrozen = 0;
+	int err;
+
+	task_set_add(&exempt, current);
+	probe("quiesce.freeze");
+	err = freezer_freeze(FREEZE_PREEMPTIVE, &exempt, r->timeout_ms);
+	if (err) {
+		ksnprintf(r->msg, sizeof(r->msg), "the freeze failed (%s)",
+			  errno_name(err));
+		return err;
+	}
+	/* The seed's first rule: never the process doing rmmod. */
+	assert(!freezer_is_frozen(current));
+	narrate(r->verbose, current->name,
+		"  c. froze %u task(s); exempt: the caller '%s' (id %d) "
+		"and the tasks that are never frozen",
+		freezer_frozen_count(), current->name, current->id);
+	n = task_snapshot(snap, SNAP_MAX);
+	for (unsigned i = 0; i < n; i++) {
+		struct task *t = snap[i];
+
+		if (t == current || t->state == TASK_ZOMBIE ||
+		    t->state == TASK_DEAD || t->state == TASK_NEW)
+			continue;
+		/* Unfrozen tasks (idle, reaper, watchdog) are scanned too:
+		 * on one CPU they are stopped while we run, and an exit hook
+		 * or a callback could have them inside. */
+		unfrozen += !freezer_is_frozen(t);
+		scanned++;
+		inside += task_inside(m, t, r);
+	}
+	task_snapshot_put(snap, n);
+	narrate(r->verbose, current->name,
+		"  d. scanned %u task(s) (%u not frozen): EIP and every "
+		"return address; %u inside",
+		scanned, unfrozen, inside);
+	r->entry_refs = m->core_refs;
+	if (r->entry_refs)
+		narrate(r->verbose, current->name,
+			"     entry windows: %d reference(s) held at the "
+			"boundary (a task between the core and the "
+			"module's count)",
+			r->entry_refs);
+	narrate(r->verbose, current->name, "  e. thawed %u task(s)",
+		freezer_thaw());
+	r->found_inside = inside;
+	if (inside || r->entry_refs) {
+		ksnprintf(r->msg, sizeof(r->msg), "%u task(s) inside module "
+			  "'%s', %d reference(s) in its entry windows", inside,
+			  m->name, r->entry_refs);
+		return -EBUSY;
+	}
+	return 0;
+}
+
+int quiesce_module_threads(struct module *m, struct unload_req *r)
+{
+	return stop_and_reap_threads(m, r);
+}
+
+int quiesce_module(struct module *m, struct unload_req *r)
+{
+	uint64_t t0 = rdtsc();
+	int err;
+
+	assert(mutex_is_mine(&module_mutex));
+	assert(m->state == MODULE_GOING);       /* unregister has run */
+	r->found_inside = 0;
+	r->entry_refs = 0;
+	err = stop_and_reap_threads(m, r);
+	if (!err)
+		err = drain_callbacks(m, r);
+	if (!err)
+		err = freeze_and_scan(m, r);
+	r->quiesce_cycles = rdtsc() - t0;
+	return err;
+}

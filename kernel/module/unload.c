@@ -1,0 +1,372 @@
+/*
+ * kernel/module/unload.c: unloading a module: the two-phase protocol, and the
+ * three other strategies it is compared with (see <kernel/module/unload.h>).
+ *
+ * The two-phase protocol, as the seed lays it out ("The logic must be"):
+ *
+ *   1. "Check usecount == 0."  Busy: refuse (EBUSY), wait (bounded), or
+ *      mark the module for delayed delete, per --busy.
+ *   2. "Call module unregister routine. [...] this only removes externally
+ *      visible interfaces, it does not delete module structures."
+ *      The module is GOING: commands, services and timers are withdrawn,
+ *      so nothing new can enter through them.
+ *   3. "Outside the module, do whatever it takes to ensure that nothing is
+ *      executing any module code, including threads, command callbacks
+ *      etc."  kernel/module/quiesce.c: stop and reap the module's threads,
+ * drain callbacks, freeze the rest, scan every stack and entry window, thaw.
+ *   4. "Check the usecount again. If usecount is non-zero then some other
+ *      code entered the module after checking the usecount the first time
+ *      and before unregister completed. Either mark the module for delayed
+ *      delete or reactivate the module by calling the module's register
+ *      routine."  (A task found inside by step 3 counts the same way.)
+ *   5. "If usecount is still 0 after the handwaving, then it is safe to
+ *      call the final module clean up routine to destroy its structures,
+ *      release hardware etc. Then (and only then) is it safe to free the
+ *      module."
+ *
+ *      LIVE --1--> LIVE --2--> GOING --3,4--> GOING --5--> GONE (freed)
+ *        ^  busy: EBUSY          |   someone inside
+ *        |                       +--> register again --> LIVE
+ *        |                       +--> delayed: the worker repeats 3-5
+ *        |                            once the last user has left
+ *
+ * Delayed delete and ghosts: kernel/module/unloadd.c. Running an unload
+ * in its own task under a deadlock watch: kernel/module/unload_watch.c.
+ * The names of strategies, policies and outcomes, and the one parser of
+ * --strategy/--busy: kernel/module/unload_opts.c.
+ *
+ * Lock: module_mutex across each unload; counts change with IRQs off.
+ */
+#include <kernel/module/module.h>
+#include "internal.h"
+#include <kernel/arch.h>
+#include <kernel/lib/errno.h>
+#include <kernel/lib/format.h>
+#include <kernel/init.h>
+#include <kernel/ksyms.h>
+#include <kernel/probe.h>
+#include <sched/freezer.h>
+#include <sched/completion.h>
+
+struct wait_queue unload_wq = WAIT_QUEUE_INIT(unload_wq, "unload");
+
+/* ---- outcomes -------------------------------------------------------- */
+
+static int refuse(struct unload_req *r, int err, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+static int refuse(struct unload_req *r, int err, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	kvsnprintf(r->msg, sizeof(r->msg), fmt, ap);
+	va_end(ap);
+	r->outcome = UNLOAD_REFUSED;
+	r->err = err;
+	narrate(r->verbose, current->name, "  -> refused: %s", r->msg);
+	return err;
+}
+
+static void set_state(struct module *m, enum module_state st)
+{
+	uint32_t f = irq_save();
+
+	m->state = st;
+	irq_restore(f);
+}
+
+/* 5. cleanup, then free. */
+int unload_finish(struct module *m, struct unload_req *r)
+{
+	assert(mutex_is_mine(&module_mutex));
+	assert(m->state == MODULE_GOING);
+	probe("unload.free");
+	if (module_call_hook(m, NULL, m->cleanup)) {
+		ksnprintf(r->msg, sizeof(r->msg), "module '%s' faulted in "
+			  "cleanup; it stays loaded (going)", m->name);
+		r->outcome = UNLOAD_FAILED;
+		return r->err = -EFAULT;
+	}
+	narrate(r->verbose, current->name,
+		"  5. cleanup ran; freeing the module's memory");
+	module_bury(m);
+	module_unloads++;
+	r->outcome = UNLOAD_FREED;
+	return r->err = 0;
+}
+
+/* Withdraw the module's interfaces (its unregister hook, then whatever it
+ * forgot). Return: 0 or -EFAULT if the hook faulted. */
+static int withdraw(struct module *m)
+{
+	int ret = module_call_hook(m, NULL, m->unreg);
+
+	module_withdraw_leftovers(m);
+	return ret;
+}
+
+/* Put m on the delayed list: unloadd frees it once it is quiet. */
+static int mark_delayed(struct module *m, struct unload_req *r)
+{
+	unloadd_add(m);
+	ksnprintf(r->msg, sizeof(r->msg), "module '%s' is withdrawn and "
+		  "will be freed when its last user has left", m->name);
+	narrate(r->verbose, current->name, "  -> delayed: %s", r->msg);
+	r->outcome = UNLOAD_DELAYED;
+	return r->err = 0;
+}
+
+/* 4, busy: call register again, the module is LIVE. */
+static int reactivate(struct module *m, struct unload_req *r, const char *why)
+{
+	set_state(m, MODULE_LIVE);
+	if (module_call_hook(m, m->reg, NULL)) {
+		/* It cannot be freed (someone is inside) nor published:
+		 * leave it to the worker, withdrawn. */
+		set_state(m, MODULE_GOING);
+		withdraw(m);
+		mark_delayed(m, r);
+		ksnprintf(r->msg, sizeof(r->msg), "%s; register failed, so "
+			  "the module waits for delayed delete", why);
+		return r->err = -EBUSY;
+	}
+	ksnprintf(r->msg, sizeof(r->msg), "%s; module '%s' was re-registered "
+		  "and stays loaded", why, m->name);
+	narrate(r->verbose, current->name, "  -> re-registered: %s", r->msg);
+	r->outcome = UNLOAD_REREGISTERED;
+	return r->err = -EBUSY;
+}
+
+/* Step 1 found the use count non-zero. */
+static int busy_at_check(struct module *m, struct unload_req *r,
+			 const int *count, const char *what)
+{
+	if (r->busy == BUSY_WAIT) {
+		narrate(r->verbose, current->name,
+			"  1. %s is %d: waiting up to %u ms", what, *count,
+			r->timeout_ms);
+		probe("unload.wait_users");
+		if (!wait_event_timeout(unload_wq, *count == 0, r->timeout_ms))
+			return 0;
+	}
+	return refuse(r, -EBUSY, "module '%s' is in use (%s %d)", m->name,
+		      what, *count);
+}
+
+/* ---- the strategies ------------------------------------------------ */
+
+static int unload_naive(struct module *m, struct unload_req *r)
+{
+	if (m->refs && busy_at_check(m, r, &m->refs, "refcount"))
+		return r->err;
+	narrate(r->verbose, current->name,
+		"  1. use count 0: going straight to cleanup");
+	set_state(m, MODULE_GOING);
+	probe("unload.checked");
+	if (withdraw(m))
+		return refuse(r, -EFAULT, "module '%s' faulted while stopping",
+			      m->name);
+	narrate(r->verbose, current->name,
+		"  2. unregister and cleanup back to back, nothing "
+		"checked in between");
+	return unload_finish(m, r);
+}
+
+static int unload_eip(struct module *m, struct unload_req *r)
+{
+	struct task **snap;
+	unsigned n, frozen = 0;
+	uintptr_t lo = m->text, hi = m->text + m->text_size;
+	int err;
+
+	if (m->refs && busy_at_check(m, r, &m->refs, "refcount"))
+		return r->err;
+	set_state(m, MODULE_GOING);
+	probe("unload.checked");
+	err = freezer_freeze(FREEZE_PREEMPTIVE, NULL, r->timeout_ms);
+	if (err) {
+		set_state(m, MODULE_LIVE);
+		return refuse(r, err, "the freeze failed");
+	}
+	narrate(r->verbose, current->name,
+		"  2. froze everything that is freezable, the module's "
+		"threads included");
+	/* "Everything": the caller too, if it is freezable. Then nobody is
+	 * left to thaw it (R1). */
+	freezer_freeze_self();
+	snap = kmalloc(128 * sizeof(*snap));
+	n = snap ? task_snapshot(snap, 128) : 0;
+	for (unsigned i = 0; i < n; i++) {
+		uintptr_t eip;
+
+		if (!freezer_is_frozen(snap[i]))
+			continue;
+		frozen++;
+		eip = quiesce_saved_eip(snap[i]);
+		if (eip >= lo && eip < hi && !r->found_inside++) {
+			char sym[96];
+
+			ksyms_format(eip, sym, sizeof(sym));
+			ksnprintf(r->msg, sizeof(r->msg), "task '%s' (id %d) "
+				  "is executing module code at %s",
+				  snap[i]->name, snap[i]->id, sym);
+		}
+	}
+	task_snapshot_put(snap, n);
+	kfree(snap);
+	narrate(r->verbose, current->name,
+		"  3. looked at the EIP of %u frozen task(s): %u inside",
+		frozen, r->found_inside);
+	if (r->found_inside) {
+		freezer_thaw();
+		set_state(m, MODULE_LIVE);
+		r->outcome = UNLOAD_REFUSED;
+		narrate(r->verbose, current->name, "  -> refused: %s", r->msg);
+		return r->err = -EBUSY;
+	}
+	withdraw(m);            /* under the freeze, as the old code did */
+	err = unload_finish(m, r);
+	freezer_thaw();
+	return err;
+}
+
+static int unload_twophase(struct module *m, struct unload_req *r)
+{
+	int err;
+
+	/* 1. */
+	if (m->refs) {
+		if (r->busy != BUSY_DELAYED)
+			return busy_at_check(m, r, &m->refs, "refcount");
+		set_state(m, MODULE_GOING);
+		withdraw(m);
+		return mark_delayed(m, r);
+	}
+	narrate(r->verbose, current->name, "  1. use count is 0");
+	probe("unload.checked");
+	/* 2. */
+	set_state(m, MODULE_GOING);
+	if (withdraw(m))
+		return reactivate(m, r, "unregister faulted");
+	narrate(r->verbose, current->name,
+		"  2. unregister: interfaces withdrawn, structures "
+		"stay");
+	/* 3. */
+	narrate(r->verbose, current->name, "  3. quiesce:");
+	err = quiesce_module(m, r);
+	if (err == -ETIMEDOUT || err == -ENOMEM) {
+		char why[200];
+
+		kstrlcpy(why, r->msg, sizeof(why));
+		return reactivate(m, r, why);
+	}
+	/* 4. */
+	probe("unload.recheck");
+	narrate(r->verbose, current->name,
+		"  4. re-check: use count %d; %u task(s) inside, %d in "
+		"entry windows",
+		m->refs, r->found_inside, r->entry_refs);
+	if (m->refs || r->found_inside || r->entry_refs) {
+		char why[200];
+
+		ksnprintf(why, sizeof(why), "someone is in module '%s' (use "
+			  "count %d, %u task(s) inside, %d in entry windows)",
+			  m->name, m->refs, r->found_inside, r->entry_refs);
+		if (r->busy == BUSY_DELAYED)
+			return mark_delayed(m, r);
+		return reactivate(m, r, why);
+	}
+	/* 5. */
+	/* What step 3 established, and nothing can undo: the interfaces
+	 * are withdrawn, so no thread, callback or boundary reference
+	 * can appear any more. Freeing on top of one would be the bug
+	 * this whole file exists to prevent. */
+	assert(!m->kthreads && !m->callbacks && !m->core_refs);
+	return unload_finish(m, r);
+}
+
+static int unload_refcount(struct module *m, struct unload_req *r)
+{
+	uint32_t f;
+	int err;
+
+	/* 1. Check and close the gate at once: from here no new reference
+	 * can be taken, so the count can only fall. */
+	for (;;) {
+		f = irq_save();
+		if (m->core_refs == 0) {
+			m->gated = true;
+			m->state = MODULE_GOING;
+		}
+		irq_restore(f);
+		if (m->gated)
+			break;
+		if (busy_at_check(m, r, &m->core_refs, "references"))
+			return r->err;
+	}
+	narrate(r->verbose, current->name,
+		"  1. no references; the gate is closed: new callers "
+		"are refused at the boundary");
+	probe("unload.checked");
+	withdraw(m);
+	narrate(r->verbose, current->name,
+		"  2. unregister: interfaces withdrawn");
+	/* 3. The module's threads drop their reference in core exit code,
+	 * after the reaper is done with them. */
+	err = quiesce_module_threads(m, r);
+	if (err) {
+		f = irq_save();
+		m->gated = false;
+		irq_restore(f);
+		return reactivate(m, r, r->msg);
+	}
+	/* The gate was closed with no reference, and every thread has
+	 * been reaped: nothing can be inside. */
+	assert(!m->core_refs && !m->kthreads);
+	return unload_finish(m, r);
+}
+
+/* ---- the entry point ---------------------------------------------- */
+
+static int (*const strategies[])(struct module *, struct unload_req *) = {
+	unload_naive, unload_eip, unload_twophase, unload_refcount,
+};
+
+int unload_module(const char *name, struct unload_req *r)
+{
+	struct module *m;
+	int ret;
+
+	if (!r->timeout_ms)
+		r->timeout_ms = UNLOAD_TIMEOUT_MS;
+	r->found_inside = 0;
+	r->quiesce_cycles = 0;
+	r->msg[0] = '\0';
+	if ((unsigned)r->strategy >= UNLOAD_NR_STRATEGIES)
+		return refuse(r, -EINVAL, "no such strategy");
+	mutex_lock(&module_mutex);
+	m = module_find(name);
+	if (!m) {
+		ret = refuse(r, -ENOENT, "module '%s' is not loaded; 'lsmod' "
+			     "lists loaded modules", name);
+	} else if (m->state != MODULE_LIVE) {
+		ret = refuse(r, -EBUSY, "module '%s' is %s%s", name,
+			     module_state_name(m->state),
+			     m->delayed ? " (marked for delayed delete)" : "");
+	} else if (m->users) {
+		/* Dependencies are bookkeeping, not quiescing: every
+		 * strategy refuses (R10). */
+		ret = refuse(r, -EBUSY, "module '%s' is used by module '%s'; "
+			     "unload that first", name, m->users->user->name);
+	} else {
+		narrate(r->verbose, current->name,
+			"%s unload of '%s' (use count %d, core references "
+			"%d, threads %u)",
+			unload_strategy_name(r->strategy), name, m->refs,
+			m->core_refs, m->kthreads);
+		ret = strategies[r->strategy](m, r);
+	}
+	mutex_unlock(&module_mutex);
+	return ret;
+}
+

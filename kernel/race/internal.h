@@ -1,0 +1,57 @@
+/*
+ * kernel/race/internal.h: what the files of the race catalogue share.
+ *
+ *   race_engine.c     one run: noise from the seed, settling, measuring
+ *   race_scenarios.c  R1..R10 and the expected matrix
+ *   race_cmds.c       `race list | run | matrix`
+ */
+#ifndef KERNEL_RACE_INTERNAL_H
+#define KERNEL_RACE_INTERNAL_H
+
+#include <kernel/module/memusage.h>
+#include <kernel/module/unload.h>
+#include <kernel/race/race_scenarios.h>
+
+#define WATCH_MS 500            /* no progress this long: a deadlock */
+#define ARRIVE_MS 1000          /* a held task must arrive within this */
+
+/* One run of one scenario. Owned by the shell task that runs it. */
+struct race_ctx {
+	enum unload_strategy strategy;
+	enum unload_busy busy;
+	uint32_t seed, rng;
+	bool verbose;
+	struct unload_req req;
+	bool deadlocked;
+	bool unloaded;                  /* an unload ran to its end */
+	unsigned uaf0;
+	struct mem_usage base;          /* memory before the scenario */
+	const char *module;             /* the module under test */
+	struct task *noise[3];
+	unsigned nnoise;
+	int harness_err;                /* the scenario itself went wrong */
+};
+
+struct scenario {
+	const char *id, *name, *what;
+	void (*run)(struct race_ctx *c);
+	const char *modules[2];         /* unloaded at the end if left */
+};
+
+#define RACE_MAX_SCENARIOS 32
+extern const struct scenario race_table[];
+extern const unsigned race_ntable;
+
+/* The scenario called id ("R6") or name ("eip-not-enough"), or NULL. */
+const struct scenario *race_find(const char *id);
+/* The scenario went wrong itself (not the unload): its run says "error". */
+void race_harness_fail(struct race_ctx *c, const char *what);
+/* The same with the cause (ENOMEM from a failed allocation; -EIO is the
+ * default): `race run` ends with it (race_last_harness_err, set by
+ * race_run_one), so a scenario that could not be played says why. */
+void race_harness_fail_err(struct race_ctx *c, const char *what, int err);
+extern int race_last_harness_err;
+/* A pause of 0-2 ms (or a yield) drawn from the seed. Context: task. */
+void race_jitter(struct race_ctx *c);
+
+#endif

@@ -1,0 +1,235 @@
+/*
+ * kernel/race/race.c: race points (see <kernel/race/race.h>).
+ *
+ * Lifecycle of a point slot:
+ *
+ *   FREE --race_arm--> ARMED --a task arrives--> HELD --race_release--> FREE
+ *         --race_watch--> WATCHED --arrivals counted-- ... --release--> FREE
+ *
+ * A held task sleeps until its slot's `released` flag is set. The flag,
+ * not the slot, is what it waits on, so a slot reused after the release
+ * cannot capture the task again.
+ */
+#include <kernel/race/race.h>
+#include <kernel/probe.h>
+#include <kernel/lib/errno.h>
+#include <kernel/init.h>
+#include <kernel/printk.h>
+#include <kernel/lib/string.h>
+#include <kernel/trap.h>
+#include <sched/sched.h>
+#include <sched/spinlock.h>
+#include <sched/task.h>
+#include <sched/waitqueue.h>
+
+#define RACE_SLOTS 8
+
+enum slot_state { SLOT_FREE, SLOT_ARMED, SLOT_HELD, SLOT_WATCHED };
+
+struct race_slot {
+	enum slot_state state;          /* [race_lock] */
+	const char *name;               /* [race_lock] */
+	struct task *only;              /* [race_lock] hold only this task */
+	struct task *held;              /* [race_lock] who is held */
+	unsigned arrivals;              /* [race_lock] */
+	volatile bool *release_flag;    /* [race_lock] the held task's flag */
+};
+
+static struct spinlock race_lock = SPINLOCK_INIT("race");
+static struct race_slot slots[RACE_SLOTS];
+static struct wait_queue arrive_wq = WAIT_QUEUE_INIT(arrive_wq, "race-arrive");
+static struct wait_queue release_wq =
+	WAIT_QUEUE_INIT(release_wq, "race-release");
+static volatile unsigned armed;         /* [race_lock] slots not FREE */
+
+static struct race_slot *find_locked(const char *name)
+{
+	assert_held(&race_lock);
+	for (unsigned i = 0; i < RACE_SLOTS; i++)
+		if (slots[i].state != SLOT_FREE && !strcmp(slots[i].name, name))
+			return &slots[i];
+	return NULL;
+}
+
+static int arm(const char *point, struct task *only, enum slot_state st)
+{
+	uint32_t f = spin_lock_irqsave(&race_lock);
+	int err = -ENOSPC;
+
+	if (find_locked(point)) {
+		spin_unlock_irqrestore(&race_lock, f);
+		return -EBUSY;
+	}
+	for (unsigned i = 0; i < RACE_SLOTS; i++) {
+		if (slots[i].state != SLOT_FREE)
+			continue;
+		slots[i] = (struct race_slot){ .state = st, .name = point,
+					       .only = only };
+		armed++;
+		probe_arm();
+		err = 0;
+		break;
+	}
+	spin_unlock_irqrestore(&race_lock, f);
+	return err;
+}
+
+int race_arm(const char *point, struct task *only)
+{
+	return arm(point, only, SLOT_ARMED);
+}
+
+int race_watch(const char *point)
+{
+	return arm(point, NULL, SLOT_WATCHED);
+}
+
+/*
+ * The held side, from race_hold().
+ * Context: task, interrupts on, preemption enabled.
+ */
+static void hold_here(const char *name)
+{
+	volatile bool released = false;
+	struct race_slot *s;
+	uint32_t f;
+	int err;
+
+	if (!armed)
+		return;
+	f = spin_lock_irqsave(&race_lock);
+	s = find_locked(name);
+	if (!s || (s->only && s->only != current)) {
+		spin_unlock_irqrestore(&race_lock, f);
+		return;
+	}
+	s->arrivals++;
+	if (s->state != SLOT_ARMED) {   /* watched, or someone is held */
+		spin_unlock_irqrestore(&race_lock, f);
+		wake_up(&arrive_wq);
+		return;
+	}
+	s->state = SLOT_HELD;
+	s->held = current;
+	s->release_flag = &released;
+	spin_unlock_irqrestore(&race_lock, f);
+	wake_up(&arrive_wq);
+	err = wait_event_timeout(release_wq, released, RACE_HOLD_MAX_MS);
+	if (err) {
+		pr_warn("race: task '%s' held at %s for %u ms; letting it go",
+			current->name, name, RACE_HOLD_MAX_MS);
+		f = spin_lock_irqsave(&race_lock);
+		if (s->release_flag == &released) {
+			s->release_flag = NULL;
+			s->held = NULL;
+		}
+		spin_unlock_irqrestore(&race_lock, f);
+	}
+}
+
+/*
+ * The race catalogue's probe subscriber. A probe() call is held as it is:
+ * asleep inside the kernel. A PROBE_PREEMPT (int $0x81, tf set) is held
+ * with the trap frame as the task's preemption frame, so every observer
+ * (ps, the freezer, the unload scan) sees it stopped at the module
+ * instruction, as if the timer had preempted it there.
+ */
+static void race_hold(const char *name, struct trap_frame *tf)
+{
+	struct trap_frame *saved;
+
+	if (!armed || irq_depth)
+		return;
+	if (!tf) {
+		hold_here(name);
+		return;
+	}
+	saved = current->preempt_tf;
+	current->preempt_tf = tf;
+	hold_here(name);
+	current->preempt_tf = saved;
+}
+
+int race_wait(const char *point, unsigned timeout_ms, struct task **who)
+{
+	struct race_slot *s;
+	uint32_t f;
+	int err;
+
+	f = spin_lock_irqsave(&race_lock);
+	s = find_locked(point);
+	spin_unlock_irqrestore(&race_lock, f);
+	if (!s)
+		return -ENOENT;
+	err = wait_event_timeout(arrive_wq, s->state == SLOT_HELD ||
+				 (s->state == SLOT_WATCHED && s->arrivals),
+				 timeout_ms);
+	if (!err && who)
+		*who = s->held;
+	return err;
+}
+
+bool race_reached(const char *point)
+{
+	uint32_t f = spin_lock_irqsave(&race_lock);
+	struct race_slot *s = find_locked(point);
+	bool r = s && s->arrivals;
+
+	spin_unlock_irqrestore(&race_lock, f);
+	return r;
+}
+
+static void release_locked(struct race_slot *s)
+{
+	assert_held(&race_lock);
+	if (s->release_flag)
+		*s->release_flag = true;
+	s->state = SLOT_FREE;
+	s->held = NULL;
+	s->release_flag = NULL;
+	armed--;
+	probe_disarm();
+}
+
+void race_release(const char *point)
+{
+	uint32_t f = spin_lock_irqsave(&race_lock);
+	struct race_slot *s = find_locked(point);
+
+	if (s)
+		release_locked(s);
+	spin_unlock_irqrestore(&race_lock, f);
+	wake_up(&release_wq);
+}
+
+void race_reset(void)
+{
+	uint32_t f = spin_lock_irqsave(&race_lock);
+
+	for (unsigned i = 0; i < RACE_SLOTS; i++)
+		if (slots[i].state != SLOT_FREE)
+			release_locked(&slots[i]);
+	spin_unlock_irqrestore(&race_lock, f);
+	wake_up(&release_wq);
+}
+
+const char *race_where_held(const struct task *t)
+{
+	const char *name = NULL;
+	uint32_t f = spin_lock_irqsave(&race_lock);
+
+	for (unsigned i = 0; i < RACE_SLOTS; i++)
+		if (slots[i].state == SLOT_HELD && slots[i].held == t)
+			name = slots[i].name;
+	spin_unlock_irqrestore(&race_lock, f);
+	return name;
+}
+
+static int race_init(void)
+{
+	/* A held task "is" where it was stopped, not in these frames. */
+	sched_add_core_fn("race_hold");
+	sched_add_core_fn("hold_here");
+	return probe_subscribe(race_hold);
+}
+INITCALL(race_init, INIT_SUBSYS);

@@ -1,0 +1,206 @@
+/*
+ * kernel/race/race_engine.c: one run of one race scenario, measured.
+ *
+ * A run starts noise from the seed, lets the scenario (race_scenarios.c)
+ * open its race and run the unload, then settles: releases every held
+ * task, thaws, unloads what is left, waits for the reaper and unloadd.
+ * Then it measures what happened. Nothing is decided from the scenario's
+ * name:
+ *
+ *   uaf       the module area's use-after-free detector fired
+ *             (modmem_uaf_reports() went up);
+ *   deadlock  the unload's bounded wait caught it (unload_wait);
+ *   leak      frames or heap not back to the baseline once the module is
+ *             gone and every task of the scenario has been reaped;
+ *   otherwise what the unload said: freed (safe), refused, delayed,
+ *             reregistered.
+ *
+ * The seed drives only noise: a few background tasks and small pauses
+ * between steps. The outcome must not depend on it (race matrix checks
+ * that over many seeds), because the holds, not the timing, open the race.
+ *
+ * Context: runs in the shell task (never frozen); module_mutex is taken
+ * only by the load and unload calls.
+ */
+#include "internal.h"
+#include <kernel/module/module.h>
+#include <kernel/module/modmem.h>
+#include <kernel/lib/errno.h>
+#include <kernel/race/race.h>
+#include <sched/freezer.h>
+#include <sched/task.h>
+
+int race_last_harness_err;
+
+void race_harness_fail_err(struct race_ctx *c, const char *what, int err)
+{
+	kprintf("race: harness: %s\n", what);
+	if (!c->harness_err || c->harness_err == -EIO)
+		c->harness_err = err;
+}
+
+void race_harness_fail(struct race_ctx *c, const char *what)
+{
+	race_harness_fail_err(c, what, -EIO);
+}
+
+/* ---- noise from the seed -------------------------------------------- */
+
+static uint32_t rnd(struct race_ctx *c)
+{
+	c->rng ^= c->rng << 13;
+	c->rng ^= c->rng >> 17;
+	c->rng ^= c->rng << 5;
+	return c->rng;
+}
+
+void race_jitter(struct race_ctx *c)
+{
+	unsigned ms = rnd(c) % 3;
+
+	if (ms)
+		sleep_ms(ms);
+	else
+		sched_yield();
+}
+
+static int noise_fn(void *arg)
+{
+	uint32_t period = (uint32_t)(uintptr_t)arg;
+
+	while (!kthread_should_stop()) {
+		if (period)
+			sleep_ms(period);
+		else
+			sched_yield();
+	}
+	return 0;
+}
+
+static void noise_start(struct race_ctx *c)
+{
+	c->nnoise = rnd(c) % 4;
+	for (unsigned i = 0; i < c->nnoise; i++) {
+		c->noise[i] = kthread_run(noise_fn,
+					  (void *)(uintptr_t)(rnd(c) % 4), NULL,
+					  "noise");
+		if (c->noise[i])
+			task_get(c->noise[i]);
+	}
+}
+
+static void noise_stop(struct race_ctx *c)
+{
+	for (unsigned i = 0; i < c->nnoise; i++)
+		if (c->noise[i]) {
+			kthread_stop(c->noise[i]);
+			task_put(c->noise[i]);
+		}
+	c->nnoise = 0;
+}
+
+/* ---- settling and measuring ------------------------------------------ */
+
+/* Release everything, unload what is left, wait for the reaper and the
+ * unload worker. Return: true if memory came back to the baseline. */
+static bool settle(struct race_ctx *c, const struct scenario *s)
+{
+	struct mem_usage now;
+
+	race_reset();
+	if (freezer_active())
+		freezer_thaw();
+	noise_stop(c);
+	for (unsigned i = 0; i < 2 && s->modules[i]; i++) {
+		struct unload_req r;
+		struct module *m = module_find(s->modules[i]);
+
+		if (!m || m->delayed)
+			continue;
+		unload_req_init(&r);
+		if (unload_module(s->modules[i], &r))
+			kprintf(
+			    "race: %s stays loaded after the scenario: %s\n",
+			    s->modules[i], r.msg);
+	}
+	/* A task killed by a use-after-free dies holding what it held (a
+	 * reference, a count): after a uaf the outcome is known and memory
+	 * is not expected back, so do not wait for it. */
+	if (modmem_uaf_reports() != c->uaf0)
+		return false;
+	for (unsigned n = 0; n < 1000; n++) {
+		/* Below the baseline is fine: an earlier scenario's leftovers
+		 * (a zombie, a ghost) may be freed meanwhile. */
+		mem_usage_read(&now);
+		if (mem_usage_within(&now, &c->base) &&
+		    !unload_delayed_pending())
+			return true;
+		sleep_ms(2);
+	}
+	kprintf("race: memory not back: %lu frames (was %lu), %lu heap bytes "
+		"(was %lu)\n", (unsigned long)now.frames,
+		(unsigned long)c->base.frames, (unsigned long)now.heap_bytes,
+		(unsigned long)c->base.heap_bytes);
+	return false;
+}
+
+static const char *outcome(struct race_ctx *c, bool clean)
+{
+	if (modmem_uaf_reports() != c->uaf0)
+		return "uaf";
+	if (c->deadlocked)
+		return "deadlock";
+	if (!clean)
+		return "leak";
+	if (!c->unloaded)
+		return "error";
+	switch (c->req.outcome) {
+	case UNLOAD_FREED:
+		return "safe";
+	case UNLOAD_REFUSED:
+		return "refused";
+	case UNLOAD_DELAYED:
+		return "delayed";
+	case UNLOAD_REREGISTERED:
+		return "reregistered";
+	default:
+		return "leak";
+	}
+}
+
+const struct scenario *race_find(const char *id)
+{
+	for (unsigned i = 0; i < race_ntable; i++)
+		if (!strcmp(race_table[i].id, id) ||
+		    !strcmp(race_table[i].name, id))
+			return &race_table[i];
+	return NULL;
+}
+
+const char *race_run_one(const char *id, enum unload_strategy strategy,
+			 enum unload_busy busy, uint32_t seed, bool verbose)
+{
+	const struct scenario *s = race_find(id);
+	struct race_ctx c = { .strategy = strategy, .busy = busy,
+			      .seed = seed, .rng = seed * 2654435761u + 1,
+			      .verbose = verbose };
+	const char *o;
+	bool clean;
+
+	if (!s)
+		return NULL;
+	if (verbose)
+		kprintf("race %s %s: %s\n  strategy %s, seed %lu\n", s->id,
+			s->name, s->what, unload_strategy_name(strategy),
+			(unsigned long)seed);
+	c.uaf0 = modmem_uaf_reports();
+	mem_usage_read(&c.base);
+	noise_start(&c);
+	s->run(&c);
+	clean = settle(&c, s);
+	o = c.harness_err ? "error" : outcome(&c, clean);
+	race_last_harness_err = c.harness_err;
+	kprintf("race: %s %s strategy=%s outcome=%s\n", s->id, s->name,
+		unload_strategy_name(strategy), o);
+	return o;
+}

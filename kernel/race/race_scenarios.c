@@ -1,0 +1,379 @@
+/*
+ * kernel/race/race_scenarios.c: the race catalogue, R1 to R10.
+ *
+ * Each scenario loads one of the modules/race_*.c samples, holds tasks at
+ * named probes (<kernel/race/race.h>) so that the race is open, runs the
+ * unload with the chosen strategy in its own task ("rmmod", watched for
+ * deadlock) and releases the held tasks; race_engine.c then settles and
+ * measures. The expected matrix at the end is what
+ * docs/race-catalogue.md explains, cell by cell.
+ */
+#include "internal.h"
+#include <kernel/module/module.h>
+#include <kernel/ksyms.h>
+#include <kernel/lib/errno.h>
+#include <kernel/race/race.h>
+#include <kernel/shell.h>
+#include <sched/task.h>
+
+/* ---- modules, clients, the unload ------------------------------------- */
+
+static int load(struct race_ctx *c, const char *name, const char *param)
+{
+	char err[200], buf[32];
+	char *argv[1] = { buf };
+	int ret;
+
+	kstrlcpy(buf, param ? param : "", sizeof(buf));
+	ret = module_load(name, param ? 1 : 0, argv, err, sizeof(err));
+	if (ret) {
+		kprintf("race: cannot load %s: %s (%s)\n", name, err,
+			errno_name(ret));
+		if (!c->harness_err)
+			c->harness_err = ret;
+	} else
+		narrate(c->verbose, "insmod", "loaded %s%s%s", name,
+			param ? " " : "", param ? param : "");
+	if (!ret)
+		c->module = name;
+	return ret;
+}
+
+struct client {
+	const char *service;
+	uint32_t op;
+	volatile bool done, refused;
+	int result;
+};
+
+/* A client of the race service: get it at the boundary, call one op. */
+static int svc_client_fn(void *arg)
+{
+	struct client *cl = arg;
+	struct service *svc = service_get(cl->service);
+	uint32_t v = 0;
+
+	if (!svc) {
+		cl->refused = true;
+		cl->done = true;
+		return -ENODEV;
+	}
+	cl->result = svc->ops->call(svc, cl->op, 0, &v);
+	service_put(svc);
+	cl->done = true;
+	return 0;
+}
+
+/* A client typing a module's command. */
+static int cmd_client_fn(void *arg)
+{
+	struct client *cl = arg;
+
+	cl->result = shell_exec(cl->service);
+	cl->done = true;
+	return 0;
+}
+
+static struct task *client_start(struct race_ctx *c, int (*fn)(void *),
+				 struct client *cl, const char *name)
+{
+	struct task *t = kthread_create(fn, cl, NULL, name);
+
+	if (!t) {
+		race_harness_fail_err(c, "cannot start a client (no memory "
+				      "for a task)", -ENOMEM);
+		return NULL;
+	}
+	task_get(t);
+	kthread_start(t);
+	return t;
+}
+
+/* Wait for a client to end (normally, or killed by a caught fault). */
+static void client_finish(struct race_ctx *c, struct task *t,
+			  struct client *cl)
+{
+	if (!t)
+		return;
+	if (reaper_wait(t, 2000))
+		race_harness_fail(c, "a client did not finish");
+	else if (cl->refused)
+		narrate(c->verbose, t->name,
+			"was refused at the boundary: the service is "
+			"going away");
+	else if (cl->done)
+		narrate(c->verbose, t->name,
+			"returned from the module normally");
+	else
+		narrate(c->verbose, t->name, "was killed by the fault above");
+	task_put(t);
+}
+
+/* Hold the next task at point; wait until it is there. */
+static struct task *hold(struct race_ctx *c, const char *point)
+{
+	struct task *who = NULL;
+	char sym[96];
+
+	if (race_wait(point, ARRIVE_MS, &who)) {
+		race_harness_fail(c, "nobody arrived at a race point");
+		return NULL;
+	}
+	struct module *m = c->module ? module_find(c->module) : NULL;
+
+	ksyms_format(task_where(who), sym, sizeof(sym));
+	narrate(c->verbose, who->name, "is held at %s, at %s; use count %d",
+		point, sym, m ? m->refs : 0);
+	return who;
+}
+
+static struct unload_job *unload_begin(struct race_ctx *c, const char *name,
+				       bool freezable_caller)
+{
+	struct unload_job *j;
+
+	unload_req_init(&c->req);
+	c->req.strategy = c->strategy;
+	c->req.busy = c->busy;
+	c->req.verbose = c->verbose;
+	c->req.timeout_ms = 1000;
+	narrate(c->verbose, "driver", "rmmod %s --strategy=%s (from a %s task)",
+		name, unload_strategy_name(c->strategy),
+		freezable_caller ? "freezable user" : "kernel");
+	j = unload_start(name, &c->req, freezable_caller);
+	if (!j)
+		race_harness_fail_err(c, "cannot start the unload (no memory "
+				      "for its task)", -ENOMEM);
+	return j;
+}
+
+static void unload_end(struct race_ctx *c, struct unload_job *j)
+{
+	if (!j)
+		return;
+	unload_wait(j, &c->req, WATCH_MS, &c->deadlocked);
+	c->unloaded = true;
+	narrate(c->verbose, "rmmod", "%s: %s",
+		unload_outcome_name(c->req.outcome),
+		c->req.msg[0] ? c->req.msg : "done");
+}
+
+/* Wait until the unload is over or has reached point (watched). */
+static void until_done_or(struct race_ctx *c, struct unload_job *j,
+			  const char *point)
+{
+	for (unsigned ms = 0; j && ms < ARRIVE_MS; ms++) {
+		if (unload_done(j) || race_reached(point))
+			return;
+		sleep_ms(1);
+	}
+}
+
+/* ---- the scenarios ------------------------------------------------------ */
+
+/* R1: the unload runs from a freezable task, as a user's rmmod does. */
+static void r1_frozen_caller(struct race_ctx *c)
+{
+	if (load(c, "race_svc", NULL))
+		return;
+	unload_end(c, unload_begin(c, "race_svc", true));
+}
+
+/* R2: the module's thread is working; unregister will stop it. */
+static void r2_frozen_module_thread(struct race_ctx *c)
+{
+	if (load(c, "race_thread", "mode=loop"))
+		return;
+	race_jitter(c);
+	unload_end(c, unload_begin(c, "race_thread", false));
+}
+
+/* R3: the module's thread has exited; the reaper is held before the reap
+ * that will run the thread's exit hook, module code. */
+static void r3_zombie_reaper(struct race_ctx *c)
+{
+	struct unload_job *j;
+
+	race_arm("reaper.reap", NULL);
+	if (load(c, "race_thread", "mode=exit"))
+		return;
+	if (!hold(c, "reaper.reap"))
+		return;
+	race_watch("quiesce.reap");
+	j = unload_begin(c, "race_thread", false);
+	until_done_or(c, j, "quiesce.reap");
+	narrate(c->verbose, "driver", "releases the reaper");
+	race_release("reaper.reap");
+	unload_end(c, j);
+}
+
+/* R4, R5, R6, R7: a client is held inside an operation; then unload. */
+static void client_inside(struct race_ctx *c, uint32_t op, const char *point)
+{
+	struct client cl = { .service = "race", .op = op };
+	struct task *t;
+
+	if (load(c, "race_svc", NULL))
+		return;
+	race_arm(point, NULL);
+	t = client_start(c, svc_client_fn, &cl, "client");
+	if (hold(c, point)) {
+		struct unload_job *j;
+
+		race_jitter(c);
+		/* With --busy=wait the unload waits for the client to leave:
+		 * let it go then, as it would have gone by itself. */
+		race_watch("unload.wait_users");
+		j = unload_begin(c, "race_svc", false);
+		until_done_or(c, j, "unload.wait_users");
+		if (race_reached("unload.wait_users")) {
+			narrate(c->verbose, "driver",
+				"releases the client: the unload "
+				"waits for it");
+			race_release(point);
+		}
+		unload_end(c, j);
+	}
+	narrate(c->verbose, "driver", "releases the client");
+	race_release(point);
+	client_finish(c, t, &cl);
+}
+
+static void r4_entered_not_counted(struct race_ctx *c)
+{
+	client_inside(c, 4, "R4.entered");
+}
+
+static void r5_counted_down_not_left(struct race_ctx *c)
+{
+	client_inside(c, 5, "R5.counted_down");
+}
+
+static void r6_eip_not_enough(struct race_ctx *c)
+{
+	client_inside(c, 6, "R6.sleeping");
+}
+
+static void r7_preempted_zero_count(struct race_ctx *c)
+{
+	client_inside(c, 7, "R7.preempted");
+}
+
+/* R8: the unloader is held just after its first check; a client enters
+ * and counts itself; then the unloader goes on. */
+static void r8_reentry_during_unregister(struct race_ctx *c)
+{
+	struct client cl = { .service = "race", .op = 8 };
+	struct unload_job *j;
+	struct task *t;
+
+	if (load(c, "race_svc", NULL))
+		return;
+	race_arm("unload.checked", NULL);
+	j = unload_begin(c, "race_svc", false);
+	if (!hold(c, "unload.checked")) {
+		race_reset();
+		unload_end(c, j);
+		return;
+	}
+	race_arm("R8.inside", NULL);
+	t = client_start(c, svc_client_fn, &cl, "client");
+	for (unsigned ms = 0; ms < ARRIVE_MS && !cl.done &&
+	     !race_reached("R8.inside"); ms++)
+		sleep_ms(1);
+	if (race_reached("R8.inside"))
+		hold(c, "R8.inside");
+	narrate(c->verbose, "driver", "releases the unloader");
+	race_release("unload.checked");
+	unload_end(c, j);
+	narrate(c->verbose, "driver", "releases the client");
+	race_release("R8.inside");
+	client_finish(c, t, &cl);
+}
+
+/* R9: a command callback is asleep mid-call when the unload starts. */
+static void r9_callback_in_flight(struct race_ctx *c)
+{
+	struct client cl = { .service = "racecmd" };
+	struct unload_job *j;
+	struct task *t;
+
+	if (load(c, "race_cmd", NULL))
+		return;
+	race_arm("R9.callback", NULL);
+	t = client_start(c, cmd_client_fn, &cl, "client");
+	if (hold(c, "R9.callback")) {
+		race_watch("quiesce.callbacks");
+		j = unload_begin(c, "race_cmd", false);
+		until_done_or(c, j, "quiesce.callbacks");
+		narrate(c->verbose, "driver", "releases the callback");
+		race_release("R9.callback");
+		unload_end(c, j);
+	} else {
+		race_release("R9.callback");
+	}
+	client_finish(c, t, &cl);
+}
+
+/* R10: mathuser imports mathlib's symbols; unload mathlib. */
+static void r10_dependent_module(struct race_ctx *c)
+{
+	if (load(c, "mathlib", NULL) || load(c, "mathuser", NULL))
+		return;
+	unload_end(c, unload_begin(c, "mathlib", false));
+}
+
+const struct scenario race_table[] = {
+	{ "R1", "frozen-caller", "the quiesce freezes the task running rmmod",
+	  r1_frozen_caller, { "race_svc" } },
+	{ "R2", "frozen-module-thread", "the module's thread is frozen, "
+	  "then waited for", r2_frozen_module_thread, { "race_thread" } },
+	{ "R3", "zombie-reaper", "the reap of a module thread runs after "
+	  "the module is freed", r3_zombie_reaper, { "race_thread" } },
+	{ "R4", "entered-not-counted", "a task is in the module before its "
+	  "MOD_INC_USE_COUNT", r4_entered_not_counted, { "race_svc" } },
+	{ "R5", "counted-down-not-left", "a task is in the module after its "
+	  "MOD_DEC_USE_COUNT", r5_counted_down_not_left, { "race_svc" } },
+	{ "R6", "eip-not-enough", "EIP in the kernel, a return address in "
+	  "the module", r6_eip_not_enough, { "race_svc" } },
+	{ "R7", "preempted-zero-count", "code with count 0 that 'never "
+	  "sleeps' is preempted", r7_preempted_zero_count, { "race_svc" } },
+	{ "R8", "reentry-during-unregister", "the count rises after the "
+	  "first check", r8_reentry_during_unregister, { "race_svc" } },
+	{ "R9", "callback-in-flight", "a command callback runs while it is "
+	  "withdrawn", r9_callback_in_flight, { "race_cmd" } },
+	{ "R10", "dependent-module", "a module still used by another's "
+	  "imports", r10_dependent_module, { "mathuser", "mathlib" } },
+};
+const unsigned race_ntable = sizeof(race_table) / sizeof(race_table[0]);
+
+/* The expected outcome of each scenario under each strategy, as
+ * docs/race-catalogue.md explains it. Used only to mark mismatches in the
+ * printed matrix (and by the tests): the outcomes themselves are measured. */
+static const char *const expected[][UNLOAD_NR_STRATEGIES] = {
+	{ "safe", "deadlock", "safe", "safe" },
+	{ "safe", "deadlock", "safe", "safe" },
+	{ "uaf", "uaf", "safe", "safe" },
+	{ "uaf", "refused", "reregistered", "refused" },
+	{ "uaf", "refused", "reregistered", "refused" },
+	{ "uaf", "uaf", "reregistered", "refused" },
+	{ "uaf", "refused", "reregistered", "refused" },
+	{ "uaf", "uaf", "reregistered", "safe" },
+	{ "uaf", "uaf", "safe", "refused" },
+	{ "refused", "refused", "refused", "refused" },
+};
+
+const char *race_expected(unsigned scenario, enum unload_strategy s)
+{
+	return scenario < race_ntable ? expected[scenario][s] : NULL;
+}
+
+const char *race_scenario_id(unsigned i)
+{
+	return i < race_ntable ? race_table[i].id : NULL;
+}
+
+unsigned race_scenario_count(void)
+{
+	return race_ntable;
+}
