@@ -351,13 +351,16 @@ fuzz: $(FUZZ_TARGETS:%=$(B)/fuzz/%) \
 			exit 1; }; \
 	done
 
-# Merge what the runs found into the repository's corpus, minimized.
+# Merge what the runs found into the repository's corpus, minimized
+# (regress-* inputs, each a bug found once, are always kept).
 fuzz-minimize: $(FUZZ_TARGETS:%=$(B)/fuzz/%)
 	@for t in $(FUZZ_TARGETS); do \
 		mkdir -p tests/fuzz/corpus/$$t.new; \
 		$(B)/fuzz/$$t -merge=1 tests/fuzz/corpus/$$t.new \
 			tests/fuzz/corpus/$$t $(B)/fuzz/corpus/$$t \
 			> $(B)/fuzz/$$t.merge.log 2>&1 || exit 1; \
+		cp tests/fuzz/corpus/$$t/regress-* tests/fuzz/corpus/$$t.new/ \
+			2>/dev/null; \
 		rm -rf tests/fuzz/corpus/$$t; \
 		mv tests/fuzz/corpus/$$t.new tests/fuzz/corpus/$$t; \
 		echo "$$t: $$(ls tests/fuzz/corpus/$$t | wc -l) inputs"; \
@@ -372,7 +375,7 @@ fuzz-smoke: $(FUZZ_BINS)
 			-artifact_prefix=$(B)/fuzz/$$t- $(B)/fuzz/smoke/$$t \
 			tests/fuzz/corpus/$$t > $(B)/fuzz/$$t.smoke.log 2>&1; \
 		rc=$$?; \
-		echo "fuzz-smoke: $$t: $$(sed -n 's/^stat::number_of_executed_runs: *//p' \
+		echo "fuzz-smoke: $$t: $$(sed -n 's/^stat::number_of_executed_units: *//p' \
 			$(B)/fuzz/$$t.smoke.log) runs over $$(ls tests/fuzz/corpus/$$t | \
 			wc -l) corpus inputs"; \
 		grep -E 'ERROR|SUMMARY' $(B)/fuzz/$$t.smoke.log; \
