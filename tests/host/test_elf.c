@@ -1,5 +1,4 @@
-// host-sources: kernel/module/elf.c kernel/module/elf_link.c
-// kernel/lib/format.c
+// host-sources: kernel/module/elf.c kernel/module/elf_link.c kernel/lib/format.c
 /*
  * tests/host/test_elf.c: the module loader's ELF checks, on the host.
  *
