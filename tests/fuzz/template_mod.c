@@ -2,8 +2,9 @@
  * tests/fuzz/template_mod.c: the module fuzz_modinfo rewrites.
  *
  * Built like a sample module (build/fuzz/template.ko) but not put on the
- * ISO. Its .modinfo section is large (the padding entry), so an input has
- * room to say anything there; it has one parameter of each type, and an
+ * ISO. Its .modinfo section has a 256-byte padding entry, so an input has
+ * room to say a lot there (more would make each input slower: every
+ * lookup walks the whole section); it has one parameter of each type, and an
  * export, so parameters and exports are read for real.
  */
 #include <kernel/module.h>
@@ -16,7 +17,7 @@ MODULE_DESCRIPTION("the fuzzer's template module");
 MODULE_AUTHOR("Quiesce");
 MODULE_LICENSE("GPL");
 MODULE_COUNTING("boundary");
-MODULE_INFO(padding, PAD256 PAD256 PAD256 PAD256);
+MODULE_INFO(padding, PAD256);
 
 static int number = 7;
 static bool flag;
