@@ -95,7 +95,8 @@ def sweep_command(setup, undo, op):
 
 
 def check_sweep(text):
-    """Return (points, problems) for one sweep's console output."""
+    """Return (points, problems, how the attempts ended) for one sweep's
+    console output."""
     problems = []
     for alarm in ALARMS:
         if alarm in text:
@@ -125,13 +126,14 @@ def check_sweep(text):
     m = SUMMARY.search(text)
     if not m:
         problems.append("no summary line")
-        return 0, problems
+        return 0, problems, ""
     points = int(m.group(2))
+    ended = "%s ENOMEM, %s as unfailed (%s)" % m.group(3, 4, 5)
     if int(m.group(6)) or int(m.group(7)) or int(m.group(8)):
         problems.append(m.group(0))
     if len(starts) != points + 1:
         problems.append("%d attempts for %d points" % (len(starts), points))
-    return points, problems
+    return points, problems, ended
 
 
 def run_all(res, iso, boot, power_off, timeout=600, quick=False):
@@ -156,14 +158,14 @@ def run_all(res, iso, boot, power_off, timeout=600, quick=False):
         if out is None:
             path = q.save_log("e2e-failalloc")
             table.append((label, None, ["hang or panic (log: %s)" % path],
-                          secs))
+                          secs, ""))
             res.fail("e2e: failalloc: %s" % label, "no prompt within %d s"
                      " (log: %s)" % (timeout, path))
             q.finish(1)
             q = None
             continue
-        points, problems = check_sweep(out)
-        table.append((label, points, problems, secs))
+        points, problems, ended = check_sweep(out)
+        table.append((label, points, problems, secs, ended))
         if problems:
             path = q.save_log("e2e-failalloc")
             res.fail("e2e: failalloc: %s: %d points" % (label, points),
@@ -180,18 +182,18 @@ def e2e_failalloc(res, iso, boot, power_off):
     """make test's part: the quick subset, and the total printed."""
     table = run_all(res, iso, boot, power_off, quick=True)
     print("# failalloc: %d injection points over %d operations" % (
-        sum(p or 0 for _, p, _, _ in table), len(table)), flush=True)
+        sum(row[1] or 0 for row in table), len(table)), flush=True)
 
 
 def print_table(table, out=sys.stdout):
-    total = sum(p or 0 for _, p, _, _ in table)
-    out.write("| operation | injection points | result | seconds |\n")
-    out.write("|---|---|---|---|\n")
-    for label, points, problems, secs in table:
-        out.write("| `%s` | %s | %s | %.1f |\n" % (
-            label, "?" if points is None else points,
+    total = sum(row[1] or 0 for row in table)
+    out.write("| operation | injection points | ended | result | seconds |\n")
+    out.write("|---|---|---|---|---|\n")
+    for label, points, problems, secs, split in table:
+        out.write("| `%s` | %s | %s | %s | %.1f |\n" % (
+            label, "?" if points is None else points, split,
             "ok" if not problems else "; ".join(problems[:2]), secs))
-    out.write("| total (%d operations) | %d | | |\n" % (len(table), total))
+    out.write("| total (%d operations) | %d | | | |\n" % (len(table), total))
 
 
 if __name__ == "__main__":
