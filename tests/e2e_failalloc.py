@@ -20,6 +20,8 @@ script then reads every attempt from the console and checks:
 The operations: insmod of every module file on the ISO, rmmod with each
 strategy and busy policy, kthread create (spawn) and stop+reap (kill),
 freeze and thaw, race run of every scenario, a short seeded stress run.
+Then random sweeps (`--random=0.1`, 20 seeds): several failures in one
+operation, so error paths of error paths run too.
 
     python3 tests/e2e_failalloc.py [--iso build/quiesce.iso] [--quick]
     make failalloc                  (the same, every operation)
@@ -38,13 +40,21 @@ SCENARIOS = ["R%d" % i for i in range(1, 11)]
 NEEDS = {"mathuser": "mathlib", "stress_user": "stress_self"}
 STRESS = "stress --cycles=5 --sched=seeded --seed=1 --interval=60"
 
-ATTEMPT = re.compile(r"^failalloc: \[(\d+)\] nth=\d+\r?$", re.M)
+ATTEMPT = re.compile(r"^failalloc: \[(\d+)\] (?:nth|seed)=\d+\r?$", re.M)
 RESULT = re.compile(r"^failalloc: \[(\d+)\] ret=(\S+) injected=(yes|no) "
                     r"seen=(\d+)", re.M)
 SUMMARY = re.compile(r"^failalloc: sweep '(.*)': (\d+) injection points "
                      r"tried: (\d+) ENOMEM, (\d+) ended as unfailed "
                      r"\((\S+)\); (\d+) bad results, (\d+) leaks, (\d+) "
                      r"faults", re.M)
+RANDOM_SUMMARY = re.compile(r"^failalloc: random sweep '(.*)' p=\S+: (\d+) "
+                            r"runs, (\d+) allocations failed in all; runs: (\d+) "
+                            r"ENOMEM, (\d+) ended as unfailed \((\S+)\); "
+                            r"(\d+) bad results, (\d+) leaks, (\d+) faults",
+                            re.M)
+# Random sweeps (several failures per operation): p, runs, operations.
+RANDOM = (0.1, 20, ["insmod worker", "rmmod worker", "race run R6",
+                    "spawn sleeper", STRESS])
 ERROR_LINE = re.compile(r"^error: (.*) \((E[A-Z0-9]+)\)\r?$", re.M)
 ALARMS = ("kernel panic", "page fault:", "use-after-free:", "killed task",
           "watchdog:", "general protection", "BAD RESULT", "LEAK",
@@ -52,7 +62,8 @@ ALARMS = ("kernel panic", "page fault:", "use-after-free:", "killed task",
 
 
 def operations(files, quick=False):
-    """(label, setup, undo, op) for every operation of the issue. quick
+    """(label, setup, undo, op[, sweep options]) for every operation of
+    the issue, then a few random sweeps (p=0.1, 20 seeds each). quick
     (make test) leaves out the slowest repeats: eip with busy policies
     other than fail (each eip attempt waits out a deadlock), and the
     race scenarios under refcount (twophase plays the same harness)."""
@@ -82,11 +93,20 @@ def operations(files, quick=False):
             op = "race run %s --strategy=%s" % (r, s)
             ops.append((op, "", "", op))
     ops.append((STRESS, "", "", STRESS))
+    p, runs, random_ops = RANDOM
+    for op in random_ops:
+        setup = "insmod worker" if op == "rmmod worker" else ""
+        undo = {"insmod worker": "rmmod worker", "rmmod worker":
+                "rmmod worker", "spawn sleeper": "kill %t"}.get(op, "")
+        if quick and op == STRESS:
+            continue
+        ops.append(("%s, p=%g, %d seeds" % (op, p, runs), setup, undo,
+                    op, "--random=%g --max=%d" % (p, runs)))
     return ops
 
 
-def sweep_command(setup, undo, op):
-    line = "failalloc sweep"
+def sweep_command(setup, undo, op, extra=""):
+    line = "failalloc sweep" + (" " + extra if extra else "")
     if setup:
         line += ' --setup="%s"' % setup
     if undo:
@@ -123,6 +143,15 @@ def check_sweep(text):
                 not any(e[1] == ret for e in errors):
             problems.append("attempt %d: %s without its error line" %
                             (n, ret))
+    r = RANDOM_SUMMARY.search(text)
+    if r:
+        if int(r.group(7)) or int(r.group(8)) or int(r.group(9)):
+            problems.append(r.group(0))
+        if len(starts) != int(r.group(2)):
+            problems.append("%d runs for %s" % (len(starts), r.group(2)))
+        return int(r.group(3)), problems, "runs: %s ENOMEM, %s as unfailed " \
+            "(%s), in %s runs" % (r.group(4), r.group(5), r.group(6),
+                                  r.group(2))
     m = SUMMARY.search(text)
     if not m:
         problems.append("no summary line")
@@ -147,13 +176,14 @@ def run_all(res, iso, boot, power_off, timeout=600, quick=False):
                      repr(out[:300])):
         q.finish(1)
         return table
-    for label, setup, undo, op in operations(files, quick):
+    for label, setup, undo, op, *extra in operations(files, quick):
         if q is None:
             q = boot(res, iso, "e2e-failalloc")
             if not q:
                 return table
         t0 = time.monotonic()
-        out = q.command(sweep_command(setup, undo, op), timeout=timeout)
+        out = q.command(sweep_command(setup, undo, op, *extra),
+                        timeout=timeout)
         secs = time.monotonic() - t0
         if out is None:
             path = q.save_log("e2e-failalloc")

@@ -7,7 +7,8 @@
  *   failalloc p=P [seed=S] [kind=K]    command (or of task ID and its
  *            ... [--task=ID]           children, with --task)
  *   failalloc off                      disarm
- *   failalloc sweep [--setup=CMDS] [--undo=CMDS] [--max=N] OPERATION
+ *   failalloc sweep [--setup=CMDS] [--undo=CMDS] [--max=N]
+ *                   [--random=P] OPERATION
  *
  * The sweep, for N = 1, 2, ...: run the setup commands, arm nth=N for
  * this task and its children, run OPERATION as if typed, disarm, run the
@@ -20,10 +21,14 @@
  * In CMDS (';' between commands) and OPERATION, %t is the newest task
  * created since the attempt began (a spawned thread to kill).
  *
- * The console output between "failalloc: [N] nth=N" and "failalloc: [N]
- * ret=..." is the operation's own: tests/e2e_failalloc.py checks it holds
- * exactly one `error: ... (ENOMEM)` line when ret=ENOMEM and none when
- * ret=0.
+ * With --random=P, attempt N fails each allocation with probability P
+ * from seed N instead (--max attempts, 20 by default): several failures
+ * in one operation, so the error paths of error paths run too.
+ *
+ * The console output between "failalloc: [N] nth=N" (or seed=N) and
+ * "failalloc: [N] ret=..." is the operation's own: tests/e2e_failalloc.py
+ * checks it holds exactly one `error: ... (ENOMEM)` line when ret=ENOMEM
+ * and none when ret=0.
  */
 #include <mm/failalloc.h>
 #include <kernel/lib/errno.h>
@@ -58,6 +63,8 @@ struct baseline {
 struct sweep {
 	const char *op, *setup, *undo;
 	uint32_t max;
+	uint32_t ppm;                   /* --random=P: p, per 10^6; 0: nth */
+	unsigned failed;                /* allocations failed in all */
 	unsigned points, enomem, succeeded, bad, leaks, faults;
 	int expected;                   /* what the warm-up run returned */
 	int newest_before;              /* %t: tasks with a larger id */
@@ -193,12 +200,20 @@ static bool attempt(struct sweep *sw, uint32_t n, const struct baseline *base)
 	run_commands(sw, sw->setup);
 	if (!expand(sw, sw->op, line, sizeof(line)))
 		kstrlcpy(line, sw->op, sizeof(line));
-	kprintf("failalloc: [%lu] nth=%lu\n", (unsigned long)n,
-		(unsigned long)n);
+	if (sw->ppm) {                  /* --random: seed n, not the nth */
+		spec = (struct failalloc_spec){ .ppm = sw->ppm, .seed = n,
+						.kinds = FAILALLOC_ALL };
+		kprintf("failalloc: [%lu] seed=%lu\n", (unsigned long)n,
+			(unsigned long)n);
+	} else {
+		kprintf("failalloc: [%lu] nth=%lu\n", (unsigned long)n,
+			(unsigned long)n);
+	}
 	failalloc_arm(&spec, &current->failalloc_scope);
 	ret = shell_exec(line);
 	failalloc_disarm(&rep);
 	reached = rep.failed > 0;
+	sw->failed += rep.failed;
 	kprintf("failalloc: [%lu] ret=%s injected=%s seen=%lu\n",
 		(unsigned long)n, ret ? errno_name(ret) : "0",
 		reached ? "yes" : "no", (unsigned long)rep.seen);
@@ -238,7 +253,31 @@ static bool attempt(struct sweep *sw, uint32_t n, const struct baseline *base)
 			sw->succeeded++;
 	}
 	kprintf("failalloc: [%lu] %s\n", (unsigned long)n, ok ? "ok" : "FAILED");
-	return !reached;
+	return !reached && !sw->ppm;
+}
+
+/* The sweep's last line, which tests/e2e_failalloc.py reads. */
+static void say_summary(const struct sweep *sw, bool done)
+{
+	const char *unfailed = sw->expected ? errno_name(sw->expected) :
+			       "success";
+
+	if (sw->ppm) {
+		kprintf("failalloc: random sweep '%s' p=%lu.%06lu: %lu runs, "
+			"%u allocations failed in all; runs: %u ENOMEM, %u ended as "
+			"unfailed (%s); %u bad results, %u leaks, %u faults\n",
+			sw->op, (unsigned long)(sw->ppm / 1000000),
+			(unsigned long)(sw->ppm % 1000000),
+			(unsigned long)sw->max, sw->failed, sw->enomem,
+			sw->succeeded, unfailed, sw->bad, sw->leaks,
+			sw->faults);
+		return;
+	}
+	kprintf("failalloc: sweep '%s': %u injection points tried: %u "
+		"ENOMEM, %u ended as unfailed (%s); %u bad results, %u leaks, "
+		"%u faults%s\n", sw->op, sw->points, sw->enomem, sw->succeeded,
+		unfailed, sw->bad, sw->leaks, sw->faults,
+		done ? "" : "; stopped at --max before the unfailed run");
 }
 
 static int sweep(struct sweep *sw)
@@ -263,12 +302,8 @@ static int sweep(struct sweep *sw)
 	read_baseline(&base);
 	for (n = 1; n <= sw->max && !done; n++)
 		done = attempt(sw, n, &base);
-	kprintf("failalloc: sweep '%s': %u injection points tried: %u "
-		"ENOMEM, %u ended as unfailed (%s); %u bad results, %u leaks, "
-		"%u faults%s\n", sw->op, sw->points, sw->enomem, sw->succeeded,
-		sw->expected ? errno_name(sw->expected) : "success",
-		sw->bad, sw->leaks, sw->faults,
-		done ? "" : "; stopped at --max before the unfailed run");
+	done = done || sw->ppm;
+	say_summary(sw, done);
 	if (!done)
 		return cmd_error(-E2BIG, "the operation still allocated "
 				 "after %lu points; raise --max",
@@ -290,7 +325,17 @@ static int cmd_sweep(int argc, char **argv)
 			sw.setup = v;
 		else if ((v = parse_option(argv[i], "undo")))
 			sw.undo = v;
-		else if ((v = parse_option(argv[i], "max"))) {
+		else if ((v = parse_option(argv[i], "random"))) {
+			struct failalloc_spec s;
+			char text[48], err[96];
+
+			ksnprintf(text, sizeof(text), "p=%s", v);
+			if (failalloc_parse(text, &s, err, sizeof(err)))
+				return cmd_error(-EINVAL, "--random: %s", err);
+			sw.ppm = s.ppm;
+			if (sw.max == SWEEP_MAX_DEFAULT)
+				sw.max = 20;
+		} else if ((v = parse_option(argv[i], "max"))) {
 			if (parse_u32(v, &sw.max) || !sw.max)
 				return cmd_error(-EINVAL, "--max wants a "
 						 "number above 0");
