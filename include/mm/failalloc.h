@@ -18,14 +18,17 @@
  *   kind=heap,frame,vmap   which doors count (default: all three)
  *
  * Where (the scope): a task and every task it creates while the
- * injection is armed (a scope word in struct task, copied from creator to
- * child by task_alloc; sched answers "the current task's word" through
- * failalloc_current_scope, since mm may not look at tasks) (a command that starts a kernel thread or an unload
+ * injection is armed (a command that starts a kernel thread or an unload
  * task takes its children along), and nothing else: the reaper, the
- * watchdog and the other engineers' threads allocate normally. The
- * console arms the next command typed (`failalloc nth=3`, then
+ * watchdog and every other thread allocate normally. The scope is a word
+ * in struct task, copied from creator to child by task_alloc; sched
+ * answers "the current task's word" through failalloc_current_scope,
+ * since mm may not look at tasks.
+ *
+ * When: the console arms the next command typed (`failalloc nth=3`, then
  * `insmod hello`: the shell's command hook arms it when the command
- * starts and disarms it, with a report line, when it ends), or a task by id (`--task=ID`); the boot option
+ * starts, and disarms it with a report line when it ends), or a task by
+ * id (`--task=ID`) until `failalloc off`; the boot option
  * `failalloc=nth:3,kind:heap` arms the first command run at boot.
  *
  * Lifecycle: OFF --arm_next--> PENDING --command_begin--> ARMED

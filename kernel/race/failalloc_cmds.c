@@ -252,7 +252,8 @@ static bool attempt(struct sweep *sw, uint32_t n, const struct baseline *base)
 		else if (ret == sw->expected)
 			sw->succeeded++;
 	}
-	kprintf("failalloc: [%lu] %s\n", (unsigned long)n, ok ? "ok" : "FAILED");
+	kprintf("failalloc: [%lu] %s\n", (unsigned long)n,
+		ok ? "ok" : "FAILED");
 	return !reached && !sw->ppm;
 }
 
@@ -264,8 +265,9 @@ static void say_summary(const struct sweep *sw, bool done)
 
 	if (sw->ppm) {
 		kprintf("failalloc: random sweep '%s' p=%lu.%06lu: %lu runs, "
-			"%u allocations failed in all; runs: %u ENOMEM, %u ended as "
-			"unfailed (%s); %u bad results, %u leaks, %u faults\n",
+			"%u allocations failed in all; runs: %u ENOMEM, %u "
+			"ended as unfailed (%s); %u bad results, %u leaks, "
+			"%u faults\n",
 			sw->op, (unsigned long)(sw->ppm / 1000000),
 			(unsigned long)(sw->ppm % 1000000),
 			(unsigned long)sw->max, sw->failed, sw->enomem,

@@ -7,9 +7,10 @@
  * printable text, Backspace/DEL, Ctrl-U, Ctrl-C, CR/LF, escape sequences
  * (Up/Down history, and unknown ones), anything. After each byte the
  * editor's invariants are checked (the line is shorter than LINE_MAX,
- * a finished line is terminated, the echo fits its buffer); each finished line goes into the
- * history and through the shell's word splitter and command splitter, as
- * shell_exec() and the boot's run= would.
+ * a finished line is terminated, the echo fits its buffer); each
+ * finished line goes into the history and through the shell's word
+ * splitter and command splitter, as shell_exec() and the boot's run=
+ * would.
  *
  *	make fuzz FUZZ_TARGETS=fuzz_line
  */

@@ -5,7 +5,8 @@
  * Built for i386 (-m32), like the kernel, so a module's structs
  * (struct module_param, struct kexport: pointers are 4 bytes) read the
  * same here as in the kernel. fuzz_load_image() runs what
- * load_image_locked() (kernel/module/module.c) runs between validating and init:
+ * load_image_locked() (kernel/module/module.c) runs between validating
+ * and init:
  *
  *   elf_parse, elf_layout          the kernel's code (kernel/module/elf.c)
  *   place: a fresh range of the simulated module area (an mmap'd region
@@ -16,7 +17,8 @@
  *          Makefile), __this_module, and a module "mathlib" that is live
  *          for inputs of even size
  *   module_read_sections           hooks, .modinfo (counting, depends),
- *          .modparams, .kexports, the symbol table (kernel/module/module_meta.c)
+ *          .modparams, .kexports, the symbol table
+ *          (kernel/module/module_meta.c)
  *   module_set_params              with the caller's key=value words
  *   modmem_protect_ro              text and rodata become PROT_READ
  *
