@@ -25,7 +25,8 @@ QEMU    := qemu-system-i386
 PYTHON  := python3
 HOSTCC  := gcc
 
-B := build
+# B: where objects go (make mutants builds each mutant in its own B).
+B ?= build
 # V=1 shows full commands.
 ifeq ($(V),1)
   Q :=
@@ -61,6 +62,17 @@ KCFLAGS := -std=gnu11 -m32 -march=i686 -O2 -g \
 	-Iinclude -MMD -MP
 MODCFLAGS := $(KCFLAGS) -fno-asynchronous-unwind-tables -fno-unwind-tables \
 	-DQUIESCE_MODULE
+# MUTANT=name: break one safety mechanism on purpose (<kernel/mutant.h>);
+# make mutants builds each in build/mutants/NAME.
+MUTANTS := no-stack-scan no-eip-check no-entry-window no-recheck \
+	no-thread-reap no-callback-drain freeze-caller freeze-module-threads \
+	no-gate early-thread-put no-raw-entry
+ifneq ($(MUTANT),)
+  ifeq ($(filter $(MUTANT),$(MUTANTS)),)
+    $(error MUTANT=$(MUTANT) is not one of: $(MUTANTS))
+  endif
+  KCFLAGS += -DMUTANT_$(subst -,_,$(shell echo $(MUTANT) | tr a-z A-Z))=1
+endif
 NASMFLAGS := -f elf32 -g -F dwarf
 KLDFLAGS := -m32 -nostdlib -static -no-pie -Wl,--build-id=none \
 	-Wl,-z,noexecstack -Wl,--no-warn-rwx-segments -T linker.ld
@@ -83,7 +95,7 @@ ISO    := $(B)/quiesce.iso
 
 .PHONY: all iso run qemu qemu-nox qemu-gdb debug test test-host test-kernel \
 	test-e2e doctor clean help stress bench bench-compare fuzz fuzz-smoke \
-	fuzz-minimize failalloc flood soak modules
+	fuzz-minimize failalloc flood soak modules mutants
 .DEFAULT_GOAL := all
 
 all: $(KERNEL) modules $(ISO)
@@ -256,6 +268,12 @@ soak: all
 flood: all
 	$(PYTHON) tests/e2e_flood.py --iso $(ISO) --bytes 1048576 --lines 100000
 
+# ---- mutation testing: every safety mechanism must be needed ----------------
+# Each mutant is a full build with one mechanism switched off; the race
+# matrix must change. MUTANTS_RUN=a,b runs some; make test runs two.
+mutants: all
+	$(PYTHON) scripts/mutants.py --mutants "$(or $(MUTANTS_RUN),$(MUTANTS))"
+
 # ---- benchmarks --------------------------------------------------------------
 bench: all
 	$(PYTHON) scripts/bench.py --kernel $(KERNEL) --iso $(ISO) \
@@ -399,6 +417,7 @@ help:
 	@echo "make test-host | test-kernel | test-e2e   one part of make test"
 	@echo "make bench       exact cycle figures under QEMU -icount (build/bench.json)"
 	@echo "make bench-compare BASE=<rev>  the same for another revision, side by side"
+	@echo "make mutants     break each safety mechanism in turn; the race matrix must notice"
 	@echo "make fuzz        run every fuzz target (FUZZ_TIME=600 s each, or FUZZ_RUNS=N)"
 	@echo "make fuzz-smoke  each fuzz target over its corpus, briefly (part of make test)"
 	@echo "make failalloc   fail each allocation of each operation in turn (table in build/failalloc.md)"
@@ -407,4 +426,4 @@ help:
 	@echo "make doctor      check every tool and that the kernel is multiboot"
 	@echo "make clean       remove build/"
 
--include $(shell find $(B) -name '*.d' 2>/dev/null)
+-include $(shell find $(B) -path '$(B)/mutants' -prune -o -name '*.d' -print 2>/dev/null)

@@ -13,6 +13,7 @@
 #include <kernel/lib/errno.h>
 #include <kernel/panic.h>
 #include <kernel/lib/string.h>
+#include <kernel/trap.h>
 
 #define CR0_PG 0x80000000u
 #define CR0_WP 0x00010000u
@@ -20,7 +21,6 @@
 static uint32_t page_dir[1024] __attribute__((aligned(4096)));
 
 extern char _text_start[], _rodata_end[], boot_stack_guard[];
-void gdt_set_df_cr3(uint32_t cr3);
 
 static uint32_t vmap_bits[(VMAP_END - VMAP_BASE) / PAGE_SIZE / 32];
 static struct vrange vmap;

@@ -1,5 +1,6 @@
 /*
- * modules/race_svc.c: a service written the 2002 way, for races R1, R4-R8.
+ * modules/race_svc.c: a service written the 2002 way, for races R1, R4-R8,
+ * R13 and R14.
  *
  * The module counts itself (MODULE_COUNTING("self")): each operation runs
  * MOD_INC_USE_COUNT when it starts its real work and MOD_DEC_USE_COUNT
@@ -14,6 +15,12 @@
  *                        EIP is in the kernel, a return address is here
  *   R7  op_stats:        never counts ("it never sleeps"), yet is preempted
  *   R8  op_counted:      counted, then sleeps in the kernel
+ *   R14 op_open/op_close: a handle, 2002 style: open counts and returns,
+ *                        close (called through the handle, not the
+ *                        registry) uncounts; between them the count is 1
+ *                        and nobody is in the module
+ * (R13 needs no code of its own: its client holds the service and stops
+ * before calling any operation.)
  *
  * Unarmed, each point costs nothing and the operations just work:
  *	svc race 4 0   (from the console: service 'race', op 4)
@@ -26,7 +33,8 @@ MODULE_AUTHOR("Quiesce");
 MODULE_LICENSE("GPL");
 MODULE_COUNTING("self");
 
-enum { OP_R4 = 4, OP_R5 = 5, OP_R6 = 6, OP_R7 = 7, OP_R8 = 8 };
+enum { OP_R4 = 4, OP_R5 = 5, OP_R6 = 6, OP_R7 = 7, OP_R8 = 8,
+       OP_OPEN = 14, OP_CLOSE = 15 };
 
 static volatile unsigned calls;
 
@@ -85,6 +93,20 @@ static __attribute__((noinline)) int op_counted(void)
 	return 0;
 }
 
+static __attribute__((noinline)) int op_open(void)
+{
+	MOD_INC_USE_COUNT;              /* held until close */
+	work();
+	return 0;
+}
+
+static __attribute__((noinline)) int op_close(void)
+{
+	work();
+	MOD_DEC_USE_COUNT;
+	return 0;
+}
+
 static int race_call(struct service *svc, uint32_t op, uint32_t arg,
 		     uint32_t *result)
 {
@@ -99,6 +121,10 @@ static int race_call(struct service *svc, uint32_t op, uint32_t arg,
 		return op_stats(result);
 	case OP_R8:
 		return op_counted();
+	case OP_OPEN:
+		return op_open();
+	case OP_CLOSE:
+		return op_close();
 	}
 	return -EINVAL;
 }

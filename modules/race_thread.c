@@ -1,5 +1,5 @@
 /*
- * modules/race_thread.c: a module with a thread, for races R2 and R3.
+ * modules/race_thread.c: a module with a thread, for races R2, R3, R15.
  *
  * mode=loop (R2): the thread works in a loop with a freeze point (its
  *   sleep) until unregister stops it. A quiesce that freezes the thread
@@ -8,15 +8,19 @@
  *   and ends at once. The reaper runs the hook when it reaps the zombie:
  *   "the zombie clean up code can refer to the module that no longer
  *   exists" if the module was freed before the reap.
+ * mode=forget (R15): as loop, but unregister forgets to stop the thread
+ *   (a module bug): the unload itself must stop it, never freeze it, and
+ *   wait until it has been reaped; cleanup drops the task reference.
  */
 #include <kernel/module.h>
 
-MODULE_DESCRIPTION("a module thread that loops (R2) or exits with an exit hook (R3)");
+MODULE_DESCRIPTION("a module thread that loops (R2), exits with an exit hook "
+		   "(R3), or is left running by unregister (R15)");
 MODULE_AUTHOR("Quiesce");
 MODULE_LICENSE("GPL");
 
 static char mode[8] = "loop";
-MODULE_PARAM_STR(mode, "loop (R2) or exit (R3)");
+MODULE_PARAM_STR(mode, "loop (R2), exit (R3) or forget (R15)");
 
 static struct task *thread;
 static volatile unsigned rounds, hooks_run;
@@ -43,7 +47,10 @@ static int race_thread_fn(void *arg)
 
 static int race_thread_init(void)
 {
-	return strcmp(mode, "loop") && strcmp(mode, "exit") ? -EINVAL : 0;
+	if (strcmp(mode, "loop") && strcmp(mode, "exit") &&
+	    strcmp(mode, "forget"))
+		return -EINVAL;
+	return 0;
 }
 
 static int race_thread_register(void)
@@ -57,11 +64,21 @@ static int race_thread_register(void)
 
 static void race_thread_unregister(void)
 {
+	if (!strcmp(mode, "forget"))
+		return;                 /* the bug R15 is about */
 	kthread_stop(thread);   /* at once if it has exited already */
 	task_put(thread);
+	thread = NULL;
+}
+
+static void race_thread_cleanup(void)
+{
+	if (thread)
+		task_put(thread);
 	thread = NULL;
 }
 
 MODULE_INIT(race_thread_init);
 MODULE_REGISTER(race_thread_register);
 MODULE_UNREGISTER(race_thread_unregister);
+MODULE_CLEANUP(race_thread_cleanup);

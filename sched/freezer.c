@@ -33,7 +33,6 @@
 #include <kernel/printk.h>
 #include <mm/heap.h>
 
-#define SNAP_MAX 256
 
 static bool active;                     /* [S] */
 static enum freeze_mode mode;           /* [S] */
@@ -121,13 +120,12 @@ bool try_to_freeze(void)
 
 static void report_refusers(void)
 {
-	struct task **snap = kmalloc(SNAP_MAX * sizeof(*snap));
 	unsigned n;
+	struct task **snap = task_snapshot_all(&n);
 	char sym[96];
 
 	if (!snap)
 		return;
-	n = task_snapshot(snap, SNAP_MAX);
 
 	for (unsigned i = 0; i < n; i++) {
 		struct task *t = snap[i];
@@ -141,8 +139,7 @@ static void report_refusers(void)
 			t->wait_what ? " on " : "",
 			t->wait_what ? t->wait_what : "", sym);
 	}
-	task_snapshot_put(snap, n);
-	kfree(snap);
+	task_snapshot_free(snap, n);
 }
 
 int freezer_freeze(enum freeze_mode m, const struct task_set *exempt,
@@ -262,17 +259,15 @@ unsigned freezer_refusals(void)
 bool freezer_for_each_frozen(bool (*fn)(struct task *t, void *arg),
 			     void *arg)
 {
-	struct task **snap = kmalloc(SNAP_MAX * sizeof(*snap));
 	unsigned n;
+	struct task **snap = task_snapshot_all(&n);
 	bool all = true;
 
 	if (!snap)
 		return false;
-	n = task_snapshot(snap, SNAP_MAX);
 	for (unsigned i = 0; i < n && all; i++)
 		if (snap[i]->frozen)
 			all = fn(snap[i], arg);
-	task_snapshot_put(snap, n);
-	kfree(snap);
+	task_snapshot_free(snap, n);
 	return all;
 }

@@ -26,6 +26,7 @@
  * freeze, and a frozen reaper would turn that wait into a deadlock.
  */
 #include <kernel/probe.h>
+#include <kernel/mutant.h>
 #include <sched/reaper.h>
 #include <sched/kthread.h>
 #include <sched/sched.h>
@@ -80,6 +81,8 @@ int reaper_add_exit_hook(struct task *t, task_exit_fn fn, void *arg)
 void reaper_enqueue_irqoff(struct task *t)
 {
 	assert(!irqs_enabled() && t->state == TASK_ZOMBIE);
+	if (MUTANT_EARLY_THREAD_PUT)
+		task_owner_put(t);      /* before the exit hooks: R3 */
 	spin_lock(&sched_lock);
 	list_add_tail(&t->zombie_node, &zombies);
 	nzombies++;
@@ -118,7 +121,8 @@ static void reap(struct task *t)
 {
 	probe("reaper.reap");         /* race R3 holds a task here */
 	run_hooks(t);
-	task_owner_put(t);              /* the module's threads drop their
+	if (!MUTANT_EARLY_THREAD_PUT)
+		task_owner_put(t);      /* the module's threads drop their
 					 * reference in core code, last */
 	task_free_stack(t);
 	task_unlink(t);

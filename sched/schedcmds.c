@@ -20,7 +20,6 @@
 #include <kernel/lib/string.h>
 #include <mm/heap.h>
 
-#define PS_MAX 256
 #define KILL_TIMEOUT_MS 2000
 #define FREEZE_TIMEOUT_MS 1000
 
@@ -55,15 +54,13 @@ static int cmd_ps(int argc, char **argv)
 
 	if (argc > 2 || (argc == 2 && !verbose))
 		return cmd_error(-EINVAL, "usage: ps [-v]");
-	snap = kmalloc(PS_MAX * sizeof(*snap));
+	snap = task_snapshot_all(&n);
 	if (!snap)
 		return cmd_error(-ENOMEM, "no memory for the task list");
-	n = task_snapshot(snap, PS_MAX);
 	kprintf("  ID NAME             STATE         OWNER      F WHERE\n");
 	for (unsigned i = 0; i < n; i++)
 		ps_line(snap[i], verbose);
-	task_snapshot_put(snap, n);
-	kfree(snap);
+	task_snapshot_free(snap, n);
 	kprintf("%u tasks, %u runnable, %lu context switches; F: N = never "
 		"frozen%s\n", n, sched_nr_runnable(),
 		(unsigned long)sched_switch_count(),

@@ -224,22 +224,40 @@ void task_for_each(bool (*fn)(struct task *t, void *arg), void *arg)
 	spin_unlock_irqrestore(&sched_lock, f);
 }
 
-unsigned task_snapshot(struct task **out, unsigned max)
+struct task **task_snapshot_all(unsigned *n)
 {
-	struct list_node *n;
-	unsigned k = 0;
-	uint32_t f = spin_lock_irqsave(&sched_lock);
+	for (;;) {
+		unsigned want = task_count() + 4, k = 0;
+		struct task **out = kmalloc(want * sizeof(*out));
+		struct list_node *node;
+		uint32_t f;
 
-	list_for_each(n, &task_list) {
-		struct task *t = list_entry(n, struct task, all_node);
+		if (!out)
+			return NULL;
+		f = spin_lock_irqsave(&sched_lock);
+		if (ntasks > want) {    /* tasks were created meanwhile */
+			spin_unlock_irqrestore(&sched_lock, f);
+			kfree(out);
+			continue;
+		}
+		list_for_each(node, &task_list) {
+			struct task *t =
+			    list_entry(node, struct task, all_node);
 
-		if (k == max)
-			break;
-		t->refs++;
-		out[k++] = t;
+			t->refs++;
+			out[k++] = t;
+		}
+		spin_unlock_irqrestore(&sched_lock, f);
+		assert(k <= want);
+		*n = k;
+		return out;
 	}
-	spin_unlock_irqrestore(&sched_lock, f);
-	return k;
+}
+
+void task_snapshot_free(struct task **tasks, unsigned n)
+{
+	task_snapshot_put(tasks, n);
+	kfree(tasks);
 }
 
 void task_snapshot_put(struct task **tasks, unsigned n)

@@ -26,7 +26,6 @@
 #include <kernel/backtrace.h>
 #include <mm/heap.h>
 
-#define SNAP_MAX 256
 
 static volatile unsigned limit_ms = WATCHDOG_DEFAULT_MS;
 static volatile unsigned reports;
@@ -74,13 +73,12 @@ static bool claim_hung(struct task *t, uint64_t limit_ticks)
 
 unsigned watchdog_check_now(void)
 {
-	struct task **snap = kmalloc(SNAP_MAX * sizeof(*snap));
 	uint64_t limit_ticks = ms_to_ticks(limit_ms);
 	unsigned n, found = 0;
+	struct task **snap = task_snapshot_all(&n);
 
 	if (!snap)
 		return 0;
-	n = task_snapshot(snap, SNAP_MAX);
 	for (unsigned i = 0; i < n; i++) {
 		struct task *t = snap[i];
 
@@ -94,8 +92,7 @@ unsigned watchdog_check_now(void)
 		reports++;
 		found++;
 	}
-	task_snapshot_put(snap, n);
-	kfree(snap);
+	task_snapshot_free(snap, n);
 	return found;
 }
 

@@ -1,9 +1,11 @@
 #!/usr/bin/env python3
 """tests/run.py: run every Quiesce test and print one verdict line.
 
-Four parts, each selectable with --only:
+Five parts, each selectable with --only:
   tree    checks of the source tree (tests/tree_checks.py): layering,
           paths named in the docs, file sizes
+  mutants two of `make mutants` (scripts/mutants.py --rotate 2): a kernel
+          with one safety mechanism off must change the race matrix
   host    the host unit tests (kernel logic built with ASan/UBSan)
   kernel  boots build/quiesce.iso in QEMU, types `test all` (or T=pattern)
           at the prompt like a user, parses the KTAP it prints
@@ -350,11 +352,26 @@ def e2e_soak(res, iso):
                         if l.startswith("soak: FAILED"))[:600])
 
 
+def run_mutants(res, k):
+    """k mutants of the day: each must be killed by the race matrix."""
+    r = subprocess.run([sys.executable, "scripts/mutants.py", "--rotate",
+                        str(k)], capture_output=True, text=True)
+    lines = [l for l in r.stdout.splitlines() if l.startswith("mutant ")]
+    for line in lines:
+        name = line.split()[1].rstrip(":")
+        res.check(": killed " in line, "mutants: %s changes the race "
+                  "matrix" % name, line)
+    if len(lines) != k:
+        res.fail("mutants: %d mutant(s) built and run" % k,
+                 (r.stdout + r.stderr)[-800:])
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--iso", default="build/quiesce.iso")
     ap.add_argument("--host", nargs="*", default=[])
-    ap.add_argument("--only", choices=["tree", "host", "kernel", "e2e"])
+    ap.add_argument("--only",
+                    choices=["tree", "host", "kernel", "e2e", "mutants"])
     args = ap.parse_args()
     pattern = os.environ.get("T", "all") or "all"
     res = Results()
@@ -382,6 +399,8 @@ def main():
         from e2e_failalloc import e2e_failalloc
         e2e_failalloc(res, args.iso, boot, power_off)
         e2e_soak(res, args.iso)
+    if args.only in (None, "mutants"):
+        run_mutants(res, 2)
     print("# %.1fs" % (time.monotonic() - t0))
     if res.failures:
         print("# failed: " + ", ".join(res.failures[:20]))
@@ -392,4 +411,5 @@ def main():
     sys.exit(1 if res.failed else 0)
 
 
-main()
+if __name__ == "__main__":
+    main()

@@ -69,6 +69,7 @@ extern struct module __this_module;
 #include <kernel/shell.h>
 #include <kernel/lib/string.h>
 #include <kernel/module/timer.h>
+#include <kernel/module/notifier.h>
 #include <kernel/probe.h>
 #include <drivers/pit.h>
 #include <mm/heap.h>

@@ -57,6 +57,9 @@ typedef void (*irq_handler)(struct trap_frame *tf);
 /* Context: boot. */
 void idt_init(void);
 void gdt_init(void);
+/* The double-fault task must run on the page tables in force: paging
+ * calls this once they are on. Context: boot. */
+void gdt_set_df_cr3(uint32_t cr3);
 /*
  * The interrupt controller, as the IRQ path needs it: is this IRQ a
  * spurious one (then no handler runs and no EOI is sent), and the end of

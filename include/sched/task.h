@@ -155,12 +155,15 @@ struct task *task_find(int id);
 void task_for_each(bool (*fn)(struct task *t, void *arg), void *arg);
 
 /*
- * Take a reference on up to max tasks into out, in table order, for a
- * caller that will look at them slowly (printing, stack walks). Release
- * with task_snapshot_put. Return: the number stored.
+ * Take a reference on every task in the table, in table order, for a
+ * caller that will look at them slowly (printing, stack walks); there is
+ * no cap: the array is allocated to fit. Release with task_snapshot_free.
+ * Return: the array, *n its length; NULL if out of memory.
  * Context: task.
  */
-unsigned task_snapshot(struct task **out, unsigned max);
+struct task **task_snapshot_all(unsigned *n);
+void task_snapshot_free(struct task **tasks, unsigned n);
+/* Drop the references of a snapshot, keep the array. */
 void task_snapshot_put(struct task **tasks, unsigned n);
 
 /* Number of tasks in the table (zombies included, DEAD excluded). */

@@ -85,6 +85,11 @@ EXPORT_SYMBOL(wait_for_completion_timeout);
 /* probes, for the race and stress modules (<kernel/probe.h>) */
 EXPORT_SYMBOL(probe);
 
+/* the event chain: raw entry, no reference (<kernel/module/notifier.h>) */
+EXPORT_SYMBOL(notifier_register);
+EXPORT_SYMBOL(notifier_unregister);
+EXPORT_SYMBOL(notify_event);
+
 /* references */
 EXPORT_SYMBOL(module_get);
 EXPORT_SYMBOL(try_module_get);

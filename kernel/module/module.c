@@ -525,6 +525,10 @@ void module_withdraw_leftovers(struct module *m)
 	if (n)
 		pr_warn("module %s: %u timer(s) still pending after "
 			"unregister; cancelled", m->name, n);
+	n = notifier_withdraw_owned(m);
+	if (n)
+		pr_warn("module %s: %u notifier(s) still registered after "
+			"unregister; taken off the chain", m->name, n);
 }
 
 int module_unload(const char *name, char *err, size_t errlen)

@@ -39,6 +39,8 @@
 
 /* ---- references ------------------------------------------------------ */
 
+unsigned module_gate_refusals;          /* [irq] since boot */
+
 static bool gate_closed(const struct module *mod)
 {
 	if (mod->state == MODULE_GONE || mod->gated)
@@ -77,10 +79,12 @@ bool try_module_get(struct module *mod)
 	if (!mod)
 		return true;
 	f = irq_save();
-	if (gate_closed(mod))
+	if (gate_closed(mod)) {
 		ok = false;
-	else
+		module_gate_refusals++;
+	} else {
 		get_irqoff(mod);
+	}
 	irq_restore(f);
 	return ok;
 }

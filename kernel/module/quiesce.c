@@ -39,10 +39,10 @@
 #include <kernel/trap.h>
 #include <kernel/ksyms.h>
 #include <kernel/probe.h>
+#include <kernel/lib/stackwalk.h>
+#include <kernel/mutant.h>
 #include <sched/freezer.h>
 #include "internal.h"
-
-#define SNAP_MAX 96             /* tasks looked at; on the stack */
 
 uintptr_t quiesce_saved_eip(struct task *t)
 {
@@ -57,12 +57,19 @@ uintptr_t quiesce_saved_eip(struct task *t)
  * until every one has been reaped. */
 static int stop_and_reap_threads(struct module *m, struct unload_req *r)
 {
-	struct task *snap[SNAP_MAX];
-	unsigned n, stopped = 0;
+	struct task **snap = NULL;
+	unsigned n = 0, stopped = 0;
 	int err;
 
 	/* No thread of m alive (m->kthreads counts them): nothing to stop. */
-	n = m->kthreads ? task_snapshot(snap, SNAP_MAX) : 0;
+	if (m->kthreads) {
+		snap = task_snapshot_all(&n);
+		if (!snap) {
+			ksnprintf(r->msg, sizeof(r->msg), "no memory to list "
+				  "the threads of module '%s'", m->name);
+			return -ENOMEM;
+		}
+	}
 	for (unsigned i = 0; i < n; i++) {
 		struct task *t = snap[i];
 
@@ -78,18 +85,29 @@ static int stop_and_reap_threads(struct module *m, struct unload_req *r)
 			ksnprintf(r->msg, sizeof(r->msg), "thread '%s' (id %d) "
 				  "of module '%s' did not stop in %u ms",
 				  t->name, t->id, m->name, r->timeout_ms);
-			task_snapshot_put(snap, n);
+			task_snapshot_free(snap, n);
 			return -ETIMEDOUT;
 		}
 		stopped++;
 	}
-	task_snapshot_put(snap, n);
-	if (m->kthreads)
+	if (snap)
+		task_snapshot_free(snap, n);
+	if (stopped)
+		r->by |= UD_THREAD_STOP;
+	if (m->kthreads) {
 		narrate(r->verbose, current->name,
 			"     waiting for the reaper: %u thread(s) of '%s' "
 			"not reaped yet",
 			m->kthreads, m->name);
+		/* Zombies that had exited before we came: the reap wait is
+		 * what protects their exit hooks (R3). Threads we stopped
+		 * are reaped as part of stopping them. */
+		if (m->kthreads > stopped)
+			r->by |= UD_THREAD_REAP;
+	}
 	probe("quiesce.reap");
+	if (MUTANT_NO_THREAD_REAP)
+		return 0;
 	err = wait_event_timeout(unload_wq, m->kthreads == 0, r->timeout_ms);
 	if (err) {
 		ksnprintf(r->msg, sizeof(r->msg), "%u thread(s) of module '%s' "
@@ -109,6 +127,10 @@ static int drain_callbacks(struct module *m, struct unload_req *r)
 	int err;
 
 	probe("quiesce.callbacks");
+	if (MUTANT_NO_CALLBACK_DRAIN)
+		return 0;
+	if (running)
+		r->by |= UD_CALLBACK_DRAIN;
 	err = wait_event_timeout(unload_wq, m->callbacks == 0, r->timeout_ms);
 	if (err) {
 		ksnprintf(r->msg, sizeof(r->msg), "%u callback(s) of module "
@@ -121,71 +143,101 @@ static int drain_callbacks(struct module *m, struct unload_req *r)
 	return 0;
 }
 
-/* d. Is t inside m? Print why when it is. */
-static bool task_inside(struct module *m, struct task *t,
-			struct unload_req *r)
+/*
+ * d. Is t inside m? Two looks, each its own detector:
+ *   eip         the instruction t stopped at: the interrupted one if it was
+ *               preempted (or held at a PROBE_PREEMPT);
+ *   stack-scan  every return address of the context t stopped in: from the
+ *               interrupted frame if it was preempted, else from its saved
+ *               switch frame, so a task asleep in a kernel function called
+ *               from the module is found.
+ * Return: the detectors that found it (0: not inside). Prints why.
+ */
+static unsigned task_inside(struct module *m, struct task *t,
+			    struct unload_req *r)
 {
 	uintptr_t lo = m->text, hi = m->text + m->text_size;
 	uintptr_t pcs[BACKTRACE_MAX], eip;
-	unsigned n;
+	unsigned n, found = 0;
 	char sym[96];
 
 	/* A task that has been off the CPU since before the module was
 	 * loaded never ran its code, so it cannot be inside: skip the walk
 	 * (the freeze still holds it). */
 	if (t->switched_out_at < m->load_switch)
-		return false;
-	n = task_backtrace(t, pcs, BACKTRACE_MAX);
-	/* quiesce_saved_eip(t), without walking the stack twice */
-	eip = t->preempt_tf ? t->preempt_tf->eip : n ? pcs[0] : 0;
-
-	if (eip >= lo && eip < hi) {
+		return 0;
+	if (t->preempt_tf) {
+		eip = t->preempt_tf->eip;
+		n = stack_walk(t->preempt_tf->ebp, (uintptr_t)t->stack,
+			       (uintptr_t)t->stack + t->stack_size, pcs,
+			       BACKTRACE_MAX);
+	} else {
+		n = task_backtrace(t, pcs, BACKTRACE_MAX);
+		eip = n ? pcs[0] : 0;
+	}
+	if (!MUTANT_NO_EIP_CHECK && eip >= lo && eip < hi) {
 		ksyms_format(eip, sym, sizeof(sym));
 		narrate(r->verbose, current->name,
 			"     task '%s' (id %d, %s): EIP %08lx %s: inside",
 			t->name, t->id, task_state_name(t->state),
 			(unsigned long)eip, sym);
-		return true;
+		found |= UD_EIP;
 	}
-	for (unsigned i = 0; i < n; i++) {
+	for (unsigned i = 0; !MUTANT_NO_STACK_SCAN && i < n; i++) {
 		if (pcs[i] - 1 < lo || pcs[i] - 1 >= hi)
 			continue;
 		ksyms_format_ret(pcs[i], sym, sizeof(sym));
 		narrate(r->verbose, current->name,
-			"     task '%s' (id %d, %s): EIP outside, but "
-			"returns to %08lx %s: inside",
-			t->name, t->id, task_state_name(t->state),
+			"     task '%s' (id %d, %s): returns to %08lx %s: "
+			"inside", t->name, t->id, task_state_name(t->state),
 			(unsigned long)pcs[i], sym);
-		return true;
+		found |= UD_STACK_SCAN;
+		break;
 	}
-	return false;
+	return found;
 }
 
 /* c, d, e: freeze all but the caller, scan, thaw. */
 static int freeze_and_scan(struct module *m, struct unload_req *r)
 {
 	struct task_set exempt = { 0 };
-	struct task *snap[SNAP_MAX];
+	struct task **snap;
 	unsigned n, inside = 0, scanned = 0, unfrozen = 0;
 	int err;
 
-	task_set_add(&exempt, current);
+	/* Before the freeze: afterwards the allocator may wait on nobody,
+	 * but a snapshot that fails must fail before anything is frozen. */
+	snap = task_snapshot_all(&n);
+	if (!snap) {
+		ksnprintf(r->msg, sizeof(r->msg), "no memory to list the tasks "
+			  "to scan");
+		return -ENOMEM;
+	}
+	if (!MUTANT_FREEZE_CALLER)
+		task_set_add(&exempt, current);
 	probe("quiesce.freeze");
 	err = freezer_freeze(FREEZE_PREEMPTIVE, &exempt, r->timeout_ms);
 	if (err) {
-		ksnprintf(r->msg, sizeof(r->msg), "the freeze failed (%s)",
-			  errno_name(err));
-		return err;
+		task_snapshot_free(snap, n);
+		r->by |= UD_FREEZE_FAILED;
+		ksnprintf(r->msg, sizeof(r->msg), "the freeze failed (%s%s)",
+			  errno_name(err), err == -EBUSY ?
+			  ": another freeze is active" : "");
+		return err == -EBUSY ? -EAGAIN : err;
 	}
+	if (MUTANT_FREEZE_CALLER)
+		freezer_freeze_self();
+	if (current->freezable)
+		r->by |= UD_CALLER_EXEMPT;
 	/* The seed's first rule: never the process doing rmmod. */
-	assert(!freezer_is_frozen(current));
+	mutant_assert(!freezer_is_frozen(current));
 	narrate(r->verbose, current->name,
 		"  c. froze %u task(s); exempt: the caller '%s' (id %d) "
 		"and the tasks that are never frozen",
 		freezer_frozen_count(), current->name, current->id);
-	n = task_snapshot(snap, SNAP_MAX);
 	for (unsigned i = 0; i < n; i++) {
 		struct task *t = snap[i];
+		unsigned found;
 
 		if (t == current || t->state == TASK_ZOMBIE ||
 		    t->state == TASK_DEAD || t->state == TASK_NEW)
@@ -195,14 +247,20 @@ static int freeze_and_scan(struct module *m, struct unload_req *r)
 		 * or a callback could have them inside. */
 		unfrozen += !freezer_is_frozen(t);
 		scanned++;
-		inside += task_inside(m, t, r);
+		found = task_inside(m, t, r);
+		r->by |= found;
+		inside += found != 0;
 	}
-	task_snapshot_put(snap, n);
+	task_snapshot_free(snap, n);
 	narrate(r->verbose, current->name,
 		"  d. scanned %u task(s) (%u not frozen): EIP and every "
 		"return address; %u inside",
 		scanned, unfrozen, inside);
-	r->entry_refs = m->core_refs;
+	r->entry_refs = MUTANT_NO_ENTRY_WINDOW ? 0 : m->core_refs;
+	/* More references than tasks seen inside: someone is between the
+	 * boundary and the module, where no scan can see. */
+	if (r->entry_refs > (int)inside)
+		r->by |= UD_ENTRY_WINDOW;
 	if (r->entry_refs)
 		narrate(r->verbose, current->name,
 			"     entry windows: %d reference(s) held at the "
@@ -235,6 +293,18 @@ int quiesce_module(struct module *m, struct unload_req *r)
 	assert(m->state == MODULE_GOING);       /* unregister has run */
 	r->found_inside = 0;
 	r->entry_refs = 0;
+	if (MUTANT_FREEZE_MODULE_THREADS) {
+		struct task_set exempt = { 0 };
+
+		task_set_add(&exempt, current);
+		if (!freezer_freeze(FREEZE_PREEMPTIVE, &exempt,
+				    r->timeout_ms)) {
+			err = stop_and_reap_threads(m, r);
+			freezer_thaw();
+			if (err)
+				return err;
+		}
+	}
 	err = stop_and_reap_threads(m, r);
 	if (!err)
 		err = drain_callbacks(m, r);

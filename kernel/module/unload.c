@@ -45,6 +45,8 @@
 #include <kernel/init.h>
 #include <kernel/ksyms.h>
 #include <kernel/probe.h>
+#include <kernel/mutant.h>
+#include <sched/task.h>
 #include <sched/freezer.h>
 #include <sched/completion.h>
 
@@ -137,56 +139,122 @@ static int reactivate(struct module *m, struct unload_req *r, const char *why)
 	return r->err = -EBUSY;
 }
 
-/* Step 1 found the use count non-zero. */
+/*
+ * Step 1 found a count that is not 0. --busy=wait waits (bounded) for it
+ * to drop; then the caller starts again at step 1, because whoever
+ * dropped it may be followed by someone else. Return: 1 to start again,
+ * or the refusal (a negative error).
+ */
 static int busy_at_check(struct module *m, struct unload_req *r,
 			 const int *count, const char *what)
 {
-	if (r->busy == BUSY_WAIT) {
-		narrate(r->verbose, current->name,
-			"  1. %s is %d: waiting up to %u ms", what, *count,
-			r->timeout_ms);
-		probe("unload.wait_users");
-		if (!wait_event_timeout(unload_wq, *count == 0, r->timeout_ms))
-			return 0;
-	}
-	return refuse(r, -EBUSY, "module '%s' is in use (%s %d)", m->name,
-		      what, *count);
+	unsigned left;
+
+	r->by |= UD_USE_COUNT;
+	if (r->busy != BUSY_WAIT)
+		return refuse(r, -EBUSY, "module '%s' is in use (%s %d)",
+			      m->name, what, *count);
+	/* One deadline for every wait of this unload: restarts do not
+	 * extend it, so a stream of users cannot keep rmmod waiting. */
+	if (!r->wait_until)
+		r->wait_until = ticks_read() + ms_to_ticks(r->timeout_ms);
+	left = r->wait_until > ticks_read() ?
+		(unsigned)((r->wait_until - ticks_read()) * 1000 / hz) : 0;
+	narrate(r->verbose, current->name,
+		"  1. %s is %d: waiting up to %u ms", what, *count, left);
+	probe("unload.wait_users");
+	if (!left || wait_event_timeout(unload_wq, *count == 0, left))
+		return refuse(r, -EBUSY, "module '%s' is still in use after "
+			      "waiting %u ms (%s %d)", m->name, r->timeout_ms,
+			      what, *count);
+	narrate(r->verbose, current->name,
+		"  1. %s dropped to 0: starting again at step 1", what);
+	r->by &= ~UD_USE_COUNT;
+	return 1;
+}
+
+/* Step 3 could not prove the module quiet (a freeze or a wait failed):
+ * never free; delay or re-register, per --busy. */
+static int quiesce_failed(struct module *m, struct unload_req *r)
+{
+	char why[200];
+
+	kstrlcpy(why, r->msg, sizeof(why));
+	if (r->busy == BUSY_DELAYED)
+		return mark_delayed(m, r);
+	return reactivate(m, r, why);
 }
 
 /* ---- the strategies ------------------------------------------------ */
 
 static int unload_naive(struct module *m, struct unload_req *r)
 {
-	if (m->refs && busy_at_check(m, r, &m->refs, "refcount"))
-		return r->err;
+	int err;
+
+	while (m->refs)
+		if ((err = busy_at_check(m, r, &m->refs, "use count")) != 1)
+			return err;
 	narrate(r->verbose, current->name,
 		"  1. use count 0: going straight to cleanup");
 	set_state(m, MODULE_GOING);
 	probe("unload.checked");
-	if (withdraw(m))
+	if (withdraw(m)) {
+		r->by |= UD_HOOK_FAULT;
 		return refuse(r, -EFAULT, "module '%s' faulted while stopping",
 			      m->name);
+	}
 	narrate(r->verbose, current->name,
 		"  2. unregister and cleanup back to back, nothing "
 		"checked in between");
 	return unload_finish(m, r);
 }
 
+/* Look at the EIP of every frozen task: the only look the eip strategy
+ * takes. Return: how many are in module text (the first in r->msg). */
+static unsigned frozen_eips_inside(struct module *m, struct unload_req *r,
+				   unsigned *frozen)
+{
+	uintptr_t lo = m->text, hi = m->text + m->text_size;
+	unsigned n, inside = 0;
+	struct task **snap = task_snapshot_all(&n);
+
+	*frozen = 0;
+	for (unsigned i = 0; snap && i < n; i++) {
+		uintptr_t eip;
+		char sym[96];
+
+		if (!freezer_is_frozen(snap[i]))
+			continue;
+		(*frozen)++;
+		eip = quiesce_saved_eip(snap[i]);
+		if (eip < lo || eip >= hi || inside++)
+			continue;
+		ksyms_format(eip, sym, sizeof(sym));
+		ksnprintf(r->msg, sizeof(r->msg), "task '%s' (id %d) is "
+			  "executing module code at %s", snap[i]->name,
+			  snap[i]->id, sym);
+	}
+	if (snap)
+		task_snapshot_free(snap, n);
+	return inside;
+}
+
 static int unload_eip(struct module *m, struct unload_req *r)
 {
-	struct task **snap;
-	unsigned n, frozen = 0;
-	uintptr_t lo = m->text, hi = m->text + m->text_size;
+	unsigned frozen;
 	int err;
 
-	if (m->refs && busy_at_check(m, r, &m->refs, "refcount"))
-		return r->err;
+	while (m->refs)
+		if ((err = busy_at_check(m, r, &m->refs, "use count")) != 1)
+			return err;
 	set_state(m, MODULE_GOING);
 	probe("unload.checked");
 	err = freezer_freeze(FREEZE_PREEMPTIVE, NULL, r->timeout_ms);
 	if (err) {
 		set_state(m, MODULE_LIVE);
-		return refuse(r, err, "the freeze failed");
+		r->by |= UD_FREEZE_FAILED;
+		return refuse(r, err, "the freeze failed (%s)",
+			      errno_name(err));
 	}
 	narrate(r->verbose, current->name,
 		"  2. froze everything that is freezable, the module's "
@@ -194,32 +262,14 @@ static int unload_eip(struct module *m, struct unload_req *r)
 	/* "Everything": the caller too, if it is freezable. Then nobody is
 	 * left to thaw it (R1). */
 	freezer_freeze_self();
-	snap = kmalloc(128 * sizeof(*snap));
-	n = snap ? task_snapshot(snap, 128) : 0;
-	for (unsigned i = 0; i < n; i++) {
-		uintptr_t eip;
-
-		if (!freezer_is_frozen(snap[i]))
-			continue;
-		frozen++;
-		eip = quiesce_saved_eip(snap[i]);
-		if (eip >= lo && eip < hi && !r->found_inside++) {
-			char sym[96];
-
-			ksyms_format(eip, sym, sizeof(sym));
-			ksnprintf(r->msg, sizeof(r->msg), "task '%s' (id %d) "
-				  "is executing module code at %s",
-				  snap[i]->name, snap[i]->id, sym);
-		}
-	}
-	task_snapshot_put(snap, n);
-	kfree(snap);
+	r->found_inside = frozen_eips_inside(m, r, &frozen);
 	narrate(r->verbose, current->name,
 		"  3. looked at the EIP of %u frozen task(s): %u inside",
 		frozen, r->found_inside);
 	if (r->found_inside) {
 		freezer_thaw();
 		set_state(m, MODULE_LIVE);
+		r->by |= UD_EIP;
 		r->outcome = UNLOAD_REFUSED;
 		narrate(r->verbose, current->name, "  -> refused: %s", r->msg);
 		return r->err = -EBUSY;
@@ -235,38 +285,42 @@ static int unload_twophase(struct module *m, struct unload_req *r)
 	int err;
 
 	/* 1. */
-	if (m->refs) {
-		if (r->busy != BUSY_DELAYED)
-			return busy_at_check(m, r, &m->refs, "refcount");
-		set_state(m, MODULE_GOING);
-		withdraw(m);
-		return mark_delayed(m, r);
+	while (m->refs) {
+		if (r->busy == BUSY_DELAYED) {
+			r->by |= UD_USE_COUNT;
+			set_state(m, MODULE_GOING);
+			withdraw(m);
+			return mark_delayed(m, r);
+		}
+		if ((err = busy_at_check(m, r, &m->refs, "use count")) != 1)
+			return err;
 	}
 	narrate(r->verbose, current->name, "  1. use count is 0");
 	probe("unload.checked");
 	/* 2. */
 	set_state(m, MODULE_GOING);
-	if (withdraw(m))
+	if (withdraw(m)) {
+		r->by |= UD_HOOK_FAULT;
 		return reactivate(m, r, "unregister faulted");
+	}
 	narrate(r->verbose, current->name,
 		"  2. unregister: interfaces withdrawn, structures "
 		"stay");
 	/* 3. */
 	narrate(r->verbose, current->name, "  3. quiesce:");
 	err = quiesce_module(m, r);
-	if (err == -ETIMEDOUT || err == -ENOMEM) {
-		char why[200];
-
-		kstrlcpy(why, r->msg, sizeof(why));
-		return reactivate(m, r, why);
-	}
+	if (err && err != -EBUSY)
+		return quiesce_failed(m, r);
 	/* 4. */
 	probe("unload.recheck");
 	narrate(r->verbose, current->name,
 		"  4. re-check: use count %d; %u task(s) inside, %d in "
 		"entry windows",
 		m->refs, r->found_inside, r->entry_refs);
-	if (m->refs || r->found_inside || r->entry_refs) {
+	if (m->refs && !MUTANT_NO_RECHECK)
+		r->by |= UD_USE_COUNT;
+	if ((m->refs && !MUTANT_NO_RECHECK) || r->found_inside ||
+	    r->entry_refs) {
 		char why[200];
 
 		ksnprintf(why, sizeof(why), "someone is in module '%s' (use "
@@ -281,28 +335,40 @@ static int unload_twophase(struct module *m, struct unload_req *r)
 	 * are withdrawn, so no thread, callback or boundary reference
 	 * can appear any more. Freeing on top of one would be the bug
 	 * this whole file exists to prevent. */
-	assert(!m->kthreads && !m->callbacks && !m->core_refs);
+	mutant_assert(!m->kthreads && !m->callbacks && !m->core_refs);
 	return unload_finish(m, r);
 }
 
 static int unload_refcount(struct module *m, struct unload_req *r)
 {
+	bool closed = false;
 	uint32_t f;
 	int err;
 
+	/* 0. A notifier the core calls without a reference is an entry no
+	 * count can see: counting alone cannot prove this module idle. */
+	if (m->raw_entries && !MUTANT_NO_RAW_ENTRY) {
+		r->by |= UD_RAW_ENTRY;
+		return refuse(r, -EBUSY,
+			      "module '%s' registered %u notifier(s) "
+			      "the core calls without a reference, so no count "
+			      "can prove it idle; unload it with "
+			      "--strategy=twophase",
+			      m->name, m->raw_entries);
+	}
 	/* 1. Check and close the gate at once: from here no new reference
 	 * can be taken, so the count can only fall. */
-	for (;;) {
+	while (!closed) {
 		f = irq_save();
 		if (m->core_refs == 0) {
-			m->gated = true;
+			m->gated = !MUTANT_NO_GATE;
 			m->state = MODULE_GOING;
+			closed = true;
 		}
 		irq_restore(f);
-		if (m->gated)
-			break;
-		if (busy_at_check(m, r, &m->core_refs, "references"))
-			return r->err;
+		if (!closed && (err = busy_at_check(m, r, &m->core_refs,
+						    "references")) != 1)
+			return err;
 	}
 	narrate(r->verbose, current->name,
 		"  1. no references; the gate is closed: new callers "
@@ -318,11 +384,11 @@ static int unload_refcount(struct module *m, struct unload_req *r)
 		f = irq_save();
 		m->gated = false;
 		irq_restore(f);
-		return reactivate(m, r, r->msg);
+		return quiesce_failed(m, r);
 	}
 	/* The gate was closed with no reference, and every thread has
 	 * been reaped: nothing can be inside. */
-	assert(!m->core_refs && !m->kthreads);
+	mutant_assert(!m->core_refs && !m->kthreads);
 	return unload_finish(m, r);
 }
 
@@ -335,11 +401,15 @@ static int (*const strategies[])(struct module *, struct unload_req *) = {
 int unload_module(const char *name, struct unload_req *r)
 {
 	struct module *m;
+	char by[64];
 	int ret;
 
 	if (!r->timeout_ms)
 		r->timeout_ms = UNLOAD_TIMEOUT_MS;
 	r->found_inside = 0;
+	r->entry_refs = 0;
+	r->by = 0;
+	r->wait_until = 0;
 	r->quiesce_cycles = 0;
 	r->msg[0] = '\0';
 	if ((unsigned)r->strategy >= UNLOAD_NR_STRATEGIES)
@@ -356,6 +426,7 @@ int unload_module(const char *name, struct unload_req *r)
 	} else if (m->users) {
 		/* Dependencies are bookkeeping, not quiescing: every
 		 * strategy refuses (R10). */
+		r->by |= UD_DEPENDENCY;
 		ret = refuse(r, -EBUSY, "module '%s' is used by module '%s'; "
 			     "unload that first", name, m->users->user->name);
 	} else {
@@ -365,6 +436,10 @@ int unload_module(const char *name, struct unload_req *r)
 			unload_strategy_name(r->strategy), name, m->refs,
 			m->core_refs, m->kthreads);
 		ret = strategies[r->strategy](m, r);
+		narrate(r->verbose, current->name, "  decided by: %s%s",
+			unload_detector_names(r->by, by, sizeof(by)),
+			r->by ? "" : " (nothing was inside, nothing had to "
+			"wait)");
 	}
 	mutex_unlock(&module_mutex);
 	return ret;

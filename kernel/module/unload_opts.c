@@ -15,7 +15,7 @@
 static const char *const strategy_names[] = {
 	"naive", "eip", "twophase", "refcount" };
 static const char *const busy_names[] = {
-	"fail", "wait", "delayed", "reregister" };
+	"fail", "wait", "delayed" };
 static const char *const outcome_names[] = {
 	"freed", "refused", "delayed", "reregistered", "failed" };
 
@@ -77,8 +77,30 @@ int unload_parse_option(const char *word, enum unload_strategy *strategy,
 		if (!unload_parse_busy(v, busy))
 			return 1;
 		ksnprintf(err, errlen, "unknown busy policy '%s': use fail, "
-			  "wait, delayed or reregister", v);
+			  "wait or delayed", v);
 		return -EINVAL;
 	}
 	return 0;
+}
+
+static const char *const detector_names[] = {
+	"use-count", "eip", "stack-scan", "entry-window", "thread-stop",
+	"thread-reap", "callback-drain", "caller-exempt", "gate", "raw-entry",
+	"freeze-failed", "dependency", "hook-fault" };
+
+char *unload_detector_names(unsigned by, char *buf, size_t len)
+{
+	size_t n = 0;
+
+	if (!len)
+		return buf;
+	buf[0] = '\0';
+	for (unsigned i = 0; i < sizeof(detector_names) /
+				 sizeof(detector_names[0]); i++)
+		if ((by & (1u << i)) && n < len)
+			n += ksnprintf(buf + n, len - n, "%s%s", n ? "+" : "",
+				       detector_names[i]);
+	if (!by)
+		kstrlcpy(buf, "none", len);
+	return buf;
 }

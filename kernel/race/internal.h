@@ -24,7 +24,8 @@ struct race_ctx {
 	struct unload_req req;
 	bool deadlocked;
 	bool unloaded;                  /* an unload ran to its end */
-	unsigned uaf0;
+	unsigned uaf0;                  /* use-after-free reports before */
+	unsigned gate0;                 /* gate refusals before */
 	struct mem_usage base;          /* memory before the scenario */
 	const char *module;             /* the module under test */
 	struct task *noise[3];

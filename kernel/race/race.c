@@ -40,6 +40,7 @@ static struct race_slot slots[RACE_SLOTS];
 static struct wait_queue arrive_wq = WAIT_QUEUE_INIT(arrive_wq, "race-arrive");
 static struct wait_queue release_wq =
 	WAIT_QUEUE_INIT(release_wq, "race-release");
+unsigned race_hold_max_ms = RACE_HOLD_MAX_MS;
 static volatile unsigned armed;         /* [race_lock] slots not FREE */
 
 static struct race_slot *find_locked(const char *name)
@@ -84,6 +85,18 @@ int race_watch(const char *point)
 	return arm(point, NULL, SLOT_WATCHED);
 }
 
+static void release_locked(struct race_slot *s)
+{
+	assert_held(&race_lock);
+	if (s->release_flag)
+		*s->release_flag = true;
+	s->state = SLOT_FREE;
+	s->held = NULL;
+	s->release_flag = NULL;
+	armed--;
+	probe_disarm();
+}
+
 /*
  * The held side, from race_hold().
  * Context: task, interrupts on, preemption enabled.
@@ -114,15 +127,15 @@ static void hold_here(const char *name)
 	s->release_flag = &released;
 	spin_unlock_irqrestore(&race_lock, f);
 	wake_up(&arrive_wq);
-	err = wait_event_timeout(release_wq, released, RACE_HOLD_MAX_MS);
+	err = wait_event_timeout(release_wq, released, race_hold_max_ms);
 	if (err) {
 		pr_warn("race: task '%s' held at %s for %u ms; letting it go",
-			current->name, name, RACE_HOLD_MAX_MS);
+			current->name, name, race_hold_max_ms);
+		/* Free the slot: a slot left HELD with nobody in it would
+		 * hand the next race_wait() a NULL task. */
 		f = spin_lock_irqsave(&race_lock);
-		if (s->release_flag == &released) {
-			s->release_flag = NULL;
-			s->held = NULL;
-		}
+		if (s->release_flag == &released)
+			release_locked(s);
 		spin_unlock_irqrestore(&race_lock, f);
 	}
 }
@@ -164,9 +177,12 @@ int race_wait(const char *point, unsigned timeout_ms, struct task **who)
 	err = wait_event_timeout(arrive_wq, s->state == SLOT_HELD ||
 				 (s->state == SLOT_WATCHED && s->arrivals),
 				 timeout_ms);
-	if (!err && who)
-		*who = s->held;
-	return err;
+	if (err || !who)
+		return err;
+	f = spin_lock_irqsave(&race_lock);
+	*who = s->state == SLOT_HELD ? s->held : NULL;
+	spin_unlock_irqrestore(&race_lock, f);
+	return *who ? 0 : -ETIMEDOUT;   /* the hold ended on its own */
 }
 
 bool race_reached(const char *point)
@@ -177,18 +193,6 @@ bool race_reached(const char *point)
 
 	spin_unlock_irqrestore(&race_lock, f);
 	return r;
-}
-
-static void release_locked(struct race_slot *s)
-{
-	assert_held(&race_lock);
-	if (s->release_flag)
-		*s->release_flag = true;
-	s->state = SLOT_FREE;
-	s->held = NULL;
-	s->release_flag = NULL;
-	armed--;
-	probe_disarm();
 }
 
 void race_release(const char *point)

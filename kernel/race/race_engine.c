@@ -26,6 +26,7 @@
 #include <kernel/module/module.h>
 #include <kernel/module/modmem.h>
 #include <kernel/lib/errno.h>
+#include <kernel/lib/string.h>
 #include <kernel/race/race.h>
 #include <sched/freezer.h>
 #include <sched/task.h>
@@ -144,28 +145,38 @@ static bool settle(struct race_ctx *c, const struct scenario *s)
 	return false;
 }
 
-static const char *outcome(struct race_ctx *c, bool clean)
+/*
+ * What happened, and what decided it. A failure the harness measured
+ * (uaf, deadlock, leak) is decided by the harness's own detector; else
+ * the unload's result, decided by the detectors the unload reports
+ * (req.by), plus the gate if it turned a client away during the run.
+ */
+static void measure(struct race_ctx *c, bool clean, struct race_result *out)
 {
-	if (modmem_uaf_reports() != c->uaf0)
-		return "uaf";
-	if (c->deadlocked)
-		return "deadlock";
-	if (!clean)
-		return "leak";
-	if (!c->unloaded)
-		return "error";
-	switch (c->req.outcome) {
-	case UNLOAD_FREED:
-		return "safe";
-	case UNLOAD_REFUSED:
-		return "refused";
-	case UNLOAD_DELAYED:
-		return "delayed";
-	case UNLOAD_REREGISTERED:
-		return "reregistered";
-	default:
-		return "leak";
+	const char *o = NULL, *by = NULL;
+	unsigned det = c->req.by;
+
+	if (c->harness_err)
+		o = "error", by = "harness";
+	else if (modmem_uaf_reports() != c->uaf0)
+		o = "uaf", by = "uaf-detector";
+	else if (c->deadlocked)
+		o = "deadlock", by = "deadlock-wait";
+	else if (!clean)
+		o = "leak", by = "leak-check";
+	else if (!c->unloaded)
+		o = "error", by = "harness";
+	kstrlcpy(out->outcome, o ? o : unload_outcome_name(c->req.outcome),
+		 sizeof(out->outcome));
+	if (!o && c->req.outcome == UNLOAD_FREED)
+		kstrlcpy(out->outcome, "safe", sizeof(out->outcome));
+	if (by) {
+		kstrlcpy(out->by, by, sizeof(out->by));
+		return;
 	}
+	if (module_gate_refusals != c->gate0)
+		det |= UD_GATE;
+	unload_detector_names(det, out->by, sizeof(out->by));
 }
 
 const struct scenario *race_find(const char *id)
@@ -177,30 +188,31 @@ const struct scenario *race_find(const char *id)
 	return NULL;
 }
 
-const char *race_run_one(const char *id, enum unload_strategy strategy,
-			 enum unload_busy busy, uint32_t seed, bool verbose)
+int race_run_one(const char *id, enum unload_strategy strategy,
+		 enum unload_busy busy, uint32_t seed, bool verbose,
+		 struct race_result *out)
 {
 	const struct scenario *s = race_find(id);
 	struct race_ctx c = { .strategy = strategy, .busy = busy,
 			      .seed = seed, .rng = seed * 2654435761u + 1,
 			      .verbose = verbose };
-	const char *o;
 	bool clean;
 
 	if (!s)
-		return NULL;
+		return -ENOENT;
 	if (verbose)
 		kprintf("race %s %s: %s\n  strategy %s, seed %lu\n", s->id,
 			s->name, s->what, unload_strategy_name(strategy),
 			(unsigned long)seed);
 	c.uaf0 = modmem_uaf_reports();
+	c.gate0 = module_gate_refusals;
 	mem_usage_read(&c.base);
 	noise_start(&c);
 	s->run(&c);
 	clean = settle(&c, s);
-	o = c.harness_err ? "error" : outcome(&c, clean);
+	measure(&c, clean, out);
 	race_last_harness_err = c.harness_err;
-	kprintf("race: %s %s strategy=%s outcome=%s\n", s->id, s->name,
-		unload_strategy_name(strategy), o);
-	return o;
+	kprintf("race: %s %s strategy=%s outcome=%s by=%s\n", s->id, s->name,
+		unload_strategy_name(strategy), out->outcome, out->by);
+	return 0;
 }

@@ -64,6 +64,60 @@ static int svc_client_fn(void *arg)
 	return 0;
 }
 
+/* R13: takes the service at the boundary, stops before any call (in
+ * kernel code: nothing of it is in the module), then calls. */
+static int got_client_fn(void *arg)
+{
+	struct client *cl = arg;
+	struct service *svc = service_get(cl->service);
+	uint32_t v = 0;
+
+	if (!svc) {
+		cl->refused = true;
+		cl->done = true;
+		return -ENODEV;
+	}
+	probe("R13.got");
+	cl->result = svc->ops->call(svc, 0, 0, &v);
+	service_put(svc);
+	cl->done = true;
+	return 0;
+}
+
+/* R14: opens a handle (the module counts it), lets the service go, and
+ * later closes through the handle, as a file's close reached a 2002
+ * driver: through the ops it kept, not through the registry. */
+static int open_client_fn(void *arg)
+{
+	struct client *cl = arg;
+	struct service *svc = service_get(cl->service);
+	const struct service_ops *ops;
+	uint32_t v = 0;
+
+	if (!svc) {
+		cl->refused = true;
+		cl->done = true;
+		return -ENODEV;
+	}
+	ops = svc->ops;
+	cl->result = ops->call(svc, 14, 0, &v);         /* open */
+	service_put(svc);
+	probe("R14.opened");
+	cl->result = ops->call(svc, 15, 0, &v);         /* close */
+	cl->done = true;
+	return 0;
+}
+
+/* R11, R12: an event through the chain: no reference anywhere. */
+static int notify_client_fn(void *arg)
+{
+	struct client *cl = arg;
+
+	notify_event(cl->op, NULL);
+	cl->done = true;
+	return 0;
+}
+
 /* A client typing a module's command. */
 static int cmd_client_fn(void *arg)
 {
@@ -207,16 +261,17 @@ static void r3_zombie_reaper(struct race_ctx *c)
 	unload_end(c, j);
 }
 
-/* R4, R5, R6, R7: a client is held inside an operation; then unload. */
-static void client_inside(struct race_ctx *c, uint32_t op, const char *point)
+/* A client (fn) of module mod is held at point; then unload mod. */
+static void client_held(struct race_ctx *c, const char *mod,
+			int (*fn)(void *), struct client *cl,
+			const char *point)
 {
-	struct client cl = { .service = "race", .op = op };
 	struct task *t;
 
-	if (load(c, "race_svc", NULL))
+	if (load(c, mod, NULL))
 		return;
 	race_arm(point, NULL);
-	t = client_start(c, svc_client_fn, &cl, "client");
+	t = client_start(c, fn, cl, "client");
 	if (hold(c, point)) {
 		struct unload_job *j;
 
@@ -224,7 +279,7 @@ static void client_inside(struct race_ctx *c, uint32_t op, const char *point)
 		/* With --busy=wait the unload waits for the client to leave:
 		 * let it go then, as it would have gone by itself. */
 		race_watch("unload.wait_users");
-		j = unload_begin(c, "race_svc", false);
+		j = unload_begin(c, mod, false);
 		until_done_or(c, j, "unload.wait_users");
 		if (race_reached("unload.wait_users")) {
 			narrate(c->verbose, "driver",
@@ -236,7 +291,15 @@ static void client_inside(struct race_ctx *c, uint32_t op, const char *point)
 	}
 	narrate(c->verbose, "driver", "releases the client");
 	race_release(point);
-	client_finish(c, t, &cl);
+	client_finish(c, t, cl);
+}
+
+/* R4, R5, R6, R7: a client is held inside an operation; then unload. */
+static void client_inside(struct race_ctx *c, uint32_t op, const char *point)
+{
+	struct client cl = { .service = "race", .op = op };
+
+	client_held(c, "race_svc", svc_client_fn, &cl, point);
 }
 
 static void r4_entered_not_counted(struct race_ctx *c)
@@ -323,6 +386,73 @@ static void r10_dependent_module(struct race_ctx *c)
 	unload_end(c, unload_begin(c, "mathlib", false));
 }
 
+/* R15: unregister left the module's thread running (a module bug). */
+static void r15_thread_left_running(struct race_ctx *c)
+{
+	if (load(c, "race_thread", "mode=forget"))
+		return;
+	race_jitter(c);
+	unload_end(c, unload_begin(c, "race_thread", false));
+}
+
+/* R11: asleep in a kernel function called from a notifier. */
+static void r11_notifier_asleep(struct race_ctx *c)
+{
+	struct client cl = { .op = 11 };
+
+	client_held(c, "race_notify", notify_client_fn, &cl, "R11.asleep");
+}
+
+/* R12: stopped inside a notifier, as if preempted there. */
+static void r12_notifier_preempted(struct race_ctx *c)
+{
+	struct client cl = { .op = 12 };
+
+	client_held(c, "race_notify", notify_client_fn, &cl, "R12.preempted");
+}
+
+/* R13: a client holds the service but has not called it yet. */
+static void r13_got_not_called(struct race_ctx *c)
+{
+	struct client cl = { .service = "race" };
+
+	client_held(c, "race_svc", got_client_fn, &cl, "R13.got");
+}
+
+/* R14: the unloader is held just after its first check; a client opens a
+ * handle (the count is 1) and leaves the module; then the unloader goes
+ * on; later the client closes through its handle. */
+static void r14_opened_during_unregister(struct race_ctx *c)
+{
+	struct client cl = { .service = "race" };
+	struct unload_job *j;
+	struct task *t;
+
+	if (load(c, "race_svc", NULL))
+		return;
+	race_arm("unload.checked", NULL);
+	j = unload_begin(c, "race_svc", false);
+	if (!hold(c, "unload.checked")) {
+		race_reset();
+		unload_end(c, j);
+		return;
+	}
+	race_arm("R14.opened", NULL);
+	t = client_start(c, open_client_fn, &cl, "client");
+	for (unsigned ms = 0; ms < ARRIVE_MS && !cl.done &&
+	     !race_reached("R14.opened"); ms++)
+		sleep_ms(1);
+	if (race_reached("R14.opened"))
+		hold(c, "R14.opened");
+	narrate(c->verbose, "driver", "releases the unloader");
+	race_release("unload.checked");
+	unload_end(c, j);
+	narrate(c->verbose, "driver", "releases the client: it closes its "
+		"handle");
+	race_release("R14.opened");
+	client_finish(c, t, &cl);
+}
+
 const struct scenario race_table[] = {
 	{ "R1", "frozen-caller", "the quiesce freezes the task running rmmod",
 	  r1_frozen_caller, { "race_svc" } },
@@ -344,28 +474,71 @@ const struct scenario race_table[] = {
 	  "withdrawn", r9_callback_in_flight, { "race_cmd" } },
 	{ "R10", "dependent-module", "a module still used by another's "
 	  "imports", r10_dependent_module, { "mathuser", "mathlib" } },
+	{ "R11", "notifier-asleep", "asleep in the kernel, called from a "
+	  "notifier: no count, no reference", r11_notifier_asleep,
+	  { "race_notify" } },
+	{ "R12", "notifier-preempted", "preempted in a notifier: only its "
+	  "EIP is in the module", r12_notifier_preempted, { "race_notify" } },
+	{ "R13", "got-not-called", "holds the service, has not called it: "
+	  "nothing of it is in the module yet", r13_got_not_called,
+	  { "race_svc" } },
+	{ "R14", "opened-during-unregister", "opened a handle after the "
+	  "first check, and left the module", r14_opened_during_unregister,
+	  { "race_svc" } },
+	{ "R15", "thread-left-running", "unregister forgot to stop the "
+	  "module's thread", r15_thread_left_running, { "race_thread" } },
 };
 const unsigned race_ntable = sizeof(race_table) / sizeof(race_table[0]);
 
-/* The expected outcome of each scenario under each strategy, as
- * docs/race-catalogue.md explains it. Used only to mark mismatches in the
- * printed matrix (and by the tests): the outcomes themselves are measured. */
-static const char *const expected[][UNLOAD_NR_STRATEGIES] = {
-	{ "safe", "deadlock", "safe", "safe" },
-	{ "safe", "deadlock", "safe", "safe" },
-	{ "uaf", "uaf", "safe", "safe" },
-	{ "uaf", "refused", "reregistered", "refused" },
-	{ "uaf", "refused", "reregistered", "refused" },
-	{ "uaf", "uaf", "reregistered", "refused" },
-	{ "uaf", "refused", "reregistered", "refused" },
-	{ "uaf", "uaf", "reregistered", "safe" },
-	{ "uaf", "uaf", "safe", "refused" },
-	{ "refused", "refused", "refused", "refused" },
+/*
+ * The expected cell of each scenario under each strategy, as
+ * docs/race-catalogue.md explains it: the outcome, and the detector that
+ * decides it. Used only to mark mismatches in the printed matrix (and by
+ * the tests): the cells themselves are measured.
+ */
+#define C(o, d) { o, d }
+static const struct race_result expected[][UNLOAD_NR_STRATEGIES] = {
+	/* naive, eip, twophase, refcount */
+	{ C("safe", "none"), C("deadlock", "deadlock-wait"),
+	  C("safe", "caller-exempt"), C("safe", "none") },
+	{ C("safe", "none"), C("deadlock", "deadlock-wait"),
+	  C("safe", "none"), C("safe", "none") },
+	{ C("uaf", "uaf-detector"), C("uaf", "uaf-detector"),
+	  C("safe", "thread-reap"), C("safe", "thread-reap") },
+	{ C("uaf", "uaf-detector"), C("refused", "eip"),
+	  C("reregistered", "eip+stack-scan"), C("refused", "use-count") },
+	{ C("uaf", "uaf-detector"), C("refused", "eip"),
+	  C("reregistered", "eip+stack-scan"), C("refused", "use-count") },
+	{ C("uaf", "uaf-detector"), C("uaf", "uaf-detector"),
+	  C("reregistered", "stack-scan"), C("refused", "use-count") },
+	{ C("uaf", "uaf-detector"), C("refused", "eip"),
+	  C("reregistered", "eip"), C("refused", "use-count") },
+	{ C("uaf", "uaf-detector"), C("uaf", "uaf-detector"),
+	  C("reregistered", "use-count+stack-scan"), C("safe", "gate") },
+	{ C("uaf", "uaf-detector"), C("uaf", "uaf-detector"),
+	  C("safe", "callback-drain"), C("refused", "use-count") },
+	{ C("refused", "dependency"), C("refused", "dependency"),
+	  C("refused", "dependency"), C("refused", "dependency") },
+	{ C("uaf", "uaf-detector"), C("uaf", "uaf-detector"),
+	  C("reregistered", "stack-scan"), C("refused", "raw-entry") },
+	{ C("uaf", "uaf-detector"), C("refused", "eip"),
+	  C("reregistered", "eip"), C("refused", "raw-entry") },
+	{ C("uaf", "uaf-detector"), C("uaf", "uaf-detector"),
+	  C("reregistered", "entry-window"), C("refused", "use-count") },
+	{ C("uaf", "uaf-detector"), C("uaf", "uaf-detector"),
+	  C("reregistered", "use-count"), C("safe", "gate") },
+	{ C("uaf", "uaf-detector"), C("uaf", "uaf-detector"),
+	  C("safe", "thread-stop"), C("safe", "thread-stop") },
 };
+#undef C
 
-const char *race_expected(unsigned scenario, enum unload_strategy s)
+const struct race_result *race_expected(unsigned scenario,
+					enum unload_strategy s)
 {
-	return scenario < race_ntable ? expected[scenario][s] : NULL;
+	assert(sizeof(expected) / sizeof(expected[0]) == race_ntable);
+	if (scenario >= race_ntable || (unsigned)s >= UNLOAD_NR_STRATEGIES)
+		return NULL;
+	return &expected[scenario][s];
 }
 
 const char *race_scenario_id(unsigned i)

@@ -118,12 +118,36 @@ static void racepoint_reset_releases_everything(struct ktest *t)
 	task_put(k);
 }
 
+/* A hold that runs out frees its slot: the next wait on the point finds
+ * nothing armed (it used to find a HELD slot with no task in it). */
+static void racepoint_hold_that_times_out_frees_its_slot(struct ktest *t)
+{
+	unsigned saved = race_hold_max_ms;
+	struct task *k, *who = NULL;
+
+	progress = 0;
+	race_hold_max_ms = 20;
+	KASSERT_EQ(t, race_arm("test.point", NULL), 0);
+	k = kthread_run(call_point_fn, NULL, NULL, "test-racer");
+	KASSERT(t, k);
+	task_get(k);
+	KEXPECT_EQ(t, race_wait("test.point", 1000, &who), 0);
+	KEXPECT(t, who == k);
+	KEXPECT_EQ(t, kthread_stop(k), 0);      /* let go after 20 ms */
+	KEXPECT_EQ(t, progress, 2);
+	KEXPECT_EQ(t, race_wait("test.point", 10, &who), -ENOENT);
+	race_hold_max_ms = saved;
+	race_reset();
+	task_put(k);
+}
+
 KTEST_SUITE(racepoint,
 	    KTEST_CASE(racepoint_holds_and_releases),
 	    KTEST_CASE(racepoint_unarmed_is_a_no_op),
 	    KTEST_CASE(racepoint_watch_counts_without_holding),
 	    KTEST_CASE(racepoint_preempt_looks_preempted),
-	    KTEST_CASE(racepoint_reset_releases_everything));
+	    KTEST_CASE(racepoint_reset_releases_everything),
+	    KTEST_CASE(racepoint_hold_that_times_out_frees_its_slot));
 
 /* ---- suite race: the whole catalogue, as documented ------------------- */
 
@@ -132,28 +156,33 @@ KTEST_SUITE(racepoint,
 
 #define RACE_SEEDS 20
 
-/* Every strategy, RACE_SEEDS seeds: each outcome as expected, every time. */
+/* Every strategy, RACE_SEEDS seeds: each cell as documented, outcome and
+ * detector, every time. */
 static void check_scenario(struct ktest *t, unsigned i)
 {
 	int saved = console_loglevel;
 
 	console_loglevel = LOG_ERR;
 	for (unsigned s = 0; s < UNLOAD_NR_STRATEGIES; s++) {
+		const struct race_result *want = race_expected(i, s);
+		struct race_result got = { "?", "?" };
 		unsigned bad = 0;
-		const char *got = NULL;
 
 		for (uint32_t seed = 1; seed <= RACE_SEEDS; seed++) {
-			got = race_run_one(race_scenario_id(i), s, BUSY_FAIL,
-					   seed, false);
-			bad += !got || strcmp(got, race_expected(i, s));
+			if (race_run_one(race_scenario_id(i), s, BUSY_FAIL,
+					 seed, false, &got))
+				bad++;
+			else
+				bad += strcmp(got.outcome, want->outcome) ||
+				       strcmp(got.by, want->by);
 		}
 		if (bad)
 			ktest_fail(t, false, __FILE__, __LINE__,
-				   "%s under %s: %s on %u of %u seeds "
-				   "(last: %s)", race_scenario_id(i),
-				   unload_strategy_name(s),
-				   race_expected(i, s), RACE_SEEDS - bad,
-				   RACE_SEEDS, got ? got : "?");
+				   "%s under %s: %s by=%s on %u of %u seeds "
+				   "(last: %s by=%s)", race_scenario_id(i),
+				   unload_strategy_name(s), want->outcome,
+				   want->by, RACE_SEEDS - bad, RACE_SEEDS,
+				   got.outcome, got.by);
 	}
 	console_loglevel = saved;
 }
@@ -170,14 +199,57 @@ RACE_CASE(6, race_r7_preempted_zero_count)
 RACE_CASE(7, race_r8_reentry_during_unregister)
 RACE_CASE(8, race_r9_callback_in_flight)
 RACE_CASE(9, race_r10_dependent_module)
+RACE_CASE(10, race_r11_notifier_asleep)
+RACE_CASE(11, race_r12_notifier_preempted)
+RACE_CASE(12, race_r13_got_not_called)
+RACE_CASE(13, race_r14_opened_during_unregister)
+RACE_CASE(14, race_r15_thread_left_running)
 
-/* twophase and refcount never end in uaf, deadlock or leak, also with the
- * other busy policies. */
+static int idle_fn(void *arg)
+{
+	while (!kthread_should_stop())
+		sleep_ms(20);
+	return 0;
+}
+
+/* The scan looks at every task, however many: with 120 more tasks, the
+ * R11 client (created last, found only by the stack scan) is still found
+ * (the scan used to stop silently after 96 tasks and free the module). */
+static void race_scan_covers_every_task(struct ktest *t)
+{
+	enum { IDLERS = 120 };
+	static struct task *idle[IDLERS];
+	struct race_result got = { "?", "?" };
+	int saved = console_loglevel;
+	unsigned n;
+
+	for (n = 0; n < IDLERS; n++) {
+		idle[n] = kthread_run(idle_fn, NULL, NULL, "idler");
+		if (!idle[n])
+			break;
+		task_get(idle[n]);
+	}
+	KEXPECT_EQ(t, n, IDLERS);
+	KEXPECT(t, task_count() > IDLERS);
+	console_loglevel = LOG_ERR;
+	KEXPECT_EQ(t, race_run_one("R11", UNLOAD_TWOPHASE, BUSY_FAIL, 1, false,
+				   &got), 0);
+	console_loglevel = saved;
+	KEXPECT_STREQ(t, got.outcome, "reregistered");
+	KEXPECT_STREQ(t, got.by, "stack-scan");
+	for (unsigned i = 0; i < n; i++) {
+		kthread_stop(idle[i]);
+		task_put(idle[i]);
+	}
+}
+
+/* twophase and refcount never end in uaf, deadlock, leak or failed, also
+ * with the other busy policies. */
 static void race_safe_strategies_never_fail(struct ktest *t)
 {
 	static const enum unload_busy policies[] = { BUSY_WAIT, BUSY_DELAYED };
 	static const char *const bad[] = { "uaf", "deadlock", "leak",
-					   "error" };
+					   "error", "failed" };
 	int saved = console_loglevel;
 
 	console_loglevel = LOG_ERR;
@@ -185,20 +257,21 @@ static void race_safe_strategies_never_fail(struct ktest *t)
 		for (unsigned p = 0; p < 2; p++)
 			for (unsigned s = UNLOAD_TWOPHASE; s <= UNLOAD_REFCOUNT;
 			     s++) {
-				const char *got = race_run_one(
-					race_scenario_id(i), s, policies[p], 7,
-					false);
+				struct race_result got = { "?", "?" };
+				bool ok = !race_run_one(race_scenario_id(i), s,
+							policies[p], 7, false,
+							&got);
 
-				for (unsigned b = 0; b < 4; b++)
-					if (!got || !strcmp(got, bad[b]))
-						ktest_fail(
-						    t, false, __FILE__,
-						    __LINE__,
-						    "%s %s "
-						    "busy=%u: %s",
-						    race_scenario_id(i),
-						    unload_strategy_name(s), p,
-						    got ? got : "?");
+				for (unsigned b = 0; b < 5; b++)
+					ok = ok && strcmp(got.outcome, bad[b]);
+				if (!ok)
+					ktest_fail(
+					    t, false, __FILE__, __LINE__,
+					    "%s %s busy=%s: %s by=%s",
+					    race_scenario_id(i),
+					    unload_strategy_name(s),
+					    unload_busy_name(policies[p]),
+					    got.outcome, got.by);
 			}
 	console_loglevel = saved;
 }
@@ -214,4 +287,10 @@ KTEST_SUITE(race,
 	    KTEST_CASE(race_r8_reentry_during_unregister),
 	    KTEST_CASE(race_r9_callback_in_flight),
 	    KTEST_CASE(race_r10_dependent_module),
+	    KTEST_CASE(race_r11_notifier_asleep),
+	    KTEST_CASE(race_r12_notifier_preempted),
+	    KTEST_CASE(race_r13_got_not_called),
+	    KTEST_CASE(race_r14_opened_during_unregister),
+	    KTEST_CASE(race_r15_thread_left_running),
+	    KTEST_CASE(race_scan_covers_every_task),
 	    KTEST_CASE(race_safe_strategies_never_fail));

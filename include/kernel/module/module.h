@@ -92,6 +92,7 @@ struct module {
 	int core_refs;                  /* [irq] the core's references */
 	bool gated;                     /* [irq] refuse new references */
 	unsigned callbacks;             /* [irq] commands/timers running */
+	unsigned raw_entries;           /* [irq] notifiers registered now */
 	enum module_counting counting;  /* [const] */
 	struct module *next;            /* [module_mutex, irq] the list */
 
@@ -165,6 +166,9 @@ const char *module_state_name(enum module_state st);
 /* Look a symbol up in the kernel export table (binary search).
  * Return: its address, or 0. Context: any. */
 uintptr_t kexport_lookup(const char *name);
+/* Boundary entries refused because the module was going away or its
+ * gate was closed, since boot. [irq] */
+extern unsigned module_gate_refusals;
 /* Modules loaded since boot; unloaded since boot. [module_mutex] */
 extern unsigned module_loads, module_unloads;
 

@@ -37,7 +37,7 @@ struct service {
 	const char *name;               /* [const] */
 	const struct service_ops *ops;  /* [const] */
 	struct module *owner;           /* [const] NULL: the kernel */
-	void *priv; /* [own] the module that registered it */
+	void *priv;                     /* [own] the owner's own state */
 	struct service *next;           /* [irq] registry list */
 };
 

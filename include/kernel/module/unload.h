@@ -13,10 +13,18 @@
  *             gate that refuses new ones, module threads that drop theirs
  *             in core exit code.
  *
- * What to do when the module is busy (--busy): fail (EBUSY), wait (up to
- * the timeout, for the count to drop), delayed (withdraw it now, free it
- * when its last user has left), reregister (twophase's re-check: call
- * register again; the default at that step).
+ * What to do when the module is busy (--busy):
+ *   fail      at the first check: refuse (EBUSY); when twophase's re-check
+ *             (or a failed quiesce) finds it busy after unregister: call
+ *             register again, so the module is back as it was;
+ *   wait      wait (up to the timeout) for the count to drop, then start
+ *             again at the first check; at the re-check, as fail;
+ *   delayed   withdraw it now and free it when its last user has left
+ *             (kernel/module/unloadd.c), at either check.
+ *
+ * Every result names what decided it (req->by, a set of detectors): the
+ * check, scan or wait that found a user, or the mechanisms that acted on
+ * the way to a safe free (`rmmod -v` and `race` print them).
  */
 #ifndef KERNEL_UNLOAD_H
 #define KERNEL_UNLOAD_H
@@ -35,8 +43,36 @@ enum unload_strategy {
 	UNLOAD_NR_STRATEGIES
 };
 
-enum unload_busy { BUSY_FAIL, BUSY_WAIT, BUSY_DELAYED, BUSY_REREGISTER,
-		   UNLOAD_NR_BUSY };
+enum unload_busy { BUSY_FAIL, BUSY_WAIT, BUSY_DELAYED, UNLOAD_NR_BUSY };
+
+/*
+ * What decided an unload, one bit each (names: unload_detector_names):
+ *   use-count       the use count (or the core's references, refcount) was
+ *                   not 0: at the first check or at twophase's re-check;
+ *   eip             a task's EIP (the interrupted one, if preempted) was
+ *                   in module text;
+ *   stack-scan      a return address on a task's stack was in module text;
+ *   entry-window    the core held references while no task was seen in
+ *                   the module: a task between the boundary and the count;
+ *   thread-stop     module threads were stopped (never frozen);
+ *   thread-reap     the unload waited until module threads were reaped;
+ *   callback-drain  the unload waited for callbacks in flight;
+ *   caller-exempt   the caller is freezable and was not frozen;
+ *   gate            the refcount gate closed at the first check;
+ *   raw-entry       the module registered a notifier the core calls
+ *                   without a reference: counting cannot prove it idle;
+ *   freeze-failed   the freeze timed out or could not start;
+ *   dependency      another module uses this one's symbols;
+ *   hook-fault      a hook of the module faulted.
+ */
+enum unload_detector {
+	UD_USE_COUNT = 1u << 0, UD_EIP = 1u << 1, UD_STACK_SCAN = 1u << 2,
+	UD_ENTRY_WINDOW = 1u << 3, UD_THREAD_STOP = 1u << 4,
+	UD_THREAD_REAP = 1u << 5, UD_CALLBACK_DRAIN = 1u << 6,
+	UD_CALLER_EXEMPT = 1u << 7, UD_GATE = 1u << 8, UD_RAW_ENTRY = 1u << 9,
+	UD_FREEZE_FAILED = 1u << 10, UD_DEPENDENCY = 1u << 11,
+	UD_HOOK_FAULT = 1u << 12,
+};
 
 /* What became of the module. */
 enum unload_outcome {
@@ -60,6 +96,8 @@ struct unload_req {
 	uint64_t quiesce_cycles;        /* TSC cycles in the quiesce */
 	unsigned found_inside;          /* tasks the scan found in the module */
 	int entry_refs;                 /* references held in entry windows */
+	unsigned by;                    /* enum unload_detector bits */
+	uint64_t wait_until;            /* private: --busy=wait's deadline */
 };
 
 /*
@@ -98,11 +136,14 @@ void unload_req_init(struct unload_req *req);
 
 const char *unload_strategy_name(enum unload_strategy s);
 const char *unload_outcome_name(enum unload_outcome o);
-/* Parse "naive|eip|twophase|refcount" and "fail|wait|delayed|reregister".
+/* Parse "naive|eip|twophase|refcount" and "fail|wait|delayed".
  * Return: 0 or -EINVAL. */
 int unload_parse_strategy(const char *s, enum unload_strategy *out);
 int unload_parse_busy(const char *s, enum unload_busy *out);
 const char *unload_busy_name(enum unload_busy b);
+/* Write the names of the detectors in by, joined by '+' ("none" for 0).
+ * Return: buf. Context: any. */
+char *unload_detector_names(unsigned by, char *buf, size_t len);
 /*
  * One word of a command line that may set an unload option: --strategy=S
  * or --busy=P (rmmod, race and stress all use this).

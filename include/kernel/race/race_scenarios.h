@@ -1,6 +1,6 @@
 /*
- * <kernel/race/race_scenarios.h>: the race catalogue R1-R10, run from code
- * (the `race` command and the `race` test suite; kernel/race/race_scenarios.c).
+ * <kernel/race/race_scenarios.h>: the race catalogue, run from code (the
+ * `race` command and the `race` test suite; kernel/race/).
  */
 #ifndef KERNEL_RACE_SCENARIOS_H
 #define KERNEL_RACE_SCENARIOS_H
@@ -9,19 +9,26 @@
 #include <stdint.h>
 #include <kernel/module/unload.h>
 
+/* One cell of the matrix: what happened, and which detector decided it. */
+struct race_result {
+	char outcome[16];       /* safe refused delayed reregistered failed
+				 * uaf deadlock leak error */
+	char by[64];            /* "stack-scan", "eip+entry-window", ... */
+};
+
 /*
- * Run scenario id ("R4" or "entered-not-counted") once and measure it.
- * Prints the timeline when verbose, and always the closing line
- * "race: Rn NAME strategy=S outcome=O". Return: the outcome ("safe",
- * "refused", "delayed", "reregistered", "uaf", "deadlock", "leak", or
- * "error" if the scenario itself could not run), NULL for an unknown id.
- * Context: task (the shell), may sleep.
+ * Run scenario id ("R4" or "entered-not-counted") once and measure it into
+ * out. Prints the timeline when verbose, and always the closing line
+ * "race: Rn NAME strategy=S outcome=O by=D". Return: 0, or -ENOENT for an
+ * unknown id (out untouched). Context: task (the shell), may sleep.
  */
-const char *race_run_one(const char *id, enum unload_strategy strategy,
-			 enum unload_busy busy, uint32_t seed, bool verbose);
-/* The documented outcome of scenario i (0-based) under strategy s. */
-const char *race_expected(unsigned i, enum unload_strategy s);
-/* "R1".."R10", or NULL past the end. */
+int race_run_one(const char *id, enum unload_strategy strategy,
+		 enum unload_busy busy, uint32_t seed, bool verbose,
+		 struct race_result *out);
+/* The documented cell of scenario i (0-based) under strategy s, or NULL
+ * past the end. */
+const struct race_result *race_expected(unsigned i, enum unload_strategy s);
+/* "R1", "R2", ..., or NULL past the end. */
 const char *race_scenario_id(unsigned i);
 unsigned race_scenario_count(void);
 
