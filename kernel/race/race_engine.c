@@ -115,11 +115,24 @@ static bool settle(struct race_ctx *c, const struct scenario *s)
 	for (unsigned i = 0; i < 2 && s->modules[i]; i++) {
 		struct unload_req r;
 		struct module *m = module_find(s->modules[i]);
+		int err, tries = 0;
 
 		if (!m || m->delayed)
 			continue;
-		unload_req_init(&r);
-		if (unload_module(s->modules[i], &r))
+		/* An unload refused for want of memory unwound cleanly (the
+		 * module is live again): try again a little later, as an
+		 * administrator would, before calling it a leak (found by
+		 * failalloc sweep). */
+		do {
+			if (tries)
+				sleep_ms(10);
+			unload_req_init(&r);
+			err = unload_module(s->modules[i], &r);
+		} while (err == -ENOMEM && ++tries < 3);
+		if (err == -ENOMEM)
+			race_harness_fail_err(c, "no memory to unload the "
+					      "scenario's module", -ENOMEM);
+		if (err)
 			kprintf(
 			    "race: %s stays loaded after the scenario: %s\n",
 			    s->modules[i], r.msg);
