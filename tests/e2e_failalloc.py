@@ -36,7 +36,6 @@ import time
 
 STRATEGIES = ("naive", "eip", "twophase", "refcount")
 BUSY = ("fail", "wait", "delayed", "reregister")
-SCENARIOS = ["R%d" % i for i in range(1, 11)]
 NEEDS = {"mathuser": "mathlib", "stress_user": "stress_self"}
 STRESS = "stress --cycles=5 --sched=seeded --seed=1 --interval=60"
 
@@ -61,7 +60,7 @@ ALARMS = ("kernel panic", "page fault:", "use-after-free:", "killed task",
           "FAULT:", "assertion")
 
 
-def operations(files, quick=False):
+def operations(files, scenarios, quick=False):
     """(label, setup, undo, op[, sweep options]) for every operation of
     the issue, then a few random sweeps (p=0.1, 20 seeds each). quick
     (make test) leaves out the slowest repeats: eip with busy policies
@@ -88,7 +87,7 @@ def operations(files, quick=False):
     ops.append(("freeze (2 threads)", "spawn sleeper; spawn yielder",
                 "thaw; kill %t; kill %t", "freeze"))
     ops.append(("thaw", "spawn sleeper; freeze", "kill %t", "thaw"))
-    for r in SCENARIOS:
+    for r in scenarios:
         for s in ("twophase",) if quick else ("twophase", "refcount"):
             op = "race run %s --strategy=%s" % (r, s)
             ops.append((op, "", "", op))
@@ -176,7 +175,12 @@ def run_all(res, iso, boot, power_off, timeout=600, quick=False):
                      repr(out[:300])):
         q.finish(1)
         return table
-    for label, setup, undo, op, *extra in operations(files, quick):
+    out = q.command("race list") or ""
+    scenarios = re.findall(r"^  (R\d+) ", out, re.M)
+    res.check(len(scenarios) >= 10, "e2e: failalloc: race list lists the "
+              "scenarios", repr(out[:300]))
+    for label, setup, undo, op, *extra in operations(files, scenarios,
+                                                     quick):
         if q is None:
             q = boot(res, iso, "e2e-failalloc")
             if not q:
