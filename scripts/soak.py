@@ -3,7 +3,7 @@
 
 For twophase and refcount: one boot each, then rounds of `stress
 --cycles=N --strategy=S --busy=P --seed=K` for K = 1..SEEDS (the busy
-policy turning through fail, wait, delayed, reregister with the seed),
+policy turning through fail, wait and delayed with the seed),
 the strategies taking turns, until each has done --cycles unload cycles
 in all (or --hours have passed: then the table says how far it got).
 Every run must end `stress: SUCCESS` with memory at its baseline. For the negative control,
@@ -34,7 +34,7 @@ import sys
 import time
 
 PROMPT = b"quiesce> "
-BUSY = ("fail", "wait", "delayed", "reregister")
+BUSY = ("fail", "wait", "delayed")
 STATS = re.compile(r"cycles (\d+)/(\d+)\s+refused (\d+)\s+delayed (\d+)\s+"
                    r"rereg (\d+)\s+faults (\d+)\s+leaked (\d+)\s+maxq (\d+)")
 TSC = re.compile(r"# tsc: (\d+) cycles per ms")

@@ -35,7 +35,7 @@ import sys
 import time
 
 STRATEGIES = ("naive", "eip", "twophase", "refcount")
-BUSY = ("fail", "wait", "delayed", "reregister")
+BUSY = ("fail", "wait", "delayed")
 NEEDS = {"mathuser": "mathlib", "stress_user": "stress_self"}
 # make test sweeps these scenarios only: the others hold a task at a race
 # point and wait out ARRIVE_MS on each attempt whose client could not
