@@ -356,11 +356,10 @@ def run_mutants(res, k):
     """k mutants of the day: each must be killed by the race matrix."""
     r = subprocess.run([sys.executable, "scripts/mutants.py", "--rotate",
                         str(k)], capture_output=True, text=True)
-    lines = [l for l in r.stdout.splitlines() if l.startswith("mutant ")]
-    for line in lines:
-        name = line.split()[1].rstrip(":")
-        res.check(": killed " in line, "mutants: %s changes the race "
-                  "matrix" % name, line)
+    lines = re.findall(r"^mutant (\S+): (\w+) .*$", r.stdout, re.M)
+    for name, verdict in lines:
+        res.check(verdict == "killed", "mutants: %s changes the race "
+                  "matrix" % name, verdict)
     if len(lines) != k:
         res.fail("mutants: %d mutant(s) built and run" % k,
                  (r.stdout + r.stderr)[-800:])

@@ -14,7 +14,7 @@
  * It also builds the module's symbol table (sorted by address) for
  * backtraces ("sym+0xoff [NAME]"), graves and gdb.
  *
- * Interface (module_priv.h): module_read_sections, module_set_params,
+ * Interface (internal.h): module_read_sections, module_set_params,
  * module_sym_resolve.
  */
 #include <kernel/module/module.h>

@@ -201,7 +201,7 @@ static int unload_naive(struct module *m, struct unload_req *r)
 	int err;
 
 	while (m->refs)
-		if ((err = busy_at_check(m, r, &m->refs, "use count")) != 1)
+		if ((err = busy_at_check(m, r, &m->refs, "refcount")) != 1)
 			return err;
 	narrate(r->verbose, current->name,
 		"  1. use count 0: going straight to cleanup");
@@ -254,7 +254,7 @@ static int unload_eip(struct module *m, struct unload_req *r)
 	int err;
 
 	while (m->refs)
-		if ((err = busy_at_check(m, r, &m->refs, "use count")) != 1)
+		if ((err = busy_at_check(m, r, &m->refs, "refcount")) != 1)
 			return err;
 	set_state(m, MODULE_GOING);
 	probe("unload.checked");
@@ -301,7 +301,7 @@ static int unload_twophase(struct module *m, struct unload_req *r)
 			withdraw(m);
 			return mark_delayed(m, r);
 		}
-		if ((err = busy_at_check(m, r, &m->refs, "use count")) != 1)
+		if ((err = busy_at_check(m, r, &m->refs, "refcount")) != 1)
 			return err;
 	}
 	narrate(r->verbose, current->name, "  1. use count is 0");
@@ -447,8 +447,8 @@ int unload_module(const char *name, struct unload_req *r)
 		ret = strategies[r->strategy](m, r);
 		narrate(r->verbose, current->name, "  decided by: %s%s",
 			unload_detector_names(r->by, by, sizeof(by)),
-			r->by ? "" : " (nothing was inside, nothing had to "
-			"wait)");
+			r->by || r->strategy != UNLOAD_TWOPHASE ? "" :
+			" (nothing was inside, nothing had to wait)");
 	}
 	mutex_unlock(&module_mutex);
 	return ret;

@@ -147,4 +147,4 @@ static int cmd_race(int argc, char **argv)
 	return 0;
 }
 COMMAND(race, "race", "list | run SCENARIO [--strategy=S] [--seed=N] | matrix",
-	"replay the unload races R1-R14 under a strategy", cmd_race);
+	"replay the unload races R1-R15 under a strategy", cmd_race);

@@ -1,5 +1,5 @@
 /*
- * kernel/race/race_scenarios.c: the race catalogue, R1 to R10.
+ * kernel/race/race_scenarios.c: the race catalogue, R1 to R15.
  *
  * Each scenario loads one of the modules/race_*.c samples, holds tasks at
  * named probes (<kernel/race/race.h>) so that the race is open, runs the
@@ -46,18 +46,28 @@ struct client {
 	int result;
 };
 
-/* A client of the race service: get it at the boundary, call one op. */
-static int svc_client_fn(void *arg)
+/* Take the client's service at the boundary; NULL (and the client is
+ * done, refused) if the module is going away. */
+static struct service *client_get(struct client *cl)
 {
-	struct client *cl = arg;
 	struct service *svc = service_get(cl->service);
-	uint32_t v = 0;
 
 	if (!svc) {
 		cl->refused = true;
 		cl->done = true;
-		return -ENODEV;
 	}
+	return svc;
+}
+
+/* A client of the race service: get it at the boundary, call one op. */
+static int svc_client_fn(void *arg)
+{
+	struct client *cl = arg;
+	struct service *svc = client_get(cl);
+	uint32_t v = 0;
+
+	if (!svc)
+		return -ENODEV;
 	cl->result = svc->ops->call(svc, cl->op, 0, &v);
 	service_put(svc);
 	cl->done = true;
@@ -69,14 +79,11 @@ static int svc_client_fn(void *arg)
 static int got_client_fn(void *arg)
 {
 	struct client *cl = arg;
-	struct service *svc = service_get(cl->service);
+	struct service *svc = client_get(cl);
 	uint32_t v = 0;
 
-	if (!svc) {
-		cl->refused = true;
-		cl->done = true;
+	if (!svc)
 		return -ENODEV;
-	}
 	probe("R13.got");
 	cl->result = svc->ops->call(svc, 0, 0, &v);
 	service_put(svc);
@@ -90,15 +97,12 @@ static int got_client_fn(void *arg)
 static int open_client_fn(void *arg)
 {
 	struct client *cl = arg;
-	struct service *svc = service_get(cl->service);
+	struct service *svc = client_get(cl);
 	const struct service_ops *ops;
 	uint32_t v = 0;
 
-	if (!svc) {
-		cl->refused = true;
-		cl->done = true;
+	if (!svc)
 		return -ENODEV;
-	}
 	ops = svc->ops;
 	cl->result = ops->call(svc, 14, 0, &v);         /* open */
 	service_put(svc);
@@ -233,13 +237,20 @@ static void r1_frozen_caller(struct race_ctx *c)
 	unload_end(c, unload_begin(c, "race_svc", true));
 }
 
-/* R2: the module's thread is working; unregister will stop it. */
-static void r2_frozen_module_thread(struct race_ctx *c)
+/* race_thread's thread is working (param: how unregister treats it);
+ * unload. R2 and R15. */
+static void thread_working(struct race_ctx *c, const char *param)
 {
-	if (load(c, "race_thread", "mode=loop"))
+	if (load(c, "race_thread", param))
 		return;
 	race_jitter(c);
 	unload_end(c, unload_begin(c, "race_thread", false));
+}
+
+/* R2: the module's thread is working; unregister will stop it. */
+static void r2_frozen_module_thread(struct race_ctx *c)
+{
+	thread_working(c, "mode=loop");
 }
 
 /* R3: the module's thread has exited; the reaper is held before the reap
@@ -322,11 +333,14 @@ static void r7_preempted_zero_count(struct race_ctx *c)
 	client_inside(c, 7, "R7.preempted");
 }
 
-/* R8: the unloader is held just after its first check; a client enters
- * and counts itself; then the unloader goes on. */
-static void r8_reentry_during_unregister(struct race_ctx *c)
+/*
+ * The unloader is held just after its first check; a client (fn) of
+ * race_svc runs until it reaches point (or ends); then the unloader goes
+ * on, and the client after it. R8 and R14.
+ */
+static void client_after_check(struct race_ctx *c, int (*fn)(void *),
+			       struct client *cl, const char *point)
 {
-	struct client cl = { .service = "race", .op = 8 };
 	struct unload_job *j;
 	struct task *t;
 
@@ -339,19 +353,27 @@ static void r8_reentry_during_unregister(struct race_ctx *c)
 		unload_end(c, j);
 		return;
 	}
-	race_arm("R8.inside", NULL);
-	t = client_start(c, svc_client_fn, &cl, "client");
-	for (unsigned ms = 0; ms < ARRIVE_MS && !cl.done &&
-	     !race_reached("R8.inside"); ms++)
+	race_arm(point, NULL);
+	t = client_start(c, fn, cl, "client");
+	for (unsigned ms = 0; ms < ARRIVE_MS && !cl->done &&
+	     !race_reached(point); ms++)
 		sleep_ms(1);
-	if (race_reached("R8.inside"))
-		hold(c, "R8.inside");
+	if (race_reached(point))
+		hold(c, point);
 	narrate(c->verbose, "driver", "releases the unloader");
 	race_release("unload.checked");
 	unload_end(c, j);
 	narrate(c->verbose, "driver", "releases the client");
-	race_release("R8.inside");
-	client_finish(c, t, &cl);
+	race_release(point);
+	client_finish(c, t, cl);
+}
+
+/* R8: a client enters, counts itself and sleeps in the kernel. */
+static void r8_reentry_during_unregister(struct race_ctx *c)
+{
+	struct client cl = { .service = "race", .op = 8 };
+
+	client_after_check(c, svc_client_fn, &cl, "R8.inside");
 }
 
 /* R9: a command callback is asleep mid-call when the unload starts. */
@@ -389,10 +411,7 @@ static void r10_dependent_module(struct race_ctx *c)
 /* R15: unregister left the module's thread running (a module bug). */
 static void r15_thread_left_running(struct race_ctx *c)
 {
-	if (load(c, "race_thread", "mode=forget"))
-		return;
-	race_jitter(c);
-	unload_end(c, unload_begin(c, "race_thread", false));
+	thread_working(c, "mode=forget");
 }
 
 /* R11: asleep in a kernel function called from a notifier. */
@@ -419,38 +438,13 @@ static void r13_got_not_called(struct race_ctx *c)
 	client_held(c, "race_svc", got_client_fn, &cl, "R13.got");
 }
 
-/* R14: the unloader is held just after its first check; a client opens a
- * handle (the count is 1) and leaves the module; then the unloader goes
- * on; later the client closes through its handle. */
+/* R14: a client opens a handle (the count is 1) and leaves the module;
+ * later it closes through its handle. */
 static void r14_opened_during_unregister(struct race_ctx *c)
 {
 	struct client cl = { .service = "race" };
-	struct unload_job *j;
-	struct task *t;
 
-	if (load(c, "race_svc", NULL))
-		return;
-	race_arm("unload.checked", NULL);
-	j = unload_begin(c, "race_svc", false);
-	if (!hold(c, "unload.checked")) {
-		race_reset();
-		unload_end(c, j);
-		return;
-	}
-	race_arm("R14.opened", NULL);
-	t = client_start(c, open_client_fn, &cl, "client");
-	for (unsigned ms = 0; ms < ARRIVE_MS && !cl.done &&
-	     !race_reached("R14.opened"); ms++)
-		sleep_ms(1);
-	if (race_reached("R14.opened"))
-		hold(c, "R14.opened");
-	narrate(c->verbose, "driver", "releases the unloader");
-	race_release("unload.checked");
-	unload_end(c, j);
-	narrate(c->verbose, "driver", "releases the client: it closes its "
-		"handle");
-	race_release("R14.opened");
-	client_finish(c, t, &cl);
+	client_after_check(c, open_client_fn, &cl, "R14.opened");
 }
 
 const struct scenario race_table[] = {
