@@ -94,8 +94,8 @@ KERNEL := $(B)/kernel.elf
 ISO    := $(B)/quiesce.iso
 
 .PHONY: all iso run qemu qemu-nox qemu-gdb debug test test-host test-kernel \
-	test-e2e doctor clean help stress bench bench-compare fuzz fuzz-smoke \
-	fuzz-minimize failalloc flood soak modules mutants
+	test-tools test-e2e doctor clean help stress bench bench-compare fuzz \
+	fuzz-smoke fuzz-minimize failalloc flood soak modules mutants
 .DEFAULT_GOAL := all
 
 all: $(KERNEL) modules $(ISO)
@@ -146,6 +146,8 @@ $(B)/modules/%.o: modules/%.c
 # Bad samples that need bad flags: GOT-relative relocations, a COMMON symbol.
 $(B)/modules/bad_reloc.o: MODCFLAGS += -fpic
 $(B)/modules/bad_common.o: MODCFLAGS += -fcommon
+# A CET property note (.note.gnu.property), as Ubuntu's gcc adds by default.
+$(B)/modules/bad_cet.o: MODCFLAGS += -fcf-protection=full
 
 define single_module
 $(B)/modules/$(1).ko: $(B)/modules/$(1).o
@@ -237,10 +239,15 @@ $(B)/host/test_elf: $(B)/modules/hello.ko $(B)/modules/counter.ko \
 	$(B)/modules/mathuser.ko $(B)/modules/ticker.ko
 
 test: all $(HOST_BINS) fuzz-smoke
-	$(PYTHON) tests/run.py --iso $(ISO) --host $(HOST_BINS)
+	$(PYTHON) tests/run.py --iso $(ISO) --kernel $(KERNEL) \
+		--modules $(B)/modules --host $(HOST_BINS)
 
 test-host: $(HOST_BINS)
 	$(PYTHON) tests/run.py --only host --host $(HOST_BINS)
+
+test-tools: all
+	$(PYTHON) tests/run.py --only tools --kernel $(KERNEL) \
+		--modules $(B)/modules
 
 test-kernel: all
 	$(PYTHON) tests/run.py --only kernel --iso $(ISO)
@@ -414,7 +421,7 @@ help:
 	@echo "make qemu-window boot with a VGA window and PS/2 keyboard too"
 	@echo "make debug       boot halted, gdb attached with symbols (alias: qemu-gdb)"
 	@echo "make test        host unit tests + in-kernel KTAP suites + console checks"
-	@echo "make test-host | test-kernel | test-e2e   one part of make test"
+	@echo "make test-host | test-tools | test-kernel | test-e2e   one part of make test"
 	@echo "make bench       exact cycle figures under QEMU -icount (build/bench.json)"
 	@echo "make bench-compare BASE=<rev>  the same for another revision, side by side"
 	@echo "make mutants     break each safety mechanism in turn; the race matrix must notice"

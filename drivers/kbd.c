@@ -7,6 +7,7 @@
 #include <drivers/pic.h>
 #include <kernel/arch.h>
 #include <kernel/console.h>
+#include <kernel/printk.h>
 #include <kernel/trap.h>
 #include <stdbool.h>
 
@@ -69,10 +70,27 @@ static void kbd_irq(struct trap_frame *tf)
 	extended = false;
 }
 
+#define KBD_DRAIN_MAX 64          /* bytes a firmware may have left */
+
 void kbd_init(void)
 {
-	while (inb(0x64) & 1)           /* drain what the firmware left */
-		inb(0x60);
+	unsigned n = 0;
+
+	/* No controller: the status port floats to 0xff ("output full"
+	 * forever), and the drain below would never end. */
+	if (inb(0x64) == 0xff) {
+		pr_info("kbd: no PS/2 keyboard controller (port 0x64 reads "
+			"0xff); keyboard input is off, the serial console "
+			"works");
+		return;
+	}
+	while ((inb(0x64) & 1) && n++ < KBD_DRAIN_MAX)
+		inb(0x60);              /* drain what the firmware left */
+	if (n > KBD_DRAIN_MAX) {
+		pr_info("kbd: the keyboard controller never empties; keyboard "
+			"input is off");
+		return;
+	}
 	irq_register(1, kbd_irq);
 	pic_unmask(1);
 }

@@ -22,6 +22,8 @@
 #define LSR_THR_EMPTY  0x20
 
 static bool present;
+#define SERIAL_WAIT 100000           /* LSR polls for one byte */
+#define SERIAL_DEAD_AFTER 16         /* bytes missed in a row */
 
 /* The console's sink: "\n" goes out as "\r\n" on the line. */
 static void serial_console_putc(char c)
@@ -48,12 +50,26 @@ bool serial_init(void)
 	return true;
 }
 
+/*
+ * Polled output, bounded: a UART that stops taking bytes (gone, or a
+ * broken emulation) costs SERIAL_WAIT polls per byte, never a hang; after
+ * SERIAL_DEAD_AFTER bytes in a row it is given up, and the VGA mirror
+ * carries on alone.
+ */
 void serial_putc(char c)
 {
+	static unsigned missed;
+	unsigned n = 0;
+
 	if (!present)
 		return;
 	while (!(inb(COM1 + REG_LSR) & LSR_THR_EMPTY))
-		cpu_relax();
+		if (++n > SERIAL_WAIT) {
+			if (++missed >= SERIAL_DEAD_AFTER)
+				present = false;
+			return;
+		}
+	missed = 0;
 	outb(COM1 + REG_DATA, (uint8_t)c);
 }
 

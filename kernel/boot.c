@@ -5,6 +5,7 @@
 #include <kernel/multiboot.h>
 #include <kernel/lib/parse.h>
 #include <kernel/lib/string.h>
+#include <kernel/printk.h>
 
 char boot_cmdline[BOOT_CMDLINE_MAX];
 struct boot_file boot_files[BOOT_MAX_MODULES];
@@ -48,6 +49,28 @@ void boot_info_copy(const struct multiboot_info *mbi)
 		f->size = mod[i].end - mod[i].start;
 		boot_file_count++;
 	}
+}
+
+unsigned boot_files_keep_inside(uintptr_t lo, uintptr_t hi)
+{
+	unsigned kept = 0, dropped = 0;
+
+	for (unsigned i = 0; i < boot_file_count; i++) {
+		const struct boot_file *f = &boot_files[i];
+		uintptr_t start = (uintptr_t)f->data;
+
+		if (start >= lo && start < hi && f->size <= hi - start) {
+			boot_files[kept++] = *f;
+			continue;
+		}
+		pr_warn("boot: module file '%s' lies at %#lx-%#lx, outside the "
+			"%lu MiB the kernel maps; it is left out", f->name,
+			(unsigned long)start, (unsigned long)(start + f->size),
+			(unsigned long)(hi >> 20));
+		dropped++;
+	}
+	boot_file_count = kept;
+	return dropped;
 }
 
 const struct boot_file *boot_file_find(const char *name)

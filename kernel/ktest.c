@@ -7,6 +7,7 @@
  * caught by ktest_expect_fault()'s own, inner catch.
  */
 #include <kernel/ktest.h>
+#include <kernel/boot.h>
 #include <kernel/lib/errno.h>
 #include <kernel/lib/format.h>
 #include <kernel/ksyms.h>
@@ -50,6 +51,19 @@ void ktest_skip(struct ktest *t, const char *reason)
 	t->skipped = true;
 	kstrlcpy(t->skip_reason, reason, sizeof(t->skip_reason));
 	klongjmp(&t->abort, 1);
+}
+
+const struct boot_file *ktest_need_file(struct ktest *t, const char *name)
+{
+	const struct boot_file *bf = boot_file_find(name);
+
+	if (!bf) {
+		kprintf("    # %s: %s.ko is not on the boot medium (every "
+			"built module should be)\n", t->name, name);
+		t->failed = true;
+		klongjmp(&t->abort, 1);
+	}
+	return bf;
 }
 
 bool ktest_expect_fault(void (*fn)(void *), void *arg,

@@ -64,6 +64,28 @@ static void run_initcalls(void)
 	}
 }
 
+/*
+ * The scheduler, sleeps and every bounded wait count timer ticks: a
+ * machine whose PIT does not interrupt (none, or IRQ 0 routed elsewhere)
+ * would hang at the first sleep with nothing said. Wait for one tick,
+ * bounded by the TSC (the CPU check in boot/entry.asm guarantees one).
+ */
+#define TICK_CHECK_CYCLES (4ull << 30)  /* about a second or more */
+
+static void check_timer_ticks(void)
+{
+	uint64_t t0 = ticks_read(), c0 = rdtsc();
+
+	while (ticks_read() == t0) {
+		if (rdtsc() - c0 > TICK_CHECK_CYCLES)
+			panic("no timer: the PIT (IRQ 0) did not tick in %lu "
+			      "M TSC cycles; the scheduler and every sleep "
+			      "need it", (unsigned long)(TICK_CHECK_CYCLES >>
+							 20));
+		cpu_relax();
+	}
+}
+
 /* The first task: the banner, the boot commands, then the prompt. */
 static int shell_main(void *arg)
 {
@@ -126,6 +148,7 @@ void kmain(uint32_t magic, const struct multiboot_info *mbi)
 		run_cmds[0] = '\0';
 
 	pmm_init(mbi);
+	boot_files_keep_inside(0x100000, PMM_MAX_BYTES);
 	vmm_init();
 	heap_init();
 	vga_init();
@@ -134,11 +157,16 @@ void kmain(uint32_t magic, const struct multiboot_info *mbi)
 	serial_enable_irq();
 	kbd_init();
 	sti();
+	check_timer_ticks();
 
 	pr_info("quiesce: %lu KiB kernel at %p, %lu MiB RAM, %u boot modules, "
 		"HZ=%u", (unsigned long)((_kernel_end - _kernel_start) >> 10),
 		_kernel_start, (unsigned long)(pmm_total() >> 8),
 		boot_file_count, hz);
+	if (pmm_ignored_bytes())
+		pr_info("pmm: %lu MiB of RAM above the %u MiB cap is not used",
+			(unsigned long)(pmm_ignored_bytes() >> 20),
+			PMM_MAX_BYTES >> 20);
 	pr_info("cmdline: %s", boot_cmdline);
 	run_initcalls();
 	shell = shell_task(shell_main);

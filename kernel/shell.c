@@ -39,6 +39,7 @@ int (*shell_invoke_hook)(const struct command *cmd, int argc,
 			 char **argv) = plain_invoke;
 bool (*shell_pin_hook)(const struct command *cmd);
 void (*shell_command_hook)(bool begin);
+int (*shell_register_check)(const struct command *cmd);
 
 /* Built-in commands first, then registered ones. */
 static const struct command *lookup_irqoff(const char *name)
@@ -97,6 +98,8 @@ int shell_register(struct command *cmd)
 {
 	uint32_t f;
 
+	if (shell_register_check && shell_register_check(cmd))
+		return -EINVAL;
 	if (shell_find(cmd->name))
 		return -EEXIST;
 	f = irq_save();

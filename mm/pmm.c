@@ -18,6 +18,7 @@ static uint32_t bits[NFRAMES / 32];
 static struct bitmap frames = { bits, NFRAMES };
 static uint32_t hint, used, total;
 static uintptr_t ram_top;
+static uint64_t ram_ignored;            /* bytes of RAM above the cap */
 
 extern char _kernel_start[], _kernel_end[];
 
@@ -25,8 +26,11 @@ static void mark_free(uint64_t start, uint64_t end)
 {
 	if (start < 0x100000)           /* BIOS, VGA, the multiboot info */
 		start = 0x100000;
-	if (end > PMM_MAX_BYTES)
+	if (end > PMM_MAX_BYTES) {
+		ram_ignored += end - (start > PMM_MAX_BYTES ? start :
+				      PMM_MAX_BYTES);
 		end = PMM_MAX_BYTES;
+	}
 	start = PAGE_ALIGN_UP(start);
 	end = PAGE_ALIGN_DOWN(end);
 	if (start >= end)
@@ -137,4 +141,9 @@ uint32_t pmm_free_count(void)
 uintptr_t pmm_ram_top(void)
 {
 	return ram_top;
+}
+
+uint64_t pmm_ignored_bytes(void)
+{
+	return ram_ignored;
 }

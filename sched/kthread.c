@@ -18,6 +18,8 @@
 #include "internal.h"
 #include <kernel/lib/errno.h>
 #include <kernel/panic.h>
+#include <kernel/printk.h>
+#include <sched/task.h>
 
 /* Woken whenever a task becomes a zombie (sched/reaper.c wakes it). */
 struct wait_queue task_exit_wq = WAIT_QUEUE_INIT(task_exit_wq, "task exit");
@@ -76,9 +78,39 @@ int kthread_stop_timeout(struct task *t, unsigned ms)
 	return err;
 }
 
+/*
+ * A module's thread that is not frozen gets KTHREAD_STOP_MS of running
+ * time to notice the stop; one that ignores it (a module bug, issue 16)
+ * must not hang the unload that asked, which holds module_mutex. A frozen
+ * thread cannot answer at all: that wait stays unbounded here, so the
+ * unload's watch reports the deadlock (race R2) and breaks it by thawing.
+ */
 int kthread_stop(struct task *t)
 {
-	return kthread_stop_timeout(t, WAIT_FOREVER);
+	unsigned waited = 0;
+	int err;
+
+	if (!t->owner)
+		return kthread_stop_timeout(t, WAIT_FOREVER);
+	task_get(t);
+	for (;;) {
+		err = kthread_stop_timeout(t, KTHREAD_STOP_SLICE_MS);
+		if (err != -ETIMEDOUT || exited(t))
+			break;
+		if (!t->frozen && (waited += KTHREAD_STOP_SLICE_MS) >=
+		    KTHREAD_STOP_MS) {
+			char buf[24];
+
+			t->stop_ignored = true;
+			pr_warn("module %s: thread '%s' (id %d) ignored "
+				"kthread_stop for %u ms; giving up on it",
+				task_owner_name(t->owner, buf, sizeof(buf)),
+				t->name, t->id, KTHREAD_STOP_MS);
+			break;
+		}
+	}
+	task_put(t);
+	return err;
 }
 
 void kthread_exit(int code)

@@ -29,6 +29,7 @@
 static int next_id = 1;                 /* [S] 0 is the idle task */
 static unsigned ntasks;                 /* [S] tasks in task_list */
 static const char *(*owner_name_fn)(struct module *m);
+static struct module *(*owner_of_fn)(uintptr_t addr);
 static void (*owner_get_fn)(struct module *m),
     (*owner_put_fn)(struct module *m);
 
@@ -54,6 +55,11 @@ void task_set_owner_ref_fns(void (*get)(struct module *m),
 {
 	owner_get_fn = get;
 	owner_put_fn = put;
+}
+
+void task_set_owner_of_fn(struct module *(*fn)(uintptr_t addr))
+{
+	owner_of_fn = fn;
 }
 
 void task_owner_put(struct task *t)
@@ -113,6 +119,16 @@ struct task *task_alloc(const char *name, int (*fn)(void *), void *arg,
 	kstrlcpy(t->name, name, sizeof(t->name));
 	t->fn = fn;
 	t->arg = arg;
+	if (!owner && owner_of_fn && (owner = owner_of_fn((uintptr_t)fn))) {
+		char buf[24];
+
+		/* A module bug (issue 16): its thread would be invisible to
+		 * every unload. It is the module's thread from now on. */
+		pr_warn("module %s: thread '%s' started with owner NULL; it "
+			"runs the module's code, so it is the module's thread "
+			"(use module_kthread_run)",
+			task_owner_name(owner, buf, sizeof(buf)), name);
+	}
 	t->owner = owner;
 	t->failalloc_scope = current->failalloc_scope; /* mm/failalloc.c */
 	if (owner && owner_get_fn)
@@ -262,8 +278,22 @@ void task_snapshot_free(struct task **tasks, unsigned n)
 
 void task_snapshot_put(struct task **tasks, unsigned n)
 {
-	for (unsigned i = 0; i < n; i++)
-		task_put(tasks[i]);
+	unsigned nlast = 0;
+	uint32_t f = spin_lock_irqsave(&sched_lock);
+
+	for (unsigned i = 0; i < n; i++) {
+		struct task *t = tasks[i];
+
+		assert(t->refs > 0);
+		if (--t->refs == 0)
+			tasks[nlast++] = t;     /* nlast <= i: seen already */
+	}
+	spin_unlock_irqrestore(&sched_lock, f);
+	/* As task_put: the last reference goes only after the reaper's. */
+	for (unsigned i = 0; i < nlast; i++) {
+		assert(tasks[i]->state == TASK_DEAD && tasks[i] != &idle_task);
+		kfree(tasks[i]);
+	}
 }
 
 unsigned task_count(void)

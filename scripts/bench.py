@@ -6,7 +6,9 @@ modules through -initrd, the commands through -append run=...) under
 -icount shift=0,sleep=off, where the TSC counts executed instructions: a
 GRUB boot reads the disk asynchronously and is not repeatable, a direct
 boot is. Runs `bench` twice in two fresh boots and checks that every cycle
-figure is identical, writes build/bench.json (one JSON object a line),
+figure is identical and that no benchmark failed (a failed benchmark prints
+{"bench": ID, "error": ...} instead of its figures; a run that failed
+stops here, naming them), writes build/bench.json (one JSON object a line),
 prints a table, and measures the host wall time from QEMU start to the
 prompt through the real GRUB ISO (median of 5).
 
@@ -45,12 +47,17 @@ def qemu_direct(kernel, modules, commands):
 
 
 def figures(text):
-    out = []
+    """Return: (figures, failures), each a list of the JSON objects."""
+    out, failed = [], []
     for line in text.splitlines():
         line = line.strip()
-        if line.startswith("{") and '"cycles"' in line:
+        if not line.startswith("{"):
+            continue
+        if '"cycles"' in line:
             out.append(json.loads(line))
-    return out
+        elif '"error"' in line:
+            failed.append(json.loads(line))
+    return out, failed
 
 
 def wall_to_prompt(iso, runs=5):
@@ -85,7 +92,12 @@ def measure(kernel, moddir, pattern):
     runs = []
     for i in range(2):
         rc, text = qemu_direct(kernel, mods, "bench %s; poweroff" % pattern)
-        figs = figures(text)
+        figs, failed = figures(text)
+        if failed:
+            return [], [], ("run %d: %d benchmark(s) failed, their figures "
+                            "are missing: %s" % (i + 1, len(failed), "; ".join(
+                                "%s (%s)" % (f["bench"], f["error"])
+                                for f in failed)))
         if rc != 33 or not figs:
             sys.stdout.write(text[-3000:])
             return [], [], ("run %d failed (QEMU exit %d, %d figures)"
@@ -93,13 +105,15 @@ def measure(kernel, moddir, pattern):
         runs.append(figs)
     a = {f["name"]: f["cycles"] for f in runs[0]}
     b = {f["name"]: f["cycles"] for f in runs[1]}
-    return runs[0], [n for n in a if a[n] != b.get(n)], None
+    differ = [n for n in a if a[n] != b.get(n)]
+    return runs[0], differ + [n for n in b if n not in a], None
 
 
 def say_differ(figs, differ):
     a = {f["name"]: f["cycles"] for f in figs}
     print("bench: FAILED: figures differ between two runs: %s"
-          % ", ".join("%s (first run %d)" % (n, a[n]) for n in differ))
+          % ", ".join("%s (first run %s)" % (n, a.get(n, "none"))
+                      for n in differ))
 
 
 def build_base(rev, tmp):

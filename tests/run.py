@@ -1,9 +1,11 @@
 #!/usr/bin/env python3
 """tests/run.py: run every Quiesce test and print one verdict line.
 
-Five parts, each selectable with --only:
+Six parts, each selectable with --only:
   tree    checks of the source tree (tests/tree_checks.py): layering,
           paths named in the docs, file sizes
+  tools   checks that the tools can fail (tests/tool_checks.py): this
+          runner, scripts/bench.py, the module suites without a .ko
   mutants two of `make mutants` (scripts/mutants.py --rotate 2): a kernel
           with one safety mechanism off must change the race matrix
   host    the host unit tests (kernel logic built with ASan/UBSan)
@@ -205,8 +207,10 @@ KTAP_SUITE = re.compile(r"^(ok|not ok) (\d+) (\S+)")
 
 
 def parse_ktap(res, text, prefix):
-    """Count every case of every suite. Return: (suites seen, plan)."""
-    plan, suites, suite = None, 0, None
+    """Count every case of every suite. A suite that reports a failure
+    none of whose case lines said so (a line mangled on the console) is a
+    failure of its own. Return: (suites seen, plan)."""
+    plan, suites, suite, suite_failed = None, 0, None, False
     for line in text.splitlines():
         line = line.rstrip("\r")
         if plan is None:
@@ -216,7 +220,7 @@ def parse_ktap(res, text, prefix):
             continue
         m = re.match(r"^    # Subtest: (\S+)", line)
         if m:
-            suite = m.group(1)
+            suite, suite_failed = m.group(1), False
             continue
         m = KTAP_CASE.match(line)
         if m:
@@ -227,9 +231,15 @@ def parse_ktap(res, text, prefix):
                 res.ok(name)
             else:
                 res.fail(name)
+                suite_failed = True
             continue
-        if KTAP_SUITE.match(line):
+        m = KTAP_SUITE.match(line)
+        if m:
             suites += 1
+            if m.group(1) == "not ok" and not suite_failed:
+                res.fail("%s/%s" % (prefix, m.group(3)), "the suite "
+                         "reports a failure, but no case line said which "
+                         "(mangled console output?)")
     return suites, plan
 
 
@@ -241,6 +251,7 @@ def run_kernel(res, iso, pattern, mem=64, name="kernel", timeout=480):
     q.send("test %s\r" % pattern)
     end = q.wait_for(PROMPT, timeout, mark + 5)
     text = bytes(q.out[mark:]).decode(errors="replace")
+    failed_before = res.failed
     suites, plan = parse_ktap(res, text, name)
     if end < 0:
         panicked = "kernel panic" in text
@@ -250,13 +261,14 @@ def run_kernel(res, iso, pattern, mem=64, name="kernel", timeout=480):
                      q.save_log(name)))
         q.finish(2)
         return
+    # The kernel's own verdict (its exit status) must agree with what we
+    # parsed: a failure we missed, or one it did not count, shows here.
+    failed = res.failed > failed_before
     if plan is None or suites != plan:
         res.fail("%s: KTAP plan" % name, "plan %s, %d suites reported" % (
             plan, suites))
-    failed_before = res.failed
-    power_off(res, q, name, EXIT_SUCCESS if res.failed == failed_before
-              and "not ok" not in text else EXIT_FAILURE)
-    if "not ok" in text:
+    power_off(res, q, name, EXIT_FAILURE if failed else EXIT_SUCCESS)
+    if failed:
         q.save_log(name)
 
 
@@ -368,9 +380,12 @@ def run_mutants(res, k):
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--iso", default="build/quiesce.iso")
+    ap.add_argument("--kernel", default="build/kernel.elf")
+    ap.add_argument("--modules", default="build/modules")
     ap.add_argument("--host", nargs="*", default=[])
     ap.add_argument("--only",
-                    choices=["tree", "host", "kernel", "e2e", "mutants"])
+                    choices=["tree", "tools", "host", "kernel", "e2e",
+                             "mutants", "misbehave"])
     args = ap.parse_args()
     pattern = os.environ.get("T", "all") or "all"
     res = Results()
@@ -379,6 +394,10 @@ def main():
     if args.only in (None, "tree"):
         from tree_checks import tree_checks
         tree_checks(res)
+    if args.only in (None, "tools"):
+        from tool_checks import tool_checks
+        tool_checks(res, os.path.abspath(args.kernel),
+                    os.path.abspath(args.modules))
     if args.only in (None, "host"):
         run_host(res, args.host)
     if args.only in (None, "kernel"):
@@ -391,6 +410,10 @@ def main():
         e2e_small_memory(res, args.iso)
         from e2e_modules import e2e_modules
         e2e_modules(res, args.iso, boot, power_off)
+        from e2e_misbehave import e2e_misbehave
+        e2e_misbehave(res, args.iso, boot, power_off)
+        from e2e_machines import e2e_machines
+        e2e_machines(res, args.iso, Qemu)
         from e2e_stress import e2e_stress
         e2e_stress(res, args.iso, boot, power_off)
         from e2e_flood import flood
@@ -398,6 +421,11 @@ def main():
         from e2e_failalloc import e2e_failalloc
         e2e_failalloc(res, args.iso, boot, power_off)
         e2e_soak(res, args.iso)
+    if args.only == "misbehave":
+        from e2e_misbehave import e2e_misbehave
+        e2e_misbehave(res, args.iso, boot, power_off)
+        from e2e_machines import e2e_machines
+        e2e_machines(res, args.iso, Qemu)
     if args.only in (None, "mutants"):
         run_mutants(res, 2)
     print("# %.1fs" % (time.monotonic() - t0))

@@ -19,6 +19,13 @@
  * `bench` runs them all and prints a table row and one JSON line per
  * figure: {"name": "kmalloc_kfree_64", "cycles": 312, "n": 1000}, where
  * cycles is per operation (total / n, rounded down).
+ *
+ * A benchmark that cannot measure (a module file missing, a load that
+ * fails) says so with bench_fail() and returns: the command prints
+ * {"bench": "kmalloc", "error": "..."} and ends with an `error:` line, and
+ * scripts/bench.py fails naming it. A benchmark that returns without a
+ * figure and without saying why counts as failed too: a missing figure is
+ * never silent.
  * Context: benchmarks run in the shell task and may sleep.
  */
 #ifndef KERNEL_BENCH_H
@@ -38,5 +45,8 @@ struct bench {
 
 /* Report total cycles over n operations. Context: task. */
 void bench_report(const char *name, uint64_t total_cycles, uint32_t n);
+/* The running benchmark failed: why, in a sentence. It should return
+ * soon after; figures it reported before stand. Context: task. */
+void bench_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 #endif

@@ -31,6 +31,12 @@ struct multiboot_info;
 void boot_info_copy(const struct multiboot_info *mbi);
 /* Return: the boot file called name, or NULL. Context: any. */
 const struct boot_file *boot_file_find(const char *name);
+/*
+ * Drop the boot files that do not lie wholly inside [lo, hi) (the RAM the
+ * kernel maps: a file GRUB placed above it would fault when read), each
+ * with a warning naming it. Return: how many were dropped. Context: boot.
+ */
+unsigned boot_files_keep_inside(uintptr_t lo, uintptr_t hi);
 /* Look up key=value on the kernel command line. Return: 0 or -ENOENT. */
 int boot_arg(const char *key, char *val, size_t len);
 

@@ -110,6 +110,14 @@ void ktest_diag(struct ktest *t, const char *fmt, ...)
 /* Skip the rest of the case with a reason. Does not return. */
 void ktest_skip(struct ktest *t, const char *reason)
 	__attribute__((noreturn));
+/*
+ * The boot file NAME.ko a case needs. The ISO (and make bench's direct
+ * boot) carry every module that was built, so a missing one is a broken
+ * medium: the case fails, saying which file, and does not return. Never a
+ * skip: a skipped case counts as passing, and would hide the loss.
+ * Return: the file. Context: task.
+ */
+const struct boot_file *ktest_need_file(struct ktest *t, const char *name);
 
 /*
  * Run fn(arg) expecting it to fault. Return: true if it faulted, with the

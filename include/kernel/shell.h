@@ -39,8 +39,10 @@ int cmd_error(int err, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
 /*
- * Add a command at run time (modules). Return: 0, or -EEXIST if the name is
- * taken. Context: task, may sleep.
+ * Add a command at run time (modules). Return: 0, -EEXIST if the name is
+ * taken, or -EINVAL if shell_register_check refuses it (the module
+ * subsystem refuses a command with owner NULL whose code is a module's).
+ * Context: task, may sleep.
  */
 int shell_register(struct command *cmd);
 /* Withdraw it: once this returns, no new call can start. Context: task. */
@@ -65,6 +67,10 @@ extern bool (*shell_pin_hook)(const struct command *cmd);
  * Context: the shell's task.
  */
 extern void (*shell_command_hook)(bool begin);
+/* Asked by shell_register before a command is added: non-zero refuses
+ * it (the module subsystem refuses owner NULL for a module's command).
+ * Context: task. */
+extern int (*shell_register_check)(const struct command *cmd);
 extern int (*shell_invoke_hook)(const struct command *cmd, int argc,
 				char **argv);
 

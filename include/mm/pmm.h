@@ -35,6 +35,9 @@ uint32_t pmm_used(void);
 uint32_t pmm_free_count(void);
 /* Usable RAM frames (free + used), and the highest RAM address + 1. */
 uint32_t pmm_total(void);
+/* Return: bytes of RAM the memory map reported above PMM_MAX_BYTES, which
+ * the kernel does not use (kmain says so at boot). */
+uint64_t pmm_ignored_bytes(void);
 uintptr_t pmm_ram_top(void);
 
 #endif

@@ -51,9 +51,15 @@ bool kthread_should_stop(void);
 /*
  * Ask t to stop (kthread_should_stop() turns true), wake it, and wait for
  * it to exit. A NEW thread exits without running fn (-EINTR).
- * Return: its exit code. Context: task, may sleep (a blocked sleep: the
- * watchdog reports a thread that never stops, e.g. a frozen one: race R2).
+ * A module's thread gets KTHREAD_STOP_MS of unfrozen time: one that
+ * ignores the request is marked stop_ignored, warned about (naming the
+ * module) and left running (-ETIMEDOUT). A frozen thread, or a core one,
+ * is waited for without a bound (the watchdog reports a thread that never
+ * stops, e.g. a frozen one: race R2).
+ * Return: its exit code, or -ETIMEDOUT. Context: task, may sleep.
  */
+#define KTHREAD_STOP_MS 1000
+#define KTHREAD_STOP_SLICE_MS 50
 int kthread_stop(struct task *t);
 /* The same with a bound. Return: the exit code, or -ETIMEDOUT (t keeps
  * its stop request). */

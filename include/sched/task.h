@@ -111,6 +111,8 @@ struct task {
 
 	/* Kernel threads (sched/kthread.c). */
 	volatile bool should_stop;      /* [a] kthread_stop asked */
+	bool stop_ignored;              /* [a] a bounded kthread_stop gave up
+					 * on it: it ignores stop requests */
 	bool started;                   /* [S] left TASK_NEW */
 
 	/* Exit and reaping (sched/reaper.c). */
@@ -163,7 +165,9 @@ void task_for_each(bool (*fn)(struct task *t, void *arg), void *arg);
  */
 struct task **task_snapshot_all(unsigned *n);
 void task_snapshot_free(struct task **tasks, unsigned n);
-/* Drop the references of a snapshot, keep the array. */
+/* Drop the references of a snapshot and keep the array, its contents
+ * undefined: all under one lock (the unload's scan drops one for every
+ * task; a lock round trip each was a third of its cost over naive). */
 void task_snapshot_put(struct task **tasks, unsigned n);
 
 /* Number of tasks in the table (zombies included, DEAD excluded). */
@@ -226,6 +230,12 @@ const char *task_owner_name(struct module *m, char *buf, size_t len);
  */
 void task_set_owner_ref_fns(void (*get)(struct module *m),
 			    void (*put)(struct module *m));
+/*
+ * Who owns code at an address (the module subsystem installs it): a
+ * thread created with owner NULL whose function lies in a module is that
+ * module's thread, with a warning; otherwise no unload could find it.
+ */
+void task_set_owner_of_fn(struct module *(*fn)(uintptr_t addr));
 /* Drop t's reference on its owner. Context: the reaper. */
 void task_owner_put(struct task *t);
 

@@ -207,11 +207,39 @@ static int check_section(struct elf_file *ef, uint32_t i, char *err,
 		return elf_fail(err, len, -E2BIG, "section %lu is %lu bytes "
 			    "(at most %u)", (unsigned long)i,
 			    (unsigned long)sh->sh_size, ELF_MAX_IMAGE);
-	if (sh->sh_type != SHT_PROGBITS && sh->sh_type != SHT_NOBITS)
-		return elf_fail(err, len, -ENOEXEC, "loadable section %lu has "
-			    "unsupported type %lu", (unsigned long)i,
-			    (unsigned long)sh->sh_type);
 	return 0;
+}
+
+/*
+ * A loadable section must be code or data. The two other kinds a modern
+ * gcc adds get a sentence that says what to change: constructors
+ * (.init_array: the loader runs MODULE_INIT, nothing else) and the CET
+ * property note (-fcf-protection, on by default in Ubuntu's gcc). Runs
+ * after the section name table is checked, so the refusal names it.
+ */
+static int check_loadable_type(const struct elf_file *ef, uint32_t i,
+			       char *err, size_t len)
+{
+	const struct elf32_shdr *sh = &ef->sh[i];
+	const char *name = elf_section_name(ef, i);
+
+	if (!(sh->sh_flags & SHF_ALLOC) || sh->sh_type == SHT_PROGBITS ||
+	    sh->sh_type == SHT_NOBITS)
+		return 0;
+	if (sh->sh_type == SHT_INIT_ARRAY || sh->sh_type == SHT_FINI_ARRAY ||
+	    sh->sh_type == SHT_PREINIT_ARRAY)
+		return elf_fail(err, len, -ENOEXEC, "section '%s' holds "
+			    "constructors, which the loader never runs; use "
+			    "MODULE_INIT instead of __attribute__((constructor))",
+			    name);
+	if (sh->sh_type == SHT_NOTE)
+		return elf_fail(err, len, -ENOEXEC, "section '%s' is a "
+			    "loadable note (a CET property note); compile "
+			    "with -fcf-protection=none", name);
+	return elf_fail(err, len, -ENOEXEC, "loadable section '%s' (%lu) "
+		    "has unsupported type %lu; only code and data "
+		    "(PROGBITS, NOBITS) can be loaded", name, (unsigned long)i,
+		    (unsigned long)sh->sh_type);
 }
 
 /* Symbol i: its name in the string table, its section in range. */
@@ -453,6 +481,11 @@ int elf_parse(struct elf_file *ef, const void *img, size_t size, char *err,
 			   err, errlen);
 	if (ret)
 		return ret;
+	for (uint32_t i = 1; i < ef->shnum; i++) {
+		ret = check_loadable_type(ef, i, err, errlen);
+		if (ret)
+			return ret;
+	}
 	ret = check_symbols(ef, err, errlen);
 	if (ret)
 		return ret;

@@ -22,8 +22,7 @@ static void load_and_free(struct ktest *t, const char *name,
 	int saved = console_loglevel;
 	struct module *m;
 
-	if (!boot_file_find(name))
-		ktest_skip(t, "module file missing from the boot medium");
+	ktest_need_file(t, name);
 	console_loglevel = LOG_WARN;
 	KASSERT_EQ(t, module_load(name, 0, NULL, err, sizeof(err)), 0);
 	m = module_find(name);
@@ -98,8 +97,7 @@ static void modmem_text_and_rodata_are_read_only(struct ktest *t)
 	struct fault_info fi;
 	struct module *m;
 
-	if (!boot_file_find("shout"))
-		ktest_skip(t, "no shout.ko");
+	ktest_need_file(t, "shout");
 	KASSERT_EQ(t, module_load("shout", 0, NULL, err, sizeof(err)), 0);
 	m = module_find("shout");
 	KEXPECT(t, ktest_expect_fault(write_it, (void *)m->text, &fi));

@@ -41,10 +41,12 @@
 #include <kernel/module/unload.h>
 #include <drivers/pit.h>
 #include <mm/pmm.h>
+#include <sched/task.h>
 
 extern const struct kexport __kexports_start[], __kexports_end[];
 
 static struct module *modules;  /* [module_mutex, irq] newest first */
+#define MODULE_LOCK_WAIT_MS 5000        /* insmod waits for the lock */
 struct mutex module_mutex = MUTEX_INIT(module_mutex, "module_mutex");
 unsigned module_loads, module_unloads;  /* [module_mutex] */
 
@@ -333,7 +335,47 @@ static int link_module(struct module *m, const struct elf_file *ef,
 	return 0;
 }
 
-/* Step 7: init, register. On failure the module is buried. */
+/*
+ * A start failed: nothing the module published may stay, and none of its
+ * threads may outlive its memory (issue 16: a thread started before the
+ * failure ran on in freed code). Withdraw what it left, stop and reap its
+ * threads, then cleanup (only after register: a failed init undid its own
+ * work) and free. A thread that ignores the stop keeps the module: it
+ * stays withdrawn (going) and unloadd frees it when the thread exits.
+ * Return: true if the module was freed.
+ */
+static bool unwind_start(struct module *m, bool registered, char *msg,
+			 size_t len)
+{
+	struct unload_req r;
+	uint32_t f = irq_save();
+
+	m->state = MODULE_GOING;
+	irq_restore(f);
+	module_withdraw_leftovers(m);
+	unload_req_init(&r);
+	if (quiesce_module_threads(m, &r)) {
+		if (!registered)
+			m->cleanup = NULL;      /* init undid its own work */
+		unloadd_add(m);
+		ksnprintf(msg, len, "%s failed; %s, so the module stays "
+			  "loaded (going) until it exits",
+			  registered ? "register" : "init", r.msg);
+		return false;
+	}
+	if (registered)
+		module_call_hook(m, NULL, m->cleanup);
+	ksnprintf(msg, len, registered ? "register failed; cleanup ran and "
+		  "the module was unloaded" : "init failed; the module was "
+		  "unloaded");
+	if (m->refs)    /* bad module code, not a kernel bug: say so */
+		pr_warn("module %s: freed with refcount %d after a failed "
+			"start", m->name, m->refs);
+	module_bury(m);
+	return true;
+}
+
+/* Step 7: init, register. On failure the module is unwound. */
 static int start(struct module *m, char *msg, size_t len)
 {
 	uint32_t f;
@@ -345,30 +387,19 @@ static int start(struct module *m, char *msg, size_t len)
 	irq_restore(f);
 	ret = module_call_hook(m, m->init, NULL);
 	if (ret) {
-		ksnprintf(msg, len, "init failed; the module was unloaded");
-		goto bury_module;
+		unwind_start(m, false, msg, len);
+		return ret;
 	}
 	ret = module_call_hook(m, m->reg, NULL);
 	if (ret) {
-		ksnprintf(msg, len, "register failed; cleanup ran and the "
-			  "module was unloaded");
-		goto cleanup_module;
+		unwind_start(m, true, msg, len);
+		return ret;
 	}
 	f = irq_save();
 	m->state = MODULE_LIVE;
 	module_loads++;
 	irq_restore(f);
 	return 0;
-
-cleanup_module:
-	module_call_hook(m, NULL, m->cleanup);
-bury_module:
-	if (m->refs)    /* bad module code, not a kernel bug: say so */
-		pr_warn("module %s: freed with refcount %d after a failed "
-			"start", m->name, m->refs);
-	module_withdraw_leftovers(m);
-	module_bury(m);
-	return ret;
 }
 
 static int load_image_locked(const char *name, const void *img, size_t size,
@@ -463,7 +494,17 @@ int module_load_image(const char *name, const void *img, size_t size,
 {
 	int ret;
 
-	mutex_lock(&module_mutex);
+	/* Never hang the console behind a load or unload that is stuck
+	 * (a module hook that never returns): say who holds the lock. */
+	if (mutex_lock_timeout(&module_mutex, MODULE_LOCK_WAIT_MS)) {
+		struct task *holder = module_mutex.owner;
+
+		ksnprintf(err, errlen, "%s.ko: the module lock has been held "
+			  "for %u ms by task '%s'; a load or unload is stuck",
+			  name, MODULE_LOCK_WAIT_MS,
+			  holder ? holder->name : "?");
+		return -EBUSY;
+	}
 	ret = load_image_locked(name, img, size, argc, argv, err, errlen);
 	mutex_unlock(&module_mutex);
 	return ret;
@@ -484,52 +525,6 @@ int module_load(const char *name, int argc, char **argv, char *err,
 }
 
 /* ---- unload ---------------------------------------------------------- */
-
-struct owned {
-	const struct module *owner;
-	const struct command *found;
-};
-
-static bool find_owned_command(const struct command *c, void *arg)
-{
-	struct owned *o = arg;
-
-	if (c->owner != o->owner)
-		return true;
-	o->found = c;
-	return false;
-}
-
-/* After unregister, nothing may still point into the module. A module
- * that forgot something gets a warning and the core withdraws it, so a
- * student's bug becomes a message, not a use-after-free. */
-void module_withdraw_leftovers(struct module *m)
-{
-	struct owned o = { m, NULL };
-	unsigned n;
-
-	for (;;) {
-		o.found = NULL;
-		shell_for_each(find_owned_command, &o);
-		if (!o.found)
-			break;
-		pr_warn("module %s: command '%s' still registered after "
-			"unregister; withdrawn", m->name, o.found->name);
-		shell_unregister((struct command *)o.found);
-	}
-	n = service_withdraw_owner(m);
-	if (n)
-		pr_warn("module %s: %u service(s) still registered after "
-			"unregister; withdrawn", m->name, n);
-	n = timer_withdraw_owner(m);
-	if (n)
-		pr_warn("module %s: %u timer(s) still pending after "
-			"unregister; cancelled", m->name, n);
-	n = notifier_withdraw_owned(m);
-	if (n)
-		pr_warn("module %s: %u notifier(s) still registered after "
-			"unregister; taken off the chain", m->name, n);
-}
 
 int module_unload(const char *name, char *err, size_t errlen)
 {

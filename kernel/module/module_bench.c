@@ -8,22 +8,39 @@
  *   rmmod_twophase_NAME       its twophase unload (worker's includes
  *                             stopping and reaping its thread);
  *   rmmod_STRATEGY_N_idle     unloading the empty module with each
- *                             strategy, with N = 0 and 16 idle tasks;
+ *                             strategy, with N = 0, 16 and 64 extra tasks
+ *                             asleep since before the load (the quiesce
+ *                             freezes them but skips their stack walk);
+ *   rmmod_STRATEGY_N_ran      the same, N = 16 and 64, with each task
+ *                             woken once between the load and the unload
+ *                             (untimed), so the quiesce walks every stack;
+ *   rmmod_twophase_walk_per_task
+ *                             (64_ran - 64_idle) / 64: one stack walk;
+ *   rmmod_twophase_per_walked_task
+ *                             (64_ran - 16_ran) / 48: one more task that
+ *                             ran since the load, frozen, walked, thawed;
  *   module_load_unload_twophase
  *                             a whole insmod + rmmod of the empty module,
  *                             freeze and stack scan included, with only
- *                             the boot-time tasks present.
+ *                             the boot-time tasks present (asleep since
+ *                             before the load: their walks are skipped);
+ *   module_load_unload_twophase_N_ran
+ *                             the same with N = 16 and 64 extra tasks that
+ *                             run between the load and the unload (that
+ *                             part untimed): every stack is walked.
  *
  * The console is quiet while they run (console_loglevel is lowered):
  * hello prints a line in init, and one line on the serial port costs more
  * than the whole load. The lines still go to the log ring, as always.
- * A module whose file is not among the boot files is skipped.
+ * A module file missing from the boot files, or a load or unload that
+ * fails, fails the benchmark (bench_fail): its figures would be missing.
  */
 #include <kernel/module/module.h>
 #include <kernel/arch.h>
 #include <kernel/bench.h>
 #include <kernel/boot.h>
 #include <kernel/module/unload.h>
+#include <sched/task.h>
 
 enum { ROUNDS = 10 };                   /* timed; one more to warm up */
 
@@ -41,7 +58,7 @@ static int load(const char *name)
 	int ret = module_load(name, 0, NULL, err, sizeof(err));
 
 	if (ret)
-		pr_err("bench: %s", err);
+		bench_fail("%s", err);
 	return ret;
 }
 
@@ -54,8 +71,18 @@ static int unload(const char *name, enum unload_strategy s)
 	req.strategy = s;
 	ret = unload_module(name, &req);
 	if (ret)
-		pr_err("bench: rmmod %s: %s", name, req.msg);
+		bench_fail("rmmod %s: %s", name, req.msg);
 	return ret;
+}
+
+/* Return: true if NAME.ko is among the boot files; fail the benchmark if
+ * it is not. */
+static bool have(const char *name)
+{
+	if (boot_file_find(name))
+		return true;
+	bench_fail("%s.ko is not among the boot files", name);
+	return false;
 }
 
 /* ---- insmod, step by step ------------------------------------------ */
@@ -115,11 +142,10 @@ static void bench_insmod(void)
 	int level = quiet();
 
 	for (unsigned i = 0; i < sizeof(names) / sizeof(names[0]); i++)
-		if (boot_file_find(names[i]))
+		if (have(names[i]))
 			bench_one_insmod(names[i]);
 	/* mathuser links against mathlib's exports: load that first. */
-	if (boot_file_find("mathuser") && boot_file_find("mathlib") &&
-	    !load("mathlib")) {
+	if (have("mathuser") && have("mathlib") && !load("mathlib")) {
 		bench_one_insmod("mathuser");
 		unload("mathlib", UNLOAD_TWOPHASE);
 	}
@@ -127,9 +153,14 @@ static void bench_insmod(void)
 }
 BENCH(module_insmod, bench_insmod);
 
-/* ---- rmmod per strategy, with and without idle tasks --------------- */
+/* ---- rmmod per strategy, with idle tasks and with tasks that ran ----- */
 
-/* An idle task: asleep in a freezable sleep until stopped. */
+enum { MAX_IDLE = 64 };
+
+static struct task *idle[MAX_IDLE];
+static unsigned nidle;
+
+/* An idle task: asleep in a freezable sleep until woken or stopped. */
 static int idle_fn(void *arg)
 {
 	while (!kthread_should_stop()) {
@@ -139,49 +170,97 @@ static int idle_fn(void *arg)
 	return 0;
 }
 
-static void bench_one_rmmod(enum unload_strategy s, unsigned nidle)
+static void idle_start(unsigned n)
+{
+	assert(n <= MAX_IDLE && !nidle);
+	for (nidle = 0; nidle < n; nidle++) {
+		idle[nidle] = kthread_run(idle_fn, NULL, NULL, "bench-idle");
+		assert(idle[nidle]);
+		task_get(idle[nidle]);
+	}
+	sleep_ms(2);            /* all of them asleep */
+}
+
+static void idle_stop(void)
+{
+	for (unsigned i = 0; i < nidle; i++) {
+		kthread_stop(idle[i]);
+		task_put(idle[i]);
+	}
+	nidle = 0;
+}
+
+/* Wake every idle task and wait until each has run and is asleep again:
+ * each has then been on the CPU since m was loaded, so the quiesce must
+ * walk its stack (task_inside() skips only tasks that have not).
+ * Untimed. Context: task, module_mutex not held. */
+static void idle_run_since_load(const struct module *m)
+{
+	for (unsigned i = 0; i < nidle; i++)
+		wake_up_task(idle[i]);
+	for (unsigned i = 0; i < nidle; i++)
+		while (idle[i]->state != TASK_SLEEPING ||
+		       idle[i]->switched_out_at < m->load_switch)
+			sched_yield();
+}
+
+/* Return: the cycles of ROUNDS unloads (after one untimed), 0 on failure. */
+static uint64_t bench_one_rmmod(enum unload_strategy s, bool ran)
 {
 	uint64_t total = 0, t0;
 	char fig[48];
 
 	for (int i = 0; i <= ROUNDS; i++) {
 		if (load("empty"))
-			return;
+			return 0;
+		if (ran)
+			idle_run_since_load(module_find("empty"));
 		t0 = rdtsc();
 		if (unload("empty", s))
-			return;
+			return 0;
 		if (i > 0)
 			total += rdtsc() - t0;
 	}
-	ksnprintf(fig, sizeof(fig), "rmmod_%s_%u_idle",
-		  unload_strategy_name(s), nidle);
+	ksnprintf(fig, sizeof(fig), "rmmod_%s_%u_%s",
+		  unload_strategy_name(s), nidle, ran ? "ran" : "idle");
 	bench_report(fig, total, ROUNDS);
+	return total;
+}
+
+/* What one more task costs the twophase unload: walked (ran since the
+ * load) against skipped (idle since before it), and in all (frozen,
+ * walked, thawed) from 16 tasks to 64. */
+static void report_per_task(uint64_t idle64, uint64_t ran16, uint64_t ran64)
+{
+	if (!idle64 || !ran16 || !ran64 || ran64 < idle64 || ran64 < ran16)
+		return;
+	bench_report("rmmod_twophase_walk_per_task", ran64 - idle64,
+		     64 * ROUNDS);
+	bench_report("rmmod_twophase_per_walked_task", ran64 - ran16,
+		     48 * ROUNDS);
 }
 
 static void bench_rmmod(void)
 {
-	static const unsigned counts[] = { 0, 16 };
-	struct task *idle[16];
+	static const unsigned counts[] = { 0, 16, 64 };
+	uint64_t tp[3][2] = { { 0 } };  /* twophase: [count][ran] */
 	int level;
 
-	if (!boot_file_find("empty"))
+	if (!have("empty"))
 		return;
 	level = quiet();
-	for (unsigned c = 0; c < 2; c++) {
-		for (unsigned i = 0; i < counts[c]; i++) {
-			idle[i] = kthread_run(idle_fn, NULL, NULL,
-					      "bench-idle");
-			assert(idle[i]);
-			task_get(idle[i]);
-		}
-		sleep_ms(2);            /* all of them asleep */
+	for (unsigned c = 0; c < 3; c++) {
+		idle_start(counts[c]);
 		for (unsigned s = 0; s < UNLOAD_NR_STRATEGIES; s++)
-			bench_one_rmmod(s, counts[c]);
-		for (unsigned i = 0; i < counts[c]; i++) {
-			kthread_stop(idle[i]);
-			task_put(idle[i]);
-		}
+			for (int ran = 0; ran <= (counts[c] > 0); ran++) {
+				uint64_t t = bench_one_rmmod(s, ran);
+
+				if (s == UNLOAD_TWOPHASE)
+					tp[c][ran] = t;
+			}
+		idle_stop();
 	}
+	report_per_task(tp[2][0], tp[1][1], tp[2][1]);
 	console_loglevel = level;
 }
 BENCH(module_rmmod, bench_rmmod);
@@ -193,7 +272,7 @@ static void bench_cycle(void)
 	uint64_t t0 = 0;
 	int level;
 
-	if (!boot_file_find("empty"))
+	if (!have("empty"))
 		return;
 	level = quiet();
 	for (int round = 0; round < 2; round++) {
@@ -207,3 +286,44 @@ out:
 	console_loglevel = level;
 }
 BENCH(module_cycle, bench_cycle);
+
+/* The whole cycle with n tasks that run between the load and the unload
+ * (untimed), so that the quiesce walks every one of their stacks. */
+static void bench_cycle_ran(unsigned n)
+{
+	uint64_t total = 0, t0, t1;
+	char fig[48];
+
+	idle_start(n);
+	for (int i = 0; i <= ROUNDS; i++) {
+		t0 = rdtsc();
+		if (load("empty"))
+			break;
+		t1 = rdtsc();
+		idle_run_since_load(module_find("empty"));
+		t0 += rdtsc() - t1;
+		if (unload("empty", UNLOAD_TWOPHASE))
+			break;
+		if (i > 0)
+			total += rdtsc() - t0;
+		if (i == ROUNDS) {
+			ksnprintf(fig, sizeof(fig),
+				  "module_load_unload_twophase_%u_ran", n);
+			bench_report(fig, total, ROUNDS);
+		}
+	}
+	idle_stop();
+}
+
+static void bench_cycles_ran(void)
+{
+	int level;
+
+	if (!have("empty"))
+		return;
+	level = quiet();
+	bench_cycle_ran(16);
+	bench_cycle_ran(64);
+	console_loglevel = level;
+}
+BENCH(module_cycle_ran, bench_cycles_ran);

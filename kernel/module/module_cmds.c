@@ -80,6 +80,13 @@ static int cmd_rmmod(int argc, char **argv)
 	if (!name)
 		return cmd_error(-EINVAL, "usage: rmmod [--strategy=S] "
 				 "[--busy=P] [-v] NAME");
+	/* Refcount never marks a module for delayed delete (a reference
+	 * held means refused): say so rather than ignore the option. */
+	if (req.strategy == UNLOAD_REFCOUNT && req.busy == BUSY_DELAYED)
+		return cmd_error(-EINVAL, "--busy=delayed does not apply to "
+				 "the refcount strategy (a module with "
+				 "references is refused); use --busy=wait or "
+				 "--strategy=twophase");
 	/* The unload runs in its own task, watched: a strategy that
 	 * deadlocks is reported and broken, and the prompt comes back. */
 	ret = unload_module_watched(name, &req, false, 5000, &deadlocked);

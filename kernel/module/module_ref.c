@@ -25,6 +25,12 @@
  * (gated). A going self-counting module is not gated otherwise: nothing
  * stopped a 2002 caller from walking in, which is the point of R8.
  *
+ * Misuse is a module bug, not a kernel one (issue 16): a put without a
+ * get, a MOD_DEC_USE_COUNT below zero, a module_get on a module that is
+ * going away. Each is reported as one warning naming the module, the call
+ * and its caller, and ignored, so the counts stay consistent (never
+ * negative, never raised behind a closed gate) and the kernel goes on.
+ *
  * Context: all of these may be called from any context; interrupts are
  * disabled around each change of the count (one CPU).
  */
@@ -34,6 +40,7 @@
 #include <kernel/init.h>
 #include <kernel/trap.h>
 #include <kernel/module/unload.h>
+#include <kernel/ksyms.h>
 #include <kernel/probe.h>
 #include <sched/task.h>
 
@@ -59,16 +66,37 @@ static void get_irqoff(struct module *mod)
 		mod->refs++;
 }
 
+/* A reference call used wrongly: one warning naming the module, the call
+ * and where it came from. Context: any. */
+static void ref_bug(const struct module *mod, const char *what,
+		    uintptr_t from)
+{
+	char sym[96];
+
+	ksyms_format(from, sym, sizeof(sym));
+	pr_warn("module %s: %s (called from %s); ignored", mod->name, what,
+		sym);
+}
+
 void module_get(struct module *mod)
 {
+	bool closed;
 	uint32_t f;
 
 	if (!mod)
 		return;
 	f = irq_save();
-	assert(mod->state != MODULE_GONE);
-	get_irqoff(mod);
+	/* "Caller must know mod is live": a get on a module whose gate is
+	 * closed (its own unregister taking a reference, say) would raise
+	 * a count the unload has already proven to be 0. */
+	closed = gate_closed(mod);
+	if (!closed)
+		get_irqoff(mod);
 	irq_restore(f);
+	if (closed)
+		ref_bug(mod, "module_get while the module is going (use "
+			"try_module_get)",
+			(uintptr_t)__builtin_return_address(0));
 }
 
 bool try_module_get(struct module *mod)
@@ -91,18 +119,22 @@ bool try_module_get(struct module *mod)
 
 void module_put(struct module *mod)
 {
+	bool boundary, bad;
 	uint32_t f;
 
 	if (!mod)
 		return;
 	f = irq_save();
-	assert(mod->core_refs > 0);
-	mod->core_refs--;
-	if (mod->counting == MODULE_COUNT_BOUNDARY) {
-		assert(mod->refs > 0);
+	boundary = mod->counting == MODULE_COUNT_BOUNDARY;
+	bad = mod->core_refs <= 0 || (boundary && mod->refs <= 0);
+	if (mod->core_refs > 0)
+		mod->core_refs--;
+	if (boundary && mod->refs > 0)
 		mod->refs--;
-	}
 	irq_restore(f);
+	if (bad)
+		ref_bug(mod, "module_put without a matching get",
+			(uintptr_t)__builtin_return_address(0));
 	probe("ref.put");
 	module_ref_dropped(mod);
 }
@@ -131,10 +163,15 @@ void module_inc_use(struct module *mod)
 void module_dec_use(struct module *mod)
 {
 	uint32_t f = irq_save();
+	bool bad = mod->refs <= 0;
 
-	assert(mod->refs > 0);
-	mod->refs--;
+	if (!bad)
+		mod->refs--;
 	irq_restore(f);
+	if (bad)
+		ref_bug(mod, "MOD_DEC_USE_COUNT without a matching "
+			"MOD_INC_USE_COUNT",
+			(uintptr_t)__builtin_return_address(0));
 	probe("ref.dec");
 	module_ref_dropped(mod);
 }
@@ -226,8 +263,37 @@ static bool pin_command(const struct command *cmd)
 	return module_enter(cmd->owner);
 }
 
+/* A thread created with owner NULL whose code is a module's. */
+static struct module *owner_of(uintptr_t addr)
+{
+	struct module *m = module_of_addr(addr);
+
+	return m && m->state != MODULE_GONE ? m : NULL;
+}
+
+/* The shell asks before it adds a command: one with no owner whose code
+ * lies in a module could never be withdrawn nor counted. */
+static int check_command(const struct command *cmd)
+{
+	struct module *m;
+
+	if (cmd->owner)
+		return 0;
+	m = module_of_addr((uintptr_t)cmd->fn);
+	if (!m)
+		m = module_of_addr((uintptr_t)cmd);
+	if (!m)
+		return 0;
+	pr_warn("module %s: command '%s' registered with owner NULL; "
+		"refused (MODULE_COMMAND sets THIS_MODULE)", m->name,
+		cmd->name);
+	return -EINVAL;
+}
+
 static int module_ref_setup(void)
 {
+	task_set_owner_of_fn(owner_of);
+	shell_register_check = check_command;
 	task_set_owner_ref_fns(thread_get, thread_put);
 	task_set_owner_name_fn(owner_name);
 	shell_pin_hook = pin_command;

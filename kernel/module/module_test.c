@@ -29,8 +29,7 @@ static char err[200];
 
 static void need(struct ktest *t, const char *name)
 {
-	if (!boot_file_find(name))
-		ktest_skip(t, "module file missing from the boot medium");
+	ktest_need_file(t, name);
 }
 
 static int load(const char *name)
@@ -75,15 +74,14 @@ static void module_load_unload_each_sample_1000_times(struct ktest *t)
 
 	mem_usage_read(&before);
 	console_loglevel = LOG_WARN;    /* hello greets 1000 times: dmesg */
-	for (unsigned i = 0; i < sizeof(samples) / sizeof(samples[0]); i++) {
-		if (!boot_file_find(samples[i]))
-			continue;
+	for (unsigned i = 0; i < sizeof(samples) / sizeof(samples[0]); i++)
+		need(t, samples[i]);
+	need(t, "mathuser");
+	for (unsigned i = 0; i < sizeof(samples) / sizeof(samples[0]); i++)
 		cycle(t, samples[i], 1000);
-	}
-	if (boot_file_find("mathuser") && !load("mathlib")) {
-		cycle(t, "mathuser", 1000);
-		KEXPECT_EQ(t, unload("mathlib"), 0);
-	}
+	KASSERT_EQ(t, load("mathlib"), 0);
+	cycle(t, "mathuser", 1000);
+	KEXPECT_EQ(t, unload("mathlib"), 0);
 	console_loglevel = saved;
 	KEXPECT_MEM_AT(t, before);
 	KEXPECT_EQ(t, modmem_graves(), MODMEM_QUARANTINE);
@@ -117,7 +115,7 @@ static void expect_refusal(struct ktest *t, const char *name, int code,
 
 static void module_load_rejects_each_bad_sample(struct ktest *t)
 {
-	const struct boot_file *hello = boot_file_find("hello");
+	const struct boot_file *hello = ktest_need_file(t, "hello");
 	int saved = console_loglevel;
 	uint32_t shoff = 0;
 	uint16_t shnum = 0;
@@ -135,11 +133,16 @@ static void module_load_rejects_each_bad_sample(struct ktest *t)
 	expect_refusal(t, "bad_common", -ENOEXEC,
 		       "bad_common.ko: symbol 'bad_common_counter' is COMMON; "
 		       "compile with -fno-common", "");
+	expect_refusal(t, "bad_ctor", -ENOEXEC,
+		       "bad_ctor.ko: section '.init_array' holds constructors",
+		       "; use MODULE_INIT instead of "
+		       "__attribute__((constructor))");
+	expect_refusal(t, "bad_cet", -ENOEXEC,
+		       "bad_cet.ko: section '.note.gnu.property' is a "
+		       "loadable note", "; compile with -fcf-protection=none");
 	/* The damaged copies of hello.ko (Makefile, scripts/bitflip). */
-	if (hello) {
-		memcpy(&shoff, hello->data + 0x20, 4);
-		memcpy(&shnum, hello->data + 0x30, 2);
-	}
+	memcpy(&shoff, hello->data + 0x20, 4);
+	memcpy(&shnum, hello->data + 0x30, 2);
 	ksnprintf(msg, sizeof(msg), "bad_truncated.ko: the section header "
 		  "table (offset %lu, %u entries) lies outside the 700-byte "
 		  "file", (unsigned long)shoff, shnum);
@@ -147,7 +150,7 @@ static void module_load_rejects_each_bad_sample(struct ktest *t)
 	ksnprintf(msg, sizeof(msg), "bad_bitflip.ko: the section header "
 		  "table (offset %lu, %u entries) lies outside the %lu-byte "
 		  "file", (unsigned long)(shoff ^ 0x40000000u), shnum,
-		  hello ? (unsigned long)hello->size : 0ul);
+		  (unsigned long)hello->size);
 	expect_refusal(t, "bad_bitflip", -ENOEXEC, msg, "");
 	KEXPECT_EQ(t, load("no_such_module"), -ENOENT);
 	KEXPECT_STREQ(t, err, "no_such_module.ko: no such module file; 'ls' "
@@ -157,11 +160,10 @@ static void module_load_rejects_each_bad_sample(struct ktest *t)
 /* Every truncation of hello.ko from a heap copy: refused, nothing kept. */
 static void module_load_rejects_truncated_images(struct ktest *t)
 {
-	const struct boot_file *bf = boot_file_find("hello");
+	const struct boot_file *bf = ktest_need_file(t, "hello");
 	struct mem_usage before;
 	uint8_t *copy;
 
-	need(t, "hello");
 	copy = kmalloc(bf->size);
 	KASSERT(t, copy);
 	memcpy(copy, bf->data, bf->size);

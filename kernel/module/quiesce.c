@@ -53,6 +53,24 @@ uintptr_t quiesce_saved_eip(struct task *t)
 	return task_backtrace(t, pcs, 1) ? pcs[0] : 0;
 }
 
+/* A thread of m did not stop in time. Running (not frozen), it ignores
+ * the request: a module bug. m must stay until it exits (issue 16). */
+static void thread_would_not_stop(struct module *m, struct task *t,
+				  struct unload_req *r)
+{
+	if (t->frozen) {
+		ksnprintf(r->msg, sizeof(r->msg), "thread '%s' (id %d) of "
+			  "module '%s' did not stop in %u ms", t->name, t->id,
+			  m->name, r->timeout_ms);
+		return;
+	}
+	t->stop_ignored = true;
+	m->thread_stuck = true;
+	r->by |= UD_THREAD_STOP;
+	ksnprintf(r->msg, sizeof(r->msg), "thread '%s' (id %d) of module "
+		  "'%s' ignores kthread_stop", t->name, t->id, m->name);
+}
+
 /* a. Stop the module's threads that unregister left running, then wait
  * until every one has been reaped. */
 static int stop_and_reap_threads(struct module *m, struct unload_req *r)
@@ -80,11 +98,12 @@ static int stop_and_reap_threads(struct module *m, struct unload_req *r)
 			"     thread '%s' (id %d) still runs: stopping it "
 			"(never frozen)",
 			t->name, t->id);
-		err = kthread_stop_timeout(t, r->timeout_ms);
+		/* One that already ignored a stop (in the module's own
+		 * unregister) is not waited for again. */
+		err = t->stop_ignored ? -ETIMEDOUT :
+		      kthread_stop_timeout(t, r->timeout_ms);
 		if (err == -ETIMEDOUT) {
-			ksnprintf(r->msg, sizeof(r->msg), "thread '%s' (id %d) "
-				  "of module '%s' did not stop in %u ms",
-				  t->name, t->id, m->name, r->timeout_ms);
+			thread_would_not_stop(m, t, r);
 			task_snapshot_free(snap, n);
 			return -ETIMEDOUT;
 		}

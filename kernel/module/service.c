@@ -15,6 +15,7 @@
 #include <kernel/arch.h>
 #include <kernel/locking.h>
 #include <kernel/lib/parse.h>
+#include <kernel/trap.h>
 
 static struct service *services;        /* [irq] */
 
@@ -27,12 +28,33 @@ static struct service *find_irqoff(const char *name)
 	return NULL;
 }
 
+/* A service with no owner whose ops are a module's: clients would call
+ * it without a reference, and after the unload into freed memory. */
+static bool owner_missing(const struct service *svc)
+{
+	struct module *m;
+
+	if (svc->owner)
+		return false;
+	m = module_of_addr((uintptr_t)svc->ops->call);
+	if (!m)
+		m = module_of_addr((uintptr_t)svc);
+	if (!m)
+		return false;
+	pr_warn("module %s: service '%s' registered with owner NULL; "
+		"refused (SERVICE_INIT sets THIS_MODULE)", m->name,
+		svc->name);
+	return true;
+}
+
 int service_register(struct service *svc)
 {
 	uint32_t f;
 	int ret = 0;
 
 	if (!svc->name || !svc->ops || !svc->ops->call)
+		return -EINVAL;
+	if (owner_missing(svc))
 		return -EINVAL;
 	f = irq_save();
 	if (find_irqoff(svc->name)) {
@@ -73,6 +95,29 @@ void service_put(struct service *svc)
 	module_leave(svc->owner);
 }
 
+/*
+ * Call an op of a service the caller holds, under a fault catch: an op
+ * that faults is the module's bug, and must not skip the service_put that
+ * follows (issue 16: the reference leaked and the module could never be
+ * unloaded). The report is printed; the call returns -EFAULT.
+ */
+static int call_caught(struct service *s, uint32_t op, uint32_t arg,
+		       uint32_t *result)
+{
+	struct fault_catch fc;
+	volatile int ret;
+
+	if (fault_catch_enter(&fc, false) == 0) {
+		ret = s->ops->call(s, op, arg, result);
+		fault_catch_leave(&fc);
+		return ret;
+	}
+	pr_warn("module %s: service '%s' op %lu faulted; its reference "
+		"was dropped", module_name(s->owner), s->name,
+		(unsigned long)op);
+	return -EFAULT;
+}
+
 int service_call(const char *name, uint32_t op, uint32_t arg,
 		 uint32_t *result)
 {
@@ -81,7 +126,7 @@ int service_call(const char *name, uint32_t op, uint32_t arg,
 
 	if (!s)
 		return -ENOENT;
-	ret = s->ops->call(s, op, arg, result);
+	ret = call_caught(s, op, arg, result);
 	service_put(s);
 	return ret;
 }
@@ -121,6 +166,7 @@ static void print_service(const struct service *s, void *arg)
 static int cmd_svc(int argc, char **argv)
 {
 	uint32_t op = 0, arg = 0, result = 0;
+	char owner[32];
 	struct service *s;
 	int ret;
 
@@ -136,8 +182,14 @@ static int cmd_svc(int argc, char **argv)
 	if (!s)
 		return cmd_error(-ENOENT, "no service '%s' (or its module is "
 				 "going away); 'svc' lists them", argv[1]);
-	ret = s->ops->call(s, op, arg, &result);
+	/* After the put the service (in module memory) may be gone. */
+	kstrlcpy(owner, module_name(s->owner), sizeof(owner));
+	ret = call_caught(s, op, arg, &result);
 	service_put(s);
+	if (ret == -EFAULT)
+		return cmd_error(ret, "service '%s' op %lu faulted in module "
+				 "'%s'; the shell recovered", argv[1],
+				 (unsigned long)op, owner);
 	if (ret)
 		return cmd_error(ret, "service '%s' op %lu failed", argv[1],
 				 (unsigned long)op);

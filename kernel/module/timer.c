@@ -1,8 +1,9 @@
 /*
  * kernel/module/timer.c: one-shot timers (see <kernel/module/timer.h>).
  *
- * Interface: timer_add, timer_del, timer_withdraw_owner. The pending list
- * is unsorted (O(n) per tick; there are a handful of timers). The tick
+ * Interface: timer_add, timer_del, timer_withdraw_owner. A timer whose
+ * callback lies in a module but whose owner is NULL is refused. The
+ * pending list is unsorted (O(n) per tick; there are a handful of timers). The tick
  * hook takes each expired timer off the list, then calls it through the
  * module boundary: a reference is held for the call, and a going
  * module's timer is dropped instead of called.
@@ -12,6 +13,7 @@
 #include <kernel/module/module.h>
 #include <kernel/arch.h>
 #include <kernel/init.h>
+#include <kernel/ksyms.h>
 #include <kernel/trap.h>
 #include <drivers/pit.h>
 
@@ -28,10 +30,34 @@ static void unlink_irqoff(struct timer *t)
 	t->pending = false;
 }
 
+/* A timer with no owner whose callback is a module's: the tick would call
+ * it without a reference, and after the unload into freed memory. */
+static bool owner_missing(const struct timer *t)
+{
+	struct module *m;
+	char sym[96];
+
+	if (t->owner)
+		return false;
+	m = module_of_addr((uintptr_t)t->fn);
+	if (!m)
+		m = module_of_addr((uintptr_t)t);
+	if (!m)
+		return false;
+	ksyms_format((uintptr_t)t->fn, sym, sizeof(sym));
+	pr_warn("module %s: timer %s registered with owner NULL; refused "
+		"(TIMER_INIT sets THIS_MODULE)", m->name, sym);
+	return true;
+}
+
 int timer_add(struct timer *t, uint32_t ms)
 {
 	uint64_t delay = ms_to_ticks(ms);
-	uint32_t f = irq_save();
+	uint32_t f;
+
+	if (owner_missing(t))
+		return -EINVAL;
+	f = irq_save();
 
 	if (t->pending)
 		unlink_irqoff(t);

@@ -173,6 +173,19 @@ static int busy_at_check(struct module *m, struct unload_req *r,
 	return 1;
 }
 
+/* A thread of m ignores kthread_stop (quiesce.c marked it): m can be
+ * neither freed nor re-registered (register would start another). It
+ * stays withdrawn, and unloadd frees it if the thread ever exits. The
+ * unload itself ends here: module_mutex and its task are released. */
+static int stuck(struct module *m, struct unload_req *r, const char *why)
+{
+	mark_delayed(m, r);
+	ksnprintf(r->msg, sizeof(r->msg), "%s; module '%s' stays loaded, "
+		  "withdrawn, and is freed when the thread exits", why,
+		  m->name);
+	return r->err = -ETIMEDOUT;
+}
+
 /* Step 3 could not prove the module quiet (a freeze or a wait failed):
  * never free; delay or re-register, per --busy. */
 static int quiesce_failed(struct module *m, struct unload_req *r, int err)
@@ -181,6 +194,8 @@ static int quiesce_failed(struct module *m, struct unload_req *r, int err)
 	int ret;
 
 	kstrlcpy(why, r->msg, sizeof(why));
+	if (m->thread_stuck)
+		return stuck(m, r, why);
 	/* Out of memory is not "busy": nothing was learned about who is
 	 * inside, so no delayed delete; the module goes back to live and
 	 * the caller hears ENOMEM, not EBUSY (found by failalloc sweep). */
@@ -431,7 +446,10 @@ int unload_module(const char *name, struct unload_req *r)
 	} else if (m->state != MODULE_LIVE) {
 		ret = refuse(r, -EBUSY, "module '%s' is %s%s", name,
 			     module_state_name(m->state),
-			     m->delayed ? " (marked for delayed delete)" : "");
+			     m->thread_stuck ? " (a thread of it ignores "
+			     "kthread_stop; it is freed when the thread "
+			     "exits)" : m->delayed ?
+			     " (marked for delayed delete)" : "");
 	} else if (m->users) {
 		/* Dependencies are bookkeeping, not quiescing: every
 		 * strategy refuses (R10). */

@@ -368,7 +368,8 @@ static int verdict(uint64_t t0, const struct mem_usage *base)
 		    (unsigned long)((rdtsc() - start_tsc) /
 				    (pit_ms() - start_ms)));
 	if (stress_cfg.sched != STRESS_SCHED_TIMER)
-		say("# decisions=%lu\n", stress_sched_decisions());
+		say("# decisions=%lu trace=%08lx\n", stress_sched_decisions(),
+		    (unsigned long)stress_sched_trace_hash());
 	if (!stress_stats.failure[0]) {
 		say("stress: SUCCESS\n");
 		return 0;

@@ -3,7 +3,8 @@
  *
  * Interface (<kernel/race/stress.h>): a probe subscriber (<kernel/probe.h>),
  * stress_sched_start/stop, stress_rand, stress_sched_join/leave,
- * stress_sched_delegate, stress_sched_print_trace.
+ * stress_sched_delegate, stress_sched_print_trace, stress_sched_decisions,
+ * stress_sched_trace_hash.
  *
  * A scheduling point is a named place where a task may lose the CPU in a
  * way that matters to unloading: a reference taken or dropped, the use
@@ -89,6 +90,7 @@ static struct part parts[MAX_PARTS];    /* [irq] */
 static unsigned nparts;                 /* [irq] */
 static struct part *volatile baton;     /* [irq] the holder */
 static unsigned long steps;             /* [irq] decisions taken */
+static uint32_t trace_hash;             /* [irq] of every decision */
 static unsigned pct_low;                /* [irq] the next demoted priority */
 static struct decision trace[TRACE_LEN];        /* [irq] a ring */
 static struct task *monitor;
@@ -118,6 +120,16 @@ uint32_t stress_rand(void)
 
 /* ---- the trace ---------------------------------------------------------- */
 
+/* FNV-1a over s and its terminating NUL (so "ab","c" != "a","bc"). */
+static uint32_t hash_str(uint32_t h, const char *s)
+{
+	do {
+		h ^= (uint8_t)*s;
+		h *= 16777619u;
+	} while (*s++);
+	return h;
+}
+
 static void record_irqoff(const char *who, const char *point,
 			  const char *next)
 {
@@ -131,6 +143,10 @@ static void record_irqoff(const char *who, const char *point,
 	kstrlcpy(d->who, who, sizeof(d->who));
 	kstrlcpy(d->point, point, sizeof(d->point));
 	kstrlcpy(d->next, next, sizeof(d->next));
+	/* The ring keeps the last TRACE_LEN; the hash, all of them, as
+	 * recorded (the same truncated names). */
+	trace_hash = hash_str(hash_str(hash_str(trace_hash, d->who),
+				       d->point), d->next);
 }
 
 void stress_sched_print_trace(void)
@@ -150,6 +166,11 @@ void stress_sched_print_trace(void)
 unsigned long stress_sched_decisions(void)
 {
 	return steps;
+}
+
+uint32_t stress_sched_trace_hash(void)
+{
+	return trace_hash;
 }
 
 /* ---- participants and the baton --------------------------------------- */
@@ -410,6 +431,7 @@ void stress_sched_start(const struct stress_cfg *cfg)
 	nparts = 0;
 	baton = NULL;
 	steps = 0;
+	trace_hash = 2166136261u;       /* FNV-1a's offset basis */
 	pct_low = PCT_BASE - 1;
 	monitor_stop = false;
 	monitor = NULL;

@@ -63,22 +63,31 @@ static void stress_refcount_pct_passes(struct ktest *t)
 	KEXPECT(t, stress_stats.unloads >= 40);
 }
 
+/* The same seed replays the same run: every decision, in order (who
+ * decided, at which point, who got the baton), not just the totals, which
+ * two different interleavings can share. */
 static void stress_same_seed_same_run(struct ktest *t)
 {
 	struct stress_cfg c;
 	unsigned long d1;
-	uint32_t calls1;
+	uint32_t calls1, hash1;
 	unsigned ref1;
 
 	seeded(&c, UNLOAD_TWOPHASE, STRESS_SCHED_SEEDED, 11, 30);
 	KEXPECT_EQ(t, stress_run_cfg(&c, true), 0);
 	d1 = stress_sched_decisions();
+	hash1 = stress_sched_trace_hash();
 	calls1 = stress_stats.calls;
 	ref1 = stress_stats.refusals;
 	KEXPECT_EQ(t, stress_run_cfg(&c, true), 0);
 	KEXPECT_EQ(t, stress_sched_decisions(), d1);
+	KEXPECT_EQ(t, stress_sched_trace_hash(), hash1);
 	KEXPECT_EQ(t, stress_stats.calls, calls1);
 	KEXPECT_EQ(t, stress_stats.refusals, ref1);
+	if (stress_sched_trace_hash() != hash1) {
+		ktest_diag(t, "the second run's last decisions:");
+		stress_sched_print_trace();
+	}
 }
 
 KTEST_SUITE(stress,
@@ -98,8 +107,10 @@ static void bench_stress(void)
 
 	seeded(&c, UNLOAD_TWOPHASE, STRESS_SCHED_SEEDED, 1, 200);
 	t0 = rdtsc();
-	if (stress_run_cfg(&c, true))
+	if (stress_run_cfg(&c, true)) {
+		bench_fail("the stress run failed: %s", stress_stats.failure);
 		return;
+	}
 	t0 = rdtsc() - t0;
 	bench_report("stress_cycle_twophase_seeded", t0,
 		     stress_stats.unloads ? stress_stats.unloads : 1);

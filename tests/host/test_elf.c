@@ -296,7 +296,13 @@ TEST(elf_rejects_bad_sections)
 	EXPECT_REFUSED(c, -ENOEXEC, "out of range");
 	c = copy(base, base.n); i = find_sec(c, ".text");
 	shdr(c, i)->sh_type = 14;               /* INIT_ARRAY */
-	EXPECT_REFUSED(c, -ENOEXEC, "unsupported type");
+	EXPECT_REFUSED(c, -ENOEXEC, "section '.text' holds constructors");
+	c = copy(base, base.n); i = find_sec(c, ".text");
+	shdr(c, i)->sh_type = 7;                /* NOTE: a CET note */
+	EXPECT_REFUSED(c, -ENOEXEC, "compile with -fcf-protection=none");
+	c = copy(base, base.n); i = find_sec(c, ".text");
+	shdr(c, i)->sh_type = 6;                /* DYNAMIC */
+	EXPECT_REFUSED(c, -ENOEXEC, "loadable section '.text'");
 }
 
 static struct elf32_sym *sym_at(struct blob b, unsigned k)

@@ -59,8 +59,12 @@ struct elf32_rel {
 #define SHT_SYMTAB   2
 #define SHT_STRTAB   3
 #define SHT_RELA     4
+#define SHT_NOTE     7
 #define SHT_NOBITS   8
 #define SHT_REL      9
+#define SHT_INIT_ARRAY    14
+#define SHT_FINI_ARRAY    15
+#define SHT_PREINIT_ARRAY 16
 
 #define SHF_WRITE     0x1
 #define SHF_ALLOC     0x2

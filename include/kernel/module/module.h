@@ -119,6 +119,9 @@ struct module {
 	struct module_use *uses;        /* [module_mutex, irq] we use theirs */
 	struct module_use *users;       /* [module_mutex, irq] they use ours */
 	bool delayed;                   /* [module_mutex] on the delayed list */
+	bool thread_stuck;              /* [module_mutex] a thread of it
+					 * ignored kthread_stop: it stays
+					 * (delayed) until the thread exits */
 	bool ghost;                     /* [irq] buried, struct still in use */
 	struct module *next_ghost;      /* unloadd.c's lists: [module_mutex]
 					 * the delayed list, [irq] ghosts */

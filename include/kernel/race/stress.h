@@ -142,5 +142,9 @@ void stress_sched_delegate(bool on);
 void stress_sched_print_trace(void);
 /* Decisions taken so far. */
 unsigned long stress_sched_decisions(void);
+/* A hash of every decision of the run so far, in order: who decided, at
+ * which point, who got the baton. Two runs with the same hash took the
+ * same decisions (up to a 32-bit collision). Context: any. */
+uint32_t stress_sched_trace_hash(void);
 
 #endif
