@@ -37,6 +37,9 @@ import time
 STRATEGIES = ("naive", "eip", "twophase", "refcount")
 BUSY = ("fail", "wait", "delayed")
 NEEDS = {"mathuser": "mathlib", "stress_user": "stress_self"}
+# bad_stuck's thread ignores kthread_stop for stubborn_ms (0: forever):
+# with 0 no undo could unload it, so the sweep gives it a bound.
+PARAMS = {"bad_stuck": " stubborn_ms=50"}
 # make test sweeps these scenarios only: the others hold a task at a race
 # point and wait out ARRIVE_MS on each attempt whose client could not
 # start (8 to 40 s a sweep); make failalloc sweeps them all.
@@ -76,7 +79,8 @@ def operations(files, scenarios, quick=False):
         dep = NEEDS.get(name)
         setup = "insmod " + dep if dep else ""
         undo = "rmmod " + name + ("; rmmod " + dep if dep else "")
-        ops.append(("insmod " + name, setup, undo, "insmod " + name))
+        op = "insmod " + name + PARAMS.get(name, "")
+        ops.append((op, setup, undo, op))
     for s in STRATEGIES:
         for b in BUSY:
             if quick and s == "eip" and b != "fail":
