@@ -47,6 +47,11 @@ extern const unsigned race_ntable;
 const struct scenario *race_find(const char *id);
 /* The scenario went wrong itself (not the unload): its run says "error". */
 void race_harness_fail(struct race_ctx *c, const char *what);
+/* The same with the cause (ENOMEM from a failed allocation; -EIO is the
+ * default): `race run` ends with it (race_last_harness_err, set by
+ * race_run_one), so a scenario that could not be played says why. */
+void race_harness_fail_err(struct race_ctx *c, const char *what, int err);
+extern int race_last_harness_err;
 /* A pause of 0-2 ms (or a yield) drawn from the seed. Context: task. */
 void race_jitter(struct race_ctx *c);
 
