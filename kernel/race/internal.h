@@ -26,6 +26,7 @@ struct race_ctx {
 	bool unloaded;                  /* an unload ran to its end */
 	unsigned uaf0;                  /* use-after-free reports before */
 	unsigned gate0;                 /* gate refusals before */
+	unsigned tasks0;                /* tasks in the table before */
 	struct mem_usage base;          /* memory before the scenario */
 	const char *module;             /* the module under test */
 	struct task *noise[3];

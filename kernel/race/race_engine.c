@@ -144,10 +144,15 @@ static bool settle(struct race_ctx *c, const struct scenario *s)
 		return false;
 	for (unsigned n = 0; n < 1000; n++) {
 		/* Below the baseline is fine: an earlier scenario's leftovers
-		 * (a zombie, a ghost) may be freed meanwhile. */
+		 * (a zombie, a ghost) may be freed meanwhile. But every task
+		 * the scenario started must be gone: a module thread left
+		 * running (R15 under naive) faults only when it next wakes,
+		 * and an earlier run's frames coming back must not hide it. */
 		mem_usage_read(&now);
+		if (modmem_uaf_reports() != c->uaf0)
+			return false;
 		if (mem_usage_within(&now, &c->base) &&
-		    !unload_delayed_pending())
+		    task_count() <= c->tasks0 && !unload_delayed_pending())
 			return true;
 		sleep_ms(2);
 	}
@@ -219,6 +224,7 @@ int race_run_one(const char *id, enum unload_strategy strategy,
 			(unsigned long)seed);
 	c.uaf0 = modmem_uaf_reports();
 	c.gate0 = module_gate_refusals;
+	c.tasks0 = task_count();
 	mem_usage_read(&c.base);
 	noise_start(&c);
 	s->run(&c);
