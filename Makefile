@@ -95,7 +95,7 @@ ISO    := $(B)/quiesce.iso
 
 .PHONY: all iso run qemu qemu-nox qemu-gdb debug test test-host test-kernel \
 	test-tools test-e2e doctor clean help stress bench bench-compare fuzz \
-	fuzz-smoke modules mutants
+	fuzz-smoke fuzz-minimize failalloc flood soak modules mutants
 .DEFAULT_GOAL := all
 
 all: $(KERNEL) modules $(ISO)
@@ -260,6 +260,21 @@ STRESS_ARGS ?= --duration=300
 stress: all
 	$(PYTHON) scripts/stress.py --iso $(ISO) -- $(STRESS_ARGS)
 
+# ---- fault injection: every allocation failure, every operation ----------
+failalloc: all
+	$(PYTHON) tests/e2e_failalloc.py --iso $(ISO) --table $(B)/failalloc.md
+
+# ---- soak: stress over 20 seeds until 1,000,000 unloads per strategy ------
+SOAK_SEEDS  ?= 20
+SOAK_CYCLES ?= 1000000
+soak: all
+	$(PYTHON) scripts/soak.py --iso $(ISO) --seeds $(SOAK_SEEDS) \
+		--cycles $(SOAK_CYCLES) --table $(B)/soak.md
+
+# ---- the console flood, long: 1 MiB of random bytes, 100,000 lines ----------
+flood: all
+	$(PYTHON) tests/e2e_flood.py --iso $(ISO) --bytes 1048576 --lines 100000
+
 # ---- mutation testing: every safety mechanism must be needed ----------------
 # Each mutant is a full build with one mechanism switched off; the race
 # matrix must change. MUTANTS_RUN=a,b runs some; make test runs two.
@@ -276,43 +291,122 @@ bench-compare: all
 		exit 2; }
 	$(PYTHON) scripts/bench.py --kernel $(KERNEL) --iso $(ISO) \
 		--modules $(B)/modules --compare $(BASE)
-# ---- fuzzing: libFuzzer over the loader's ELF code ----------------------
+# ---- fuzzing: libFuzzer over the kernel's parsers (tests/fuzz/) ----------
+# Five targets, each a tests/fuzz/fuzz_NAME.c with the kernel sources it
+# runs named in a line "// fuzz-sources: ..." (and "// fuzz-flags: -m32"
+# for those built for i386 like the kernel). The corpus kept in the
+# repository is tests/fuzz/corpus/NAME/ (minimized); runs grow a copy in
+# build/fuzz/corpus/NAME/.
+#   make fuzz                  every target for FUZZ_TIME seconds each
+#   make fuzz FUZZ_RUNS=10000000 FUZZ_TARGETS=fuzz_line   a campaign
+#   make fuzz-smoke            every target over its corpus, briefly
+#   make fuzz-minimize         merge build/fuzz/corpus back, minimized
 FUZZCC    := clang
 FUZZ_TIME ?= 600
-FUZZ_BIN  := $(B)/fuzz/fuzz_elf
-FUZZ_CORPUS := $(B)/fuzz/corpus
-$(FUZZ_BIN): tests/fuzz/fuzz_elf.c kernel/module/elf.c kernel/module/elf_link.c \
-		kernel/lib/format.c \
-		include/kernel/module/elf.h
-	@mkdir -p $(dir $@)
-	@# clang may be there without libFuzzer's runtime: probe, then install.
-	@printf 'int LLVMFuzzerTestOneInput(const char *d, unsigned long n)%s\n' \
-		'{ return 0; }' > $(dir $@)probe.c
-	@$(FUZZCC) -fsanitize=fuzzer $(dir $@)probe.c -o $(dir $@)probe \
-		2>/dev/null || sh scripts/deps
-	$(say) FUZZCC $@
-	$(Q)$(FUZZCC) -g -O1 -std=gnu11 -Wall -Wextra -Werror \
-		-Wno-unused-parameter -fsanitize=fuzzer,address,undefined \
-		-fno-sanitize-recover=all -Iinclude -DHOST_TEST -o $@ $(filter %.c,$^)
+FUZZ_SMOKE_TIME ?= 4
+FUZZ_ALL  := $(basename $(notdir $(wildcard tests/fuzz/fuzz_*.c)))
+FUZZ_TARGETS ?= $(FUZZ_ALL)
+FUZZ_BINS := $(FUZZ_ALL:%=$(B)/fuzz/%)
+FUZZ_CFLAGS := -g -O1 -std=gnu11 -Wall -Wextra -Werror -Wno-unused-parameter \
+	-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
+	-Iinclude -I$(B)/fuzz -DHOST_TEST
+# clang picks the i686 cross gcc's files for -m32; the host gcc's 32-bit
+# libstdc++ (lib32stdc++-12-dev) is what libFuzzer's runtime needs.
+FUZZ_LIB32 = -L$(dir $(shell gcc -m32 -print-file-name=libstdc++.so 2>/dev/null))
+fuzz_sources = $(shell sed -n 's|^// fuzz-sources:||p' tests/fuzz/$(1).c)
+fuzz_flags = $(shell sed -n 's|^// fuzz-flags:||p' tests/fuzz/$(1).c)
 
-$(FUZZ_CORPUS)/.seeded: $(MOD_KO) $(MOD_BAD)
-	@mkdir -p $(FUZZ_CORPUS)
-	@cp $(MOD_KO) $(MOD_BAD) $(FUZZ_CORPUS)/
+$(B)/fuzz/.probe:
+	@mkdir -p $(dir $@)
+	@# clang may be there without libFuzzer's runtime or the 32-bit C
+	@# libraries: probe both, then install what is missing.
+	@printf '#include <stddef.h>\nint LLVMFuzzerTestOneInput(const char *d, size_t n){ return 0; }\n' \
+		> $(B)/fuzz/probe.c
+	@{ $(FUZZCC) -fsanitize=fuzzer $(B)/fuzz/probe.c -o $(B)/fuzz/probe && \
+	  $(FUZZCC) -m32 -fsanitize=fuzzer $(B)/fuzz/probe.c -o $(B)/fuzz/probe \
+		$(FUZZ_LIB32); } 2>/dev/null || sh scripts/deps
 	@touch $@
 
-# make fuzz: run for FUZZ_TIME seconds (the corpus grows in build/fuzz).
-fuzz: $(FUZZ_BIN) $(FUZZ_CORPUS)/.seeded
-	$(FUZZ_BIN) -max_total_time=$(FUZZ_TIME) -print_final_stats=1 \
-		$(FUZZ_CORPUS)
+# Every EXPORT_SYMBOL, for the fuzzers' resolver.
+$(B)/fuzz/fuzz_kexports.inc: $(KSRC_C)
+	@mkdir -p $(dir $@)
+	$(Q)grep -h '^EXPORT_SYMBOL(' $(KSRC_C) | \
+		sed -n 's/^EXPORT_SYMBOL(\(.*\));.*/"\1",/p' > $@
+# The module fuzz_modinfo rewrites, as a C array.
+$(B)/fuzz/template.o: tests/fuzz/template_mod.c
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) $(MODCFLAGS) -c $< -o $@
+$(B)/fuzz/template.ko: $(B)/fuzz/template.o
+	$(Q)$(LD) -m elf_i386 -r -o $@ $<
+$(B)/fuzz/fuzz_template.inc: $(B)/fuzz/template.ko
+	$(Q)$(PYTHON) -c 'import sys; d = open(sys.argv[1], "rb").read(); \
+		print(",".join(str(b) for b in d))' $< > $@
 
-# A brief run for make test: 20 seconds from the seeds.
-fuzz-smoke: $(FUZZ_BIN) $(FUZZ_CORPUS)/.seeded
-	@$(FUZZ_BIN) -max_total_time=20 -print_final_stats=1 \
-		$(FUZZ_CORPUS) > $(B)/fuzz/smoke.log 2>&1; rc=$$?; \
-		grep -E '^(Done|stat::number_of|==.*ERROR|SUMMARY)' \
-			$(B)/fuzz/smoke.log; \
-		[ $$rc = 0 ] && echo "fuzz-smoke: ok" || \
-		{ echo "fuzz-smoke: FAILED (see $(B)/fuzz/smoke.log)"; exit 1; }
+define fuzz_target
+$(B)/fuzz/$(1): tests/fuzz/$(1).c $(call fuzz_sources,$(1)) \
+		$(wildcard tests/fuzz/*.h) $(B)/fuzz/.probe \
+		$(B)/fuzz/fuzz_kexports.inc $(B)/fuzz/fuzz_template.inc
+	$(say) FUZZCC $$@
+	$(Q)$(FUZZCC) $(FUZZ_CFLAGS) $(call fuzz_flags,$(1)) -o $$@ \
+		tests/fuzz/$(1).c $(call fuzz_sources,$(1)) \
+		$(if $(findstring -m32,$(call fuzz_flags,$(1))),$(FUZZ_LIB32))
+endef
+$(foreach t,$(FUZZ_ALL),$(eval $(call fuzz_target,$(t))))
+
+# A target's working corpus: the repository's, plus the built modules for
+# the targets that read .ko files.
+$(B)/fuzz/corpus/%/.seeded: $(MOD_KO) $(MOD_BAD)
+	@mkdir -p $(dir $@)
+	@cp tests/fuzz/corpus/$*/* $(dir $@) 2>/dev/null || true
+	@case $* in fuzz_elf|fuzz_load) cp $(MOD_KO) $(MOD_BAD) $(dir $@);; esac
+	@touch $@
+
+fuzz: $(FUZZ_TARGETS:%=$(B)/fuzz/%) \
+		$(FUZZ_TARGETS:%=$(B)/fuzz/corpus/%/.seeded)
+	@for t in $(FUZZ_TARGETS); do \
+		echo "== $$t"; s=$$(date +%s); \
+		$(B)/fuzz/$$t $(if $(FUZZ_RUNS),-runs=$(FUZZ_RUNS),-max_total_time=$(FUZZ_TIME)) \
+			-print_final_stats=1 -close_fd_mask=1 \
+			-artifact_prefix=$(B)/fuzz/$$t- $(B)/fuzz/corpus/$$t \
+			> $(B)/fuzz/$$t.log 2>&1; rc=$$?; \
+		grep -E '^(#[0-9]+.*DONE|Done|stat::number_of_executed|stat::peak)|ERROR|SUMMARY' \
+			$(B)/fuzz/$$t.log; \
+		echo "$$t: $$(( $$(date +%s) - s )) s"; \
+		[ $$rc = 0 ] || { echo "$$t: FAILED (see $(B)/fuzz/$$t.log)"; \
+			exit 1; }; \
+	done
+
+# Merge what the runs found into the repository's corpus, minimized
+# (regress-* inputs, each a bug found once, are always kept).
+fuzz-minimize: $(FUZZ_TARGETS:%=$(B)/fuzz/%)
+	@for t in $(FUZZ_TARGETS); do \
+		mkdir -p tests/fuzz/corpus/$$t.new; \
+		$(B)/fuzz/$$t -merge=1 tests/fuzz/corpus/$$t.new \
+			tests/fuzz/corpus/$$t $(B)/fuzz/corpus/$$t \
+			> $(B)/fuzz/$$t.merge.log 2>&1 || exit 1; \
+		cp tests/fuzz/corpus/$$t/regress-* tests/fuzz/corpus/$$t.new/ \
+			2>/dev/null; \
+		rm -rf tests/fuzz/corpus/$$t; \
+		mv tests/fuzz/corpus/$$t.new tests/fuzz/corpus/$$t; \
+		echo "$$t: $$(ls tests/fuzz/corpus/$$t | wc -l) inputs"; \
+	done
+
+# For make test: every target replays its corpus, then mutates briefly.
+fuzz-smoke: $(FUZZ_BINS)
+	@for t in $(FUZZ_ALL); do \
+		rm -rf $(B)/fuzz/smoke/$$t; mkdir -p $(B)/fuzz/smoke/$$t; \
+		$(B)/fuzz/$$t -max_total_time=$(FUZZ_SMOKE_TIME) \
+			-print_final_stats=1 -close_fd_mask=1 \
+			-artifact_prefix=$(B)/fuzz/$$t- $(B)/fuzz/smoke/$$t \
+			tests/fuzz/corpus/$$t > $(B)/fuzz/$$t.smoke.log 2>&1; \
+		rc=$$?; \
+		echo "fuzz-smoke: $$t: $$(sed -n 's/^stat::number_of_executed_units: *//p' \
+			$(B)/fuzz/$$t.smoke.log) runs over $$(ls tests/fuzz/corpus/$$t | \
+			wc -l) corpus inputs"; \
+		grep -E 'ERROR|SUMMARY' $(B)/fuzz/$$t.smoke.log; \
+		[ $$rc = 0 ] || { echo "fuzz-smoke: $$t FAILED (see $(B)/fuzz/$$t.smoke.log)"; \
+			exit 1; }; \
+	done; echo "fuzz-smoke: ok"
 
 # ---- housekeeping ------------------------------------------------------------
 doctor:
@@ -331,8 +425,11 @@ help:
 	@echo "make bench       exact cycle figures under QEMU -icount (build/bench.json)"
 	@echo "make bench-compare BASE=<rev>  the same for another revision, side by side"
 	@echo "make mutants     break each safety mechanism in turn; the race matrix must notice"
-	@echo "make fuzz        fuzz the module loader's ELF checks (FUZZ_TIME=600 s)"
-	@echo "make fuzz-smoke  a 20-second fuzz run (part of make test)"
+	@echo "make fuzz        run every fuzz target (FUZZ_TIME=600 s each, or FUZZ_RUNS=N)"
+	@echo "make fuzz-smoke  each fuzz target over its corpus, briefly (part of make test)"
+	@echo "make failalloc   fail each allocation of each operation in turn (table in build/failalloc.md)"
+	@echo "make soak        stress over 20 seeds to 1,000,000 unloads each for twophase and refcount, naive caught"
+	@echo "make flood       1 MiB of random bytes and 100,000 random lines at the console"
 	@echo "make doctor      check every tool and that the kernel is multiboot"
 	@echo "make clean       remove build/"
 

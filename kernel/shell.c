@@ -38,6 +38,7 @@ static int plain_invoke(const struct command *cmd, int argc, char **argv)
 int (*shell_invoke_hook)(const struct command *cmd, int argc,
 			 char **argv) = plain_invoke;
 bool (*shell_pin_hook)(const struct command *cmd);
+void (*shell_command_hook)(bool begin);
 int (*shell_register_check)(const struct command *cmd);
 
 /* Built-in commands first, then registered ones. */
@@ -198,7 +199,11 @@ void shell_boot_commands(const char *run)
 
 	while (p && next_command(&p, cmd, sizeof(cmd))) {
 		kprintf(PROMPT "%s\n", cmd);
+		if (shell_command_hook)
+			shell_command_hook(true);
 		shell_exec(cmd);
+		if (shell_command_hook)
+			shell_command_hook(false);
 	}
 }
 
@@ -215,7 +220,11 @@ void shell_run(void)
 		}
 		if (ev == LINE_DONE) {
 			line_history_add(&editor, editor.buf);
+			if (shell_command_hook)
+				shell_command_hook(true);
 			shell_exec(editor.buf);
+			if (shell_command_hook)
+				shell_command_hook(false);
 		}
 	}
 }

@@ -4,6 +4,7 @@
  * each call, which is the heap's lock on one CPU.
  */
 #include <mm/heap.h>
+#include <mm/failalloc.h>
 #include <mm/pmm.h>
 #include <mm/vmm.h>
 #include <kernel/arch.h>
@@ -36,21 +37,32 @@ void heap_init(void)
 	heap_core_init(&kheap, HEAP_BASE, HEAP_END, grow, PAGE_SIZE);
 }
 
-void *kmalloc(size_t size)
+/* site: the caller of kmalloc, kzalloc or kstrdup, for failalloc's report. */
+static void *kmalloc_from(size_t size, uintptr_t site, uintptr_t site2)
 {
 	uint32_t f;
 	void *p;
 
 	assert(irq_depth == 0);         /* never from an interrupt handler */
+	if (failalloc_check(FAILALLOC_HEAP, size, site, site2))
+		return NULL;
 	f = irq_save();
 	p = heap_core_alloc(&kheap, size);
 	irq_restore(f);
 	return p;
 }
 
+#define CALLER ((uintptr_t)__builtin_return_address(0))
+#define CALLER2 (FAILALLOC_CALLER2())
+
+void *kmalloc(size_t size)
+{
+	return kmalloc_from(size, CALLER, CALLER2);
+}
+
 void *kzalloc(size_t size)
 {
-	void *p = kmalloc(size);
+	void *p = kmalloc_from(size, CALLER, CALLER2);
 
 	if (p)
 		memset(p, 0, size);
@@ -68,7 +80,7 @@ void kfree(void *p)
 char *kstrdup(const char *s)
 {
 	size_t n = strlen(s) + 1;
-	char *p = kmalloc(n);
+	char *p = kmalloc_from(n, CALLER, CALLER2);
 
 	if (p)
 		memcpy(p, s, n);

@@ -6,6 +6,7 @@
  * read old data rather than someone else's fresh data.
  */
 #include <mm/pmm.h>
+#include <mm/failalloc.h>
 #include <mm/bitmap.h>
 #include <kernel/arch.h>
 #include <kernel/multiboot.h>
@@ -83,8 +84,15 @@ void pmm_init(const struct multiboot_info *mbi)
 
 uintptr_t pmm_alloc(void)
 {
-	uint32_t f = irq_save();
-	int64_t i = bitmap_find_clear(&frames, hint, 1);
+	uint32_t f;
+	int64_t i;
+
+	if (failalloc_check(FAILALLOC_FRAME, 1,
+			    (uintptr_t)__builtin_return_address(0),
+			    FAILALLOC_CALLER2()))
+		return 0;
+	f = irq_save();
+	i = bitmap_find_clear(&frames, hint, 1);
 
 	if (i < 0)
 		i = bitmap_find_clear(&frames, 0, 1);

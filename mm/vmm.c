@@ -6,6 +6,7 @@
  * kernel text and rodata are mapped read-only.
  */
 #include <mm/vmm.h>
+#include <mm/failalloc.h>
 #include <mm/pmm.h>
 #include <mm/vrange.h>
 #include <kernel/arch.h>
@@ -159,8 +160,15 @@ bool vmm_query(uintptr_t va, uint32_t *pte_out)
 
 void *vmap_alloc(size_t npages)
 {
-	uint32_t f = irq_save();
-	uintptr_t base = vrange_alloc(&vmap, npages + 1);
+	uint32_t f;
+	uintptr_t base;
+
+	if (failalloc_check(FAILALLOC_VMAP, npages,
+			    (uintptr_t)__builtin_return_address(0),
+			    FAILALLOC_CALLER2()))
+		return NULL;
+	f = irq_save();
+	base = vrange_alloc(&vmap, npages + 1);
 
 	irq_restore(f);
 	if (!base)

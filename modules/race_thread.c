@@ -55,6 +55,15 @@ static int race_thread_init(void)
 
 static int race_thread_register(void)
 {
+	/* Called again when an unload gives up and re-registers (e.g. out
+	 * of memory before it could stop the thread mode=forget left
+	 * running): stop the old thread and drop its reference first,
+	 * rather than leak it beside a second one (found by failalloc
+	 * sweep). kthread_stop returns at once if it has exited. */
+	if (thread) {
+		kthread_stop(thread);
+		task_put(thread);
+	}
 	thread = module_kthread_run(race_thread_fn, NULL, "race_thread");
 	if (!thread)
 		return -ENOMEM;

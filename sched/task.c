@@ -11,6 +11,7 @@
  * there (boot/switch.asm documents the frame).
  */
 #include <sched/task.h>
+#include <mm/failalloc.h>
 #include <sched/sched.h>
 #include "internal.h"
 #include <kernel/arch.h>
@@ -86,11 +87,20 @@ static void table_add_locked(struct task *t)
 	ntasks++;
 }
 
+/* Fault injection's question "whose allocation is this?" (mm/failalloc.c):
+ * the current task's scope word. Context: any. */
+static uint32_t *current_failalloc_scope(int *id)
+{
+	*id = current->id;
+	return &current->failalloc_scope;
+}
+
 void task_table_init(void);
 void task_table_init(void)
 {
 	list_add_tail(&idle_task.all_node, &task_list);
 	ntasks++;
+	failalloc_current_scope = current_failalloc_scope;
 }
 
 struct task *task_alloc(const char *name, int (*fn)(void *), void *arg,
@@ -120,6 +130,7 @@ struct task *task_alloc(const char *name, int (*fn)(void *), void *arg,
 			task_owner_name(owner, buf, sizeof(buf)), name);
 	}
 	t->owner = owner;
+	t->failalloc_scope = current->failalloc_scope; /* mm/failalloc.c */
 	if (owner && owner_get_fn)
 		owner_get_fn(owner); /* dropped by the reaper: task_owner_put */
 	t->freezable = true;

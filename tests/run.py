@@ -12,8 +12,10 @@ Six parts, each selectable with --only:
   kernel  boots build/quiesce.iso in QEMU, types `test all` (or T=pattern)
           at the prompt like a user, parses the KTAP it prints
   e2e     console end-to-end checks on the same ISO: the prompt, error
-          lines, a deliberate crash and recovery, line noise, -m 16, and
-          `test all` again with four `spawn busy` tasks running: every
+          lines, a deliberate crash and recovery, line noise, -m 16,
+          modules, stress, a console flood (tests/e2e_flood.py), every
+          allocation failure of the main operations (tests/e2e_failalloc.py),
+          and `test all` again with four `spawn busy` tasks running: every
           case passes, within LOADED_LIMIT times the idle run's time
 
 A boot fails on a panic, a triple fault (QEMU exit 0 under -no-reboot), a
@@ -376,6 +378,25 @@ def e2e_small_memory(res, iso):
     power_off(res, q, "e2e-m16")
 
 
+def e2e_soak(res, iso):
+    """The soak's short tier (scripts/soak.py; make soak is the long one):
+    20 seeds of twophase and of refcount, 200 unload cycles each, and the
+    naive control caught in every seed."""
+    p = subprocess.run([sys.executable, "scripts/soak.py", "--iso", iso,
+                        "--seeds", "20", "--cycles", "4000",
+                        "--log", os.path.join(LOGDIR, "soak-short.log")],
+                       stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                       timeout=900 * SCALE)
+    out = p.stdout.decode(errors="replace")
+    table = [l for l in out.splitlines() if l.startswith(("|", "#"))]
+    print("\n".join(table), flush=True)
+    res.check(p.returncode == 0 and "soak: SUCCESS" in out,
+              "e2e: soak (short): twophase and refcount pass 20 seeds each, "
+              "naive is caught in all 20",
+              "; ".join(l for l in out.splitlines()
+                        if l.startswith("soak: FAILED"))[:600])
+
+
 def run_mutants(res, k):
     """k mutants of the day: each must be killed by the race matrix."""
     r = subprocess.run([sys.executable, "scripts/mutants.py", "--rotate",
@@ -431,6 +452,11 @@ def main():
         e2e_machines(res, args.iso, Qemu)
         from e2e_stress import e2e_stress
         e2e_stress(res, args.iso, boot, power_off)
+        from e2e_flood import flood
+        flood(res, args.iso, boot, power_off, 65536, 1000)
+        from e2e_failalloc import e2e_failalloc
+        e2e_failalloc(res, args.iso, boot, power_off)
+        e2e_soak(res, args.iso)
     if args.only == "misbehave":
         from e2e_misbehave import e2e_misbehave
         e2e_misbehave(res, args.iso, boot, power_off)

@@ -60,6 +60,13 @@ const struct command *shell_find(const char *name);
  * command and drops the pin. Defaults: no pin, a plain call.
  */
 extern bool (*shell_pin_hook)(const struct command *cmd);
+/*
+ * Called with true before and false after each command typed at the
+ * prompt or run at boot (not those run by shell_exec from a task): fault
+ * injection arms "the next command" here (mm/failalloc.c).
+ * Context: the shell's task.
+ */
+extern void (*shell_command_hook)(bool begin);
 /* Asked by shell_register before a command is added: non-zero refuses
  * it (the module subsystem refuses owner NULL for a module's command).
  * Context: task. */

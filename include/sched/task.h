@@ -124,6 +124,10 @@ struct task {
 	/* Exit and reaping (sched/reaper.c). */
 	struct task_exit_hook *exit_hooks;      /* [S] run by the reaper */
 	unsigned refs;                  /* [S] struct lifetime (task_get/put) */
+
+	/* Fault injection (mm/failalloc.c): in scope when equal to the
+	 * armed generation; copied from the creator at task_alloc. */
+	uint32_t failalloc_scope;       /* [irq off] */
 };
 
 static inline struct task *sched_current(void)

@@ -111,16 +111,6 @@ void module_for_each(void (*fn)(struct module *mod, void *arg), void *arg)
 	irq_restore(f);
 }
 
-const char *module_info_get(const char *info, size_t size, const char *key)
-{
-	size_t klen = strlen(key);
-
-	for (size_t off = 0; off < size; off += strlen(info + off) + 1)
-		if (!strncmp(info + off, key, klen) && info[off + klen] == '=')
-			return info + off + klen + 1;
-	return NULL;
-}
-
 /* ---- gdb hooks: noinline, so scripts/gdb_modules.py can break here --- */
 
 __attribute__((noinline)) void module_loaded_hook(struct module *mod)
@@ -494,7 +484,8 @@ free_sec_off:
 	kfree(sec_off);
 out:
 	if (ret)
-		ksnprintf(err, errlen, "%s.ko: %s", name, msg);
+		ksnprintf(err, errlen, "%s.ko: %s", name, msg[0] ? msg :
+			  "not enough memory for the loader's tables");
 	return ret;
 }
 

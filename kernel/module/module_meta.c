@@ -62,6 +62,18 @@ static void *placed(const struct module *m, const struct elf_file *ef,
 	return (void *)(m->mem.base + sec_off[i]);
 }
 
+/* The same for a section read as an array of structs with pointers: a
+ * file may ask for alignment 1 and so place it at an odd address, and a
+ * misaligned struct load is undefined behaviour (found by fuzz_load).
+ * Return: NULL when not placed or not 4-byte aligned. */
+static void *placed_table(const struct module *m, const struct elf_file *ef,
+			  const uint32_t *sec_off, uint32_t i, uint32_t *size)
+{
+	void *p = placed(m, ef, sec_off, i, size);
+
+	return (uintptr_t)p % sizeof(void *) ? NULL : p;
+}
+
 /* The sections the loader reads, found in one pass over the headers (a
  * small module has some thirty sections, most of them debug info). */
 enum { HOOK_INIT, HOOK_REGISTER, HOOK_UNREGISTER, HOOK_CLEANUP, NHOOKS };
@@ -109,12 +121,23 @@ static int read_hook(struct module *m, const struct elf_file *ef,
 	*hook = NULL;
 	if (!i)
 		return 0;
-	p = placed(m, ef, sec_off, i, &size);
+	p = placed_table(m, ef, sec_off, i, &size);
 	if (!p || size != sizeof(void *) || !in_text(m, (uintptr_t)*p))
 		return ksnprintf(err, len, "the %s hook is not a function of "
 				 "the module", kind), -ENOEXEC;
 	*hook = *p;
 	return 0;
+}
+
+/* (Here, not in module.c, so the fuzzer's build of this file is whole.) */
+const char *module_info_get(const char *info, size_t size, const char *key)
+{
+	size_t klen = strlen(key);
+
+	for (size_t off = 0; off < size; off += strlen(info + off) + 1)
+		if (!strncmp(info + off, key, klen) && info[off + klen] == '=')
+			return info + off + klen + 1;
+	return NULL;
 }
 
 static int read_modinfo(struct module *m, const struct elf_file *ef,
@@ -171,7 +194,7 @@ static int read_params(struct module *m, const struct elf_file *ef,
 
 	if (!i)
 		return 0;
-	p = placed(m, ef, sec_off, i, &size);
+	p = placed_table(m, ef, sec_off, i, &size);
 	if (!p || size % sizeof(*p))
 		goto bad;
 	for (uint32_t k = 0; k < size / sizeof(*p); k++)
@@ -212,7 +235,7 @@ static int read_exports(struct module *m, const struct elf_file *ef,
 
 		if (strncmp(elf_section_name(ef, i), ".kexports", 9))
 			continue;
-		e = placed(m, ef, sec_off, i, &size);
+		e = placed_table(m, ef, sec_off, i, &size);
 		if (!e || size % sizeof(*e))
 			goto bad;
 		for (uint32_t k = 0; k < size / sizeof(*e); k++) {

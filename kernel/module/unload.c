@@ -188,13 +188,22 @@ static int stuck(struct module *m, struct unload_req *r, const char *why)
 
 /* Step 3 could not prove the module quiet (a freeze or a wait failed):
  * never free; delay or re-register, per --busy. */
-static int quiesce_failed(struct module *m, struct unload_req *r)
+static int quiesce_failed(struct module *m, struct unload_req *r, int err)
 {
 	char why[200];
+	int ret;
 
 	kstrlcpy(why, r->msg, sizeof(why));
 	if (m->thread_stuck)
 		return stuck(m, r, why);
+	/* Out of memory is not "busy": nothing was learned about who is
+	 * inside, so no delayed delete; the module goes back to live and
+	 * the caller hears ENOMEM, not EBUSY (found by failalloc sweep). */
+	if (err == -ENOMEM) {
+		ret = reactivate(m, r, why);
+		return ret == -EBUSY && m->state == MODULE_LIVE ?
+		       (r->err = -ENOMEM) : ret;
+	}
 	if (r->busy == BUSY_DELAYED)
 		return mark_delayed(m, r);
 	return reactivate(m, r, why);
@@ -325,7 +334,7 @@ static int unload_twophase(struct module *m, struct unload_req *r)
 	narrate(r->verbose, current->name, "  3. quiesce:");
 	err = quiesce_module(m, r);
 	if (err && err != -EBUSY)
-		return quiesce_failed(m, r);
+		return quiesce_failed(m, r, err);
 	/* 4. */
 	probe("unload.recheck");
 	narrate(r->verbose, current->name,
@@ -399,7 +408,7 @@ static int unload_refcount(struct module *m, struct unload_req *r)
 		f = irq_save();
 		m->gated = false;
 		irq_restore(f);
-		return quiesce_failed(m, r);
+		return quiesce_failed(m, r, err);
 	}
 	/* The gate was closed with no reference, and every thread has
 	 * been reaped: nothing can be inside. */

@@ -26,6 +26,7 @@ struct race_ctx {
 	bool unloaded;                  /* an unload ran to its end */
 	unsigned uaf0;                  /* use-after-free reports before */
 	unsigned gate0;                 /* gate refusals before */
+	unsigned tasks0;                /* tasks in the table before */
 	struct mem_usage base;          /* memory before the scenario */
 	const char *module;             /* the module under test */
 	struct task *noise[3];
@@ -47,6 +48,11 @@ extern const unsigned race_ntable;
 const struct scenario *race_find(const char *id);
 /* The scenario went wrong itself (not the unload): its run says "error". */
 void race_harness_fail(struct race_ctx *c, const char *what);
+/* The same with the cause (ENOMEM from a failed allocation; -EIO is the
+ * default): `race run` ends with it (race_last_harness_err, set by
+ * race_run_one), so a scenario that could not be played says why. */
+void race_harness_fail_err(struct race_ctx *c, const char *what, int err);
+extern int race_last_harness_err;
 /* A pause of 0-2 ms (or a yield) drawn from the seed. Context: task. */
 void race_jitter(struct race_ctx *c);
 

@@ -139,6 +139,11 @@ static int cmd_race(int argc, char **argv)
 		return cmd_error(-ENOENT, "no scenario '%s'; 'race list' shows "
 				 "them", argv[2]);
 	race_run_one(argv[2], strategy, busy, seed, true, &result);
+	if (!strcmp(result.outcome, "error"))
+		return cmd_error(race_last_harness_err ? race_last_harness_err :
+				 -EIO, "scenario %s could not be played to "
+				 "its end (above); nothing was learned about "
+				 "the strategy", argv[2]);
 	return 0;
 }
 COMMAND(race, "race", "list | run SCENARIO [--strategy=S] [--seed=N] | matrix",

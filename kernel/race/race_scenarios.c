@@ -26,10 +26,12 @@ static int load(struct race_ctx *c, const char *name, const char *param)
 
 	kstrlcpy(buf, param ? param : "", sizeof(buf));
 	ret = module_load(name, param ? 1 : 0, argv, err, sizeof(err));
-	if (ret)
+	if (ret) {
 		kprintf("race: cannot load %s: %s (%s)\n", name, err,
 			errno_name(ret));
-	else
+		if (!c->harness_err)
+			c->harness_err = ret;
+	} else
 		narrate(c->verbose, "insmod", "loaded %s%s%s", name,
 			param ? " " : "", param ? param : "");
 	if (!ret)
@@ -136,7 +138,8 @@ static struct task *client_start(struct race_ctx *c, int (*fn)(void *),
 	struct task *t = kthread_create(fn, cl, NULL, name);
 
 	if (!t) {
-		race_harness_fail(c, "cannot start a client");
+		race_harness_fail_err(c, "cannot start a client (no memory "
+				      "for a task)", -ENOMEM);
 		return NULL;
 	}
 	task_get(t);
@@ -197,7 +200,8 @@ static struct unload_job *unload_begin(struct race_ctx *c, const char *name,
 		freezable_caller ? "freezable user" : "kernel");
 	j = unload_start(name, &c->req, freezable_caller);
 	if (!j)
-		race_harness_fail(c, "cannot start the unload");
+		race_harness_fail_err(c, "cannot start the unload (no memory "
+				      "for its task)", -ENOMEM);
 	return j;
 }
 

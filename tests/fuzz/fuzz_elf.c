@@ -1,3 +1,4 @@
+// fuzz-sources: kernel/module/elf.c kernel/module/elf_link.c kernel/lib/format.c
 /*
  * tests/fuzz/fuzz_elf.c: libFuzzer target for the module loader's ELF code.
  *
