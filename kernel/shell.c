@@ -232,14 +232,19 @@ void shell_run(void)
 static bool help_one(const struct command *c, void *arg)
 {
 	const char *only = arg;
-	char head[64];
+	char head[160];
 
 	if (only && strcmp(only, c->name))
 		return true;
 	ksnprintf(head, sizeof(head), "%s %s", c->name,
 		  c->usage ? c->usage : "");
-	kprintf("  %-34s %s%s\n", head, c->help,
-		c->owner ? " (module)" : "");
+	/* A long usage gets its own line rather than being cut. */
+	if (strlen(head) > 34)
+		kprintf("  %s\n  %-34s %s%s\n", head, "", c->help,
+			c->owner ? " (module)" : "");
+	else
+		kprintf("  %-34s %s%s\n", head, c->help,
+			c->owner ? " (module)" : "");
 	return true;
 }
 

@@ -224,20 +224,11 @@ static int freeze_and_scan(struct module *m, struct unload_req *r)
 	unsigned n, inside = 0, scanned = 0, unfrozen = 0;
 	int err;
 
-	/* Before the freeze: afterwards the allocator may wait on nobody,
-	 * but a snapshot that fails must fail before anything is frozen. */
-	snap = task_snapshot_all(&n);
-	if (!snap) {
-		ksnprintf(r->msg, sizeof(r->msg), "no memory to list the tasks "
-			  "to scan");
-		return -ENOMEM;
-	}
 	if (!MUTANT_FREEZE_CALLER)
 		task_set_add(&exempt, current);
 	probe("quiesce.freeze");
 	err = freezer_freeze(FREEZE_PREEMPTIVE, &exempt, r->timeout_ms);
 	if (err) {
-		task_snapshot_free(snap, n);
 		r->by |= UD_FREEZE_FAILED;
 		ksnprintf(r->msg, sizeof(r->msg), "the freeze failed (%s%s)",
 			  errno_name(err), err == -EBUSY ?
@@ -250,6 +241,17 @@ static int freeze_and_scan(struct module *m, struct unload_req *r)
 		r->by |= UD_CALLER_EXEMPT;
 	/* The seed's first rule: never the process doing rmmod. */
 	mutant_assert(!freezer_is_frozen(current));
+	/* The list is taken under the freeze, so every task that could be
+	 * inside is on it: a freezable task created from now on is frozen
+	 * before it first runs, and the module's own threads were stopped
+	 * and reaped in step a. */
+	snap = task_snapshot_all(&n);
+	if (!snap) {
+		freezer_thaw();
+		ksnprintf(r->msg, sizeof(r->msg), "no memory to list the tasks "
+			  "to scan");
+		return -ENOMEM;
+	}
 	narrate(r->verbose, current->name,
 		"  c. froze %u task(s); exempt: the caller '%s' (id %d) "
 		"and the tasks that are never frozen",

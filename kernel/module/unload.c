@@ -121,6 +121,11 @@ static int mark_delayed(struct module *m, struct unload_req *r)
 /* 4, busy: call register again, the module is LIVE. */
 static int reactivate(struct module *m, struct unload_req *r, const char *why)
 {
+	/* Only a module whose unregister ran comes back, and it comes back
+	 * with its gate open: a LIVE module behind a closed gate would turn
+	 * every caller away for good. */
+	assert(mutex_is_mine(&module_mutex));
+	assert(m->state == MODULE_GOING && !m->gated);
 	set_state(m, MODULE_LIVE);
 	if (module_call_hook(m, m->reg, NULL)) {
 		/* It cannot be freed (someone is inside) nor published:

@@ -104,6 +104,22 @@ static void noise_stop(struct race_ctx *c)
 
 /* Release everything, unload what is left, wait for the reaper and the
  * unload worker. Return: true if memory came back to the baseline. */
+/* Does a thread of a freed module still run? (naive and eip leave one
+ * behind in R15: it faults only when it next wakes up.) */
+static bool orphan_threads(void)
+{
+	unsigned n;
+	struct task **snap = task_snapshot_all(&n);
+	bool found = false;
+
+	for (unsigned i = 0; snap && i < n && !found; i++)
+		found = snap[i]->owner && snap[i]->state < TASK_ZOMBIE &&
+			snap[i]->owner->state == MODULE_GONE;
+	if (snap)
+		task_snapshot_free(snap, n);
+	return found;
+}
+
 static bool settle(struct race_ctx *c, const struct scenario *s)
 {
 	struct mem_usage now;
@@ -144,15 +160,16 @@ static bool settle(struct race_ctx *c, const struct scenario *s)
 		return false;
 	for (unsigned n = 0; n < 1000; n++) {
 		/* Below the baseline is fine: an earlier scenario's leftovers
-		 * (a zombie, a ghost) may be freed meanwhile. But every task
-		 * the scenario started must be gone: a module thread left
-		 * running (R15 under naive) faults only when it next wakes,
-		 * and an earlier run's frames coming back must not hide it. */
+		 * (a zombie, a ghost) may be freed meanwhile. But no thread
+		 * of a freed module may still run: one left running (R15
+		 * under naive or eip) faults only when it next wakes, and an
+		 * earlier run's tasks going away must not hide it. */
 		mem_usage_read(&now);
 		if (modmem_uaf_reports() != c->uaf0)
 			return false;
 		if (mem_usage_within(&now, &c->base) &&
-		    task_count() <= c->tasks0 && !unload_delayed_pending())
+		    task_count() <= c->tasks0 && !orphan_threads() &&
+		    !unload_delayed_pending())
 			return true;
 		sleep_ms(2);
 	}
