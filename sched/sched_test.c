@@ -291,7 +291,26 @@ static void sched_fault_kills_only_the_task(struct ktest *t)
 	task_put(k);
 }
 
+/* A preemption at the end of an interrupt gives the task back the frame
+ * it had: a task held at a PROBE_PREEMPT carries its module frame there
+ * (the race catalogue's R4-R7), and being preempted on its way to sleep
+ * in the hold must not erase it, or the EIP check would miss the task. */
+static void sched_irq_preemption_keeps_the_outer_frame(struct ktest *t)
+{
+	extern void (*irq_exit_hook)(struct trap_frame *tf);
+	struct trap_frame outer = { 0 }, inner = { 0 };
+	uint32_t f = irq_save();
+
+	current->preempt_tf = &outer;
+	sched_need_resched = true;
+	irq_exit_hook(&inner);          /* as the timer's interrupt ends */
+	KEXPECT(t, current->preempt_tf == &outer);
+	current->preempt_tf = NULL;
+	irq_restore(f);
+}
+
 KTEST_SUITE(sched,
+	KTEST_CASE(sched_irq_preemption_keeps_the_outer_frame),
 	KTEST_CASE(sched_busy_loop_does_not_starve),
 	KTEST_CASE(sched_preempt_disable_holds_cpu),
 	KTEST_CASE(sched_sleep_ms_within_a_tick),
