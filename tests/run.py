@@ -16,7 +16,8 @@ Six parts, each selectable with --only:
           modules, stress, a console flood (tests/e2e_flood.py), every
           allocation failure of the main operations (tests/e2e_failalloc.py),
           and `test all` again with four `spawn busy` tasks running: every
-          case passes, within LOADED_LIMIT times the idle run's time
+          case passes (how much longer it takes is a speed target:
+          `make bench-loaded` checks it under -icount)
 
 A boot fails on a panic, a triple fault (QEMU exit 0 under -no-reboot), a
 hang (per-boot timeout, times TIMEOUT_SCALE) or a missing result. The
@@ -36,9 +37,8 @@ PROMPT = b"quiesce> "
 SCALE = float(os.environ.get("TIMEOUT_SCALE", "1"))
 LOGDIR = "build/test-logs"
 EXIT_SUCCESS, EXIT_FAILURE = 33, 35
-# `test all` with four CPU-bound tasks may take this many times as long
-# as on an idle machine (docs/scheduling.md: wakeups preempt them).
-LOADED_BUSY, LOADED_LIMIT = 4, 1.5
+# `test all` again with this many CPU-bound tasks running.
+LOADED_BUSY = 4
 
 
 class Results:
@@ -289,20 +289,19 @@ def run_kernel(res, iso, pattern, mem=64, name="kernel", timeout=480,
 
 def e2e_loaded(res, iso, idle):
     """`test all` with four CPU-bound tasks running: every case passes
-    (counted as kernel-busy4/...), and it takes at most LOADED_LIMIT times
-    the idle run (idle: its seconds; measured here when None)."""
-    if idle is None:
-        idle = run_kernel(res, iso, "all", name="kernel-idle")
+    (counted as kernel-busy4/...). Its time beside the idle run's (idle:
+    seconds, or None) is printed, not checked: on a shared host the two
+    runs meet different loads. The 1.5x goal is checked where time is
+    exact, `make bench-loaded` (-icount)."""
     took = run_kernel(res, iso, "all", name="kernel-busy%d" % LOADED_BUSY,
                       timeout=480, setup=["spawn busy"] * LOADED_BUSY)
-    if idle is None or took is None:
+    if took is None:
         res.fail("e2e: test all with %d busy tasks" % LOADED_BUSY,
-                 "a run did not finish")
-        return
-    res.check(took <= LOADED_LIMIT * idle,
-              "e2e: test all with %d busy tasks took %.1fs, %.2fx the "
-              "idle %.1fs (limit %.1fx)" % (LOADED_BUSY, took, took / idle,
-                                           idle, LOADED_LIMIT))
+                 "the run did not finish")
+    elif idle:
+        print("# test all with %d busy tasks: %.1f s of wall time, %.2fx "
+              "the idle run's %.1f s (not checked here: make bench-loaded)"
+              % (LOADED_BUSY, took, took / idle, idle))
 
 
 # ---- console end-to-end checks --------------------------------------------------
