@@ -95,6 +95,7 @@ ISO    := $(B)/quiesce.iso
 
 .PHONY: all iso run qemu qemu-nox qemu-gdb debug test test-host test-kernel \
 	test-tools test-e2e doctor clean help stress bench bench-compare fuzz \
+	bench-loaded \
 	fuzz-smoke fuzz-minimize failalloc flood soak modules mutants
 .DEFAULT_GOAL := all
 
@@ -291,6 +292,10 @@ bench-compare: all
 		exit 2; }
 	$(PYTHON) scripts/bench.py --kernel $(KERNEL) --iso $(ISO) \
 		--modules $(B)/modules --compare $(BASE)
+# test all idle and with four busy tasks, by the kernel's clock under -icount
+bench-loaded: all
+	$(PYTHON) scripts/bench.py --kernel $(KERNEL) --modules $(B)/modules \
+		--loaded
 # ---- fuzzing: libFuzzer over the kernel's parsers (tests/fuzz/) ----------
 # Five targets, each a tests/fuzz/fuzz_NAME.c with the kernel sources it
 # runs named in a line "// fuzz-sources: ..." (and "// fuzz-flags: -m32"
@@ -424,6 +429,7 @@ help:
 	@echo "make test-host | test-tools | test-kernel | test-e2e   one part of make test"
 	@echo "make bench       exact cycle figures under QEMU -icount (build/bench.json)"
 	@echo "make bench-compare BASE=<rev>  the same for another revision, side by side"
+	@echo "make bench-loaded test all idle and with 4 busy tasks under -icount: the 1.5x goal"
 	@echo "make mutants     break each safety mechanism in turn; the race matrix must notice"
 	@echo "make fuzz        run every fuzz target (FUZZ_TIME=600 s each, or FUZZ_RUNS=N)"
 	@echo "make fuzz-smoke  each fuzz target over its corpus, briefly (part of make test)"

@@ -124,6 +124,7 @@ int ktest_run(const char *pattern)
 {
 	unsigned nsuites = 0, idx = 0, failed_before = ktest_total_failed;
 	const struct ktest_suite *s;
+	uint64_t t0 = printk_clock_ms();
 
 	for (s = __ktest_suites_start; s < __ktest_suites_end; s++)
 		nsuites += matches(s, pattern);
@@ -141,6 +142,10 @@ int ktest_run(const char *pattern)
 			ktest_total_failed != before ? "not " : "", ++idx,
 			s->name);
 	}
+	/* The kernel's clock: under -icount it counts instructions, so a
+	 * harness can compare runs whatever the host's load. */
+	kprintf("# test %s: %llu ms by the kernel's clock\n", pattern,
+		(unsigned long long)(printk_clock_ms() - t0));
 	return ktest_total_failed - failed_before;
 }
 

@@ -56,6 +56,11 @@ static uint64_t now_ticks(void)
 	return clock_ticks ? clock_ticks() : 0;
 }
 
+uint64_t printk_clock_ms(void)
+{
+	return now_ticks() * 1000 / clock_hz;
+}
+
 void printk(int level, const char *fmt, ...)
 {
 	char line[LINE_MAX];

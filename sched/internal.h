@@ -34,6 +34,49 @@ void sched_task_entry(void) __attribute__((noreturn));
 /* Freezer: a task created during a freeze (sched/freezer.c). */
 void freezer_new_task_locked(struct task *t);
 
+/* ---- the fair-share policy's state (sched/sched.c, sched/fair.c) ---- */
+
+extern struct runqueue sched_runqueue;  /* [S] the run queue */
+extern unsigned sched_slice_ticks;      /* a slice in ticks (from hz) */
+
+/* The clock the policy charges in: TSC cycles per tick, measured by the
+ * tick itself, and the policy's lengths in cycles (sched/fair.c). */
+struct sched_clock {
+	uint64_t per_tick;              /* [S] 0 until two ticks ran */
+	uint64_t credit;                /* [S] SCHED_WAKEUP_CREDIT_MS */
+	uint64_t gran;                  /* [S] SCHED_WAKEUP_GRAN_US */
+	uint64_t slice;                 /* [S] SCHED_SLICE_MS */
+	uint64_t run_start;             /* [S] TSC when the running task was
+					 * last charged */
+	uint64_t last_tick;             /* [S] TSC at the last tick */
+	uint64_t max_charge;            /* [S] 2 ticks: longer is a stall */
+};
+extern struct sched_clock sched_clock;
+
+/*
+ * Charge t, which is on the CPU, for the cycles since the CPU was last
+ * charged to anyone (one CPU: one clock): its CPU time and its vruntime.
+ * Every switch and every tick does it. Caller holds sched_lock.
+ */
+static inline void sched_charge(struct task *t, uint64_t now)
+{
+	uint64_t used = now - sched_clock.run_start;
+
+	sched_clock.run_start = now;
+	t->sum_exec += used;
+	t->rq.vruntime += used;
+}
+
+/* The tick's measure of the TSC (sched/fair.c). Caller: the tick, with
+ * sched_lock held. */
+void sched_clock_tick_locked(uint64_t tsc);
+/* t was just woken and queued: preempt the running task if the policy
+ * says so (sched/fair.c). Caller holds sched_lock. */
+void sched_wake_preempt_locked(struct task *t);
+/* If t is queued, move it to the front: it runs next (the reaper after an
+ * exit). Caller holds sched_lock. */
+void sched_run_first_locked(struct task *t);
+
 /* True for the scheduler's own functions (task_where skips them). */
 bool sched_is_core_fn(uintptr_t addr);
 

@@ -28,6 +28,18 @@ static void spin_ms(unsigned ms)
 		cpu_relax();
 }
 
+/* Sleep a tick at a time until cond holds; false after ms of trying.
+ * Tests wait for the state they need, not for a time that suffices when
+ * the machine is idle: the suites pass with CPU-bound tasks running. */
+#define WAIT_UNTIL(cond, ms)                                               \
+	({                                                                 \
+		uint64_t __end = ticks_read() + ms_to_ticks(ms);           \
+		bool __ok;                                                 \
+		while (!(__ok = (cond)) && ticks_read() < __end)           \
+			sleep_ms(1);                                       \
+		__ok;                                                      \
+	})
+
 /* Start a thread and keep a reference on it. */
 static struct task *start(int (*fn)(void *), void *arg, const char *name)
 {
@@ -63,8 +75,7 @@ static void kthread_stop_wakes_a_sleeping_thread(struct ktest *t)
 	uint64_t t0;
 
 	KASSERT(t, k);
-	sleep_ms(5);
-	KEXPECT_EQ(t, k->state, TASK_SLEEPING);
+	KEXPECT(t, WAIT_UNTIL(k->state == TASK_SLEEPING, 5000));
 	t0 = ticks_read();
 	KEXPECT_EQ(t, stop_put(k), 42);
 	KEXPECT(t, ticks_read() - t0 < ms_to_ticks(100));
@@ -224,7 +235,12 @@ static bool start_workers(struct ktest *t, struct worker *w,
 		if (i >= NALL - NEXEMPT)
 			task_set_add(exempt, w[i].task);
 	}
-	sleep_ms(10);
+	/* Each has run: a sleeper is asleep, the others have counted. */
+	for (unsigned i = 0; i < NALL; i++)
+		if (!WAIT_UNTIL(i < NSLEEP ?
+				w[i].task->state == TASK_SLEEPING :
+				w[i].count > 0, 5000))
+			return false;
 	return true;
 }
 
@@ -272,6 +288,7 @@ static void check_freeze_and_thaw(struct ktest *t, enum freeze_mode mode)
 	unsigned long c[NALL];
 	unsigned targets = 0;
 	void *args[2] = { &exempt, &targets };
+	int err;
 
 	memset(w, 0, sizeof(w));
 	if (!start_workers(t, w, &exempt)) {
@@ -279,7 +296,11 @@ static void check_freeze_and_thaw(struct ktest *t, enum freeze_mode mode)
 		KASSERT(t, false);
 	}
 	task_for_each(count_target, args);
-	KASSERT_EQ(t, freezer_freeze(mode, &exempt, 1000), 0);
+	err = freezer_freeze(mode, &exempt, 1000);
+	if (err) {
+		stop_workers(t, w);     /* they count into our stack */
+		KASSERT_EQ(t, err, 0);
+	}
 	KEXPECT(t, freezer_active());
 	KEXPECT_EQ(t, freezer_frozen_count(), targets);
 	KEXPECT(t, !freezer_is_frozen(current));
@@ -332,7 +353,7 @@ static void freezer_cooperative_reports_refuser(struct ktest *t)
 	struct task *k = start(blocked_fn, &c, "test-refuser");
 
 	KASSERT(t, k);
-	sleep_ms(5);
+	KEXPECT(t, WAIT_UNTIL(k->state == TASK_SLEEPING, 5000));
 	KEXPECT_EQ(t, freezer_freeze(FREEZE_COOPERATIVE, NULL, 50),
 		   -ETIMEDOUT);
 	KEXPECT_EQ(t, freezer_refusals(), refusals + 1);
@@ -349,7 +370,7 @@ static void freezer_preemptive_keeps_a_wakeup(struct ktest *t)
 	struct task *k = start(blocked_fn, &c, "test-blocked");
 
 	KASSERT(t, k);
-	sleep_ms(5);
+	KEXPECT(t, WAIT_UNTIL(k->state == TASK_SLEEPING, 5000));
 	KASSERT_EQ(t, freezer_freeze(FREEZE_PREEMPTIVE, NULL, 50), 0);
 	KEXPECT(t, freezer_is_frozen(k));
 	KEXPECT_EQ(t, k->frozen_from, TASK_SLEEPING);
@@ -423,7 +444,10 @@ static void freezer_stack_walk_of_frozen_tasks(struct ktest *t)
 	spin = start(walk_spin_fn, NULL, "test-walk-spin");
 	sleepy = start(walk_sleep_fn, NULL, "test-walk-sleep");
 	KASSERT(t, spin && sleepy);
-	sleep_ms(20);
+	/* The spinner was preempted at least once inside its loop, and the
+	 * sleeper is asleep. */
+	KEXPECT(t, WAIT_UNTIL(spin->switches >= 2 && spin->preempt_tf &&
+			      sleepy->state == TASK_SLEEPING, 5000));
 	KASSERT_EQ(t, freezer_freeze(FREEZE_PREEMPTIVE, NULL, 100), 0);
 	/* Preempted: the interrupted EIP is in freezer_test_inner. */
 	n = task_backtrace(spin, pcs, BACKTRACE_MAX);
@@ -471,7 +495,8 @@ static void freezer_freeze_thaw_64_cost(struct ktest *t)
 		k[i] = start(idle_sleeper_fn, NULL, "test-64");
 		KASSERT(t, k[i]);
 	}
-	sleep_ms(10);
+	for (unsigned i = 0; i < N; i++)
+		KEXPECT(t, WAIT_UNTIL(k[i]->state == TASK_SLEEPING, 5000));
 	for (int mode = FREEZE_COOPERATIVE; mode <= FREEZE_PREEMPTIVE;
 	     mode++) {
 		c0 = rdtsc();

@@ -89,6 +89,13 @@ void reaper_enqueue_irqoff(struct task *t)
 	spin_unlock(&sched_lock);
 	wake_up(&reaper_wq);
 	wake_up(&task_exit_wq);
+	/* The reap before the exit waiters: they usually wait for it
+	 * (kthread_stop, then reaper_wait; the unload protocol's reap
+	 * check), and the zombie's stack and module reference go with it. */
+	spin_lock(&sched_lock);
+	if (reaper_task)
+		sched_run_first_locked(reaper_task);
+	spin_unlock(&sched_lock);
 }
 
 /* One hook under a fault catch. The volatile copy survives the longjmp. */

@@ -1,9 +1,10 @@
 /*
- * sched/runqueue.c: the run queue, a FIFO of list nodes.
+ * sched/runqueue.c: the run queue, sorted by virtual runtime, and the
+ * placement rules of the fair-share policy.
  *
- * Pure logic (no x86, no locks): the scheduler calls it under sched_lock,
- * and tests/host/test_sched_rq.c runs it on the host. Round robin is the
- * whole policy; see <sched/runqueue.h>.
+ * Pure logic (no x86, no locks, no clock): the scheduler calls it under
+ * sched_lock and feeds it cycle counts; tests/host/test_sched_rq.c runs it
+ * on the host. The policy is described in <sched/runqueue.h>.
  */
 #include <sched/runqueue.h>
 #include <kernel/panic.h>
@@ -12,41 +13,55 @@ void rq_init(struct runqueue *rq)
 {
 	list_node_init(&rq->head);
 	rq->nr = 0;
+	rq->min_vruntime = 0;
 }
 
-void rq_push(struct runqueue *rq, struct list_node *n)
+void rq_entity_init(struct rq_entity *e)
 {
-	assert(!list_linked(n));        /* queued twice: a broken state */
-	list_add_tail(n, &rq->head);
-	rq->nr++;
+	list_node_init(&e->node);
+	e->vruntime = 0;
 }
 
-struct list_node *rq_pop(struct runqueue *rq)
+/* Between the first and the last (rq_insert took the two ends): walk
+ * from the back to the last entity not above e, and go behind it. */
+void rq_insert_middle(struct runqueue *rq, struct rq_entity *e)
 {
 	struct list_node *n;
 
-	if (list_empty(&rq->head)) {
-		assert(rq->nr == 0);
-		return NULL;
-	}
-	n = rq->head.next;
-	list_del_init(n);
-	assert(rq->nr > 0);
-	rq->nr--;
-	return n;
+	assert(rq->nr >= 2);
+	for (n = rq->head.prev; n != &rq->head; n = n->prev)
+		if (!rq_key_before(e->key,
+				   list_entry(n, struct rq_entity, node)->key))
+			break;
+	assert(n != &rq->head);         /* the first is not above e */
+	list_insert_between(&e->node, n, n->next);
 }
 
-bool rq_remove(struct runqueue *rq, struct list_node *n)
+bool rq_remove(struct runqueue *rq, struct rq_entity *e)
 {
-	if (!list_linked(n))
+	if (!list_linked(&e->node))
 		return false;
-	list_del_init(n);
+	list_del_init(&e->node);
 	assert(rq->nr > 0);
 	rq->nr--;
 	return true;
 }
 
-bool rq_queued(const struct list_node *n)
+uint64_t rq_advance_min(struct runqueue *rq, const struct rq_entity *curr)
 {
-	return list_linked(n);
+	const struct rq_entity *first = rq_first(rq);
+	uint64_t v;
+
+	if (!first && !curr)
+		return rq->min_vruntime;        /* nothing runnable: keep it */
+	if (!first)
+		v = curr->vruntime;
+	else if (!curr || first->vruntime < curr->vruntime)
+		v = first->vruntime;
+	else
+		v = curr->vruntime;
+	if (v > rq->min_vruntime)
+		rq->min_vruntime = v;
+	return rq->min_vruntime;
 }
+

@@ -20,6 +20,19 @@
  * at sleep time pays the O(timed sleepers)) and asks for a reschedule; the
  * reschedule is
  * taken on the way out of the interrupt (irq_exit_hook), when allowed.
+ *
+ * Policy: fair share by virtual runtime, with prompt wakeups (the rules in
+ * <sched/runqueue.h>, the story in docs/scheduling.md). Every switch and
+ * every tick charges the running task the TSC cycles it used
+ * (sched_charge): its CPU time and its vruntime. The run queue is sorted
+ * by vruntime and the scheduler takes the leftmost. A task that becomes
+ * runnable (new, woken, thawed) is placed at most a credit behind
+ * min_vruntime (sched_enqueue_locked, sched/fair.c). Only a wakeup from
+ * sleep may preempt (sched_wake_preempt_locked, sched/fair.c), and only a
+ * CPU-bound task: when the woken task is
+ * behind it by more than a granule, need_resched is set, and the switch
+ * happens at the next preemption point (the end of the interrupt that
+ * woke it, or the waker's spin_unlock_irqrestore()).
  */
 #include <sched/sched.h>
 #include <kernel/locking.h>
@@ -46,7 +59,7 @@ extern void (*irq_exit_hook)(struct trap_frame *tf);
 struct spinlock sched_lock = SPINLOCK_INIT("sched_lock");
 struct list_node task_list = LIST_HEAD_INIT(task_list);
 static struct list_node timer_list = LIST_HEAD_INIT(timer_list);
-static struct runqueue runqueue;
+struct runqueue sched_runqueue;
 bool sched_running;
 
 /* The boot stack's task. Statically set up so `current` is valid from
@@ -60,7 +73,7 @@ struct task idle_task = {
 	.freezable = false,
 	.system = true,
 	.refs = 1,
-	.rq_node = { &idle_task.rq_node, &idle_task.rq_node },
+	.rq = { .node = { &idle_task.rq.node, &idle_task.rq.node } },
 	.zombie_node = { &idle_task.zombie_node, &idle_task.zombie_node },
 	.timer_node = { &idle_task.timer_node, &idle_task.timer_node },
 };
@@ -69,7 +82,8 @@ struct task *current = &idle_task;
 volatile int sched_preempt_count;
 volatile bool sched_need_resched;
 
-static unsigned slice_ticks = 1;        /* set from hz at init */
+unsigned sched_slice_ticks = 1;         /* set from hz at init */
+static unsigned next_slice = 1;         /* [S] the next one picked gets */
 static uint64_t switch_count;           /* [S] */
 static uint64_t idle_ticks;             /* [irq] */
 static volatile uint64_t last_switch_tick;
@@ -101,20 +115,10 @@ void sched_check_sleep(const char *file, int line)
 
 /* ---- run queue and timers (sched_lock held) -------------------------- */
 
-void sched_enqueue_locked(struct task *t)
-{
-	assert_held(&sched_lock);
-	assert(t != &idle_task && t != current);
-	t->state = TASK_RUNNABLE;
-	rq_push(&runqueue, &t->rq_node);
-	if (current == &idle_task)
-		sched_need_resched = true;
-}
-
 bool sched_dequeue_locked(struct task *t)
 {
 	assert_held(&sched_lock);
-	return rq_remove(&runqueue, &t->rq_node);
+	return rq_remove(&sched_runqueue, &t->rq);
 }
 
 void sched_timer_cancel_locked(struct task *t)
@@ -144,10 +148,13 @@ bool sched_wake_locked(struct task *t)
 	assert_held(&sched_lock);
 	if (t->state == TASK_SLEEPING) {
 		sched_timer_cancel_locked(t);
-		if (t == current)
+		t->exec_at_wake = t->sum_exec;
+		if (t == current) {
 			t->state = TASK_RUNNING;
-		else
+		} else {
 			sched_enqueue_locked(t);
+			sched_wake_preempt_locked(t);
+		}
 		return true;
 	}
 	if (t->state == TASK_FROZEN && t->frozen_from == TASK_SLEEPING) {
@@ -174,41 +181,47 @@ void sched_start_task(struct task *t)
 
 	assert(t->state == TASK_NEW);
 	t->started = true;
+	/* Placed like a wakeup, but no preemption: a creator commonly
+	 * takes its reference on the new task right after starting it. */
 	sched_enqueue_locked(t);
 	spin_unlock_irqrestore(&sched_lock, f);
 }
 
 /* ---- the switch ------------------------------------------------------ */
 
+/* The leftmost task: the one that has had the least CPU. */
 static struct task *pick_next_locked(void)
 {
-	struct list_node *n = rq_pop(&runqueue);
+	struct rq_entity *e = rq_pop(&sched_runqueue);
 
-	assert_held(&sched_lock);
-	return n ? list_entry(n, struct task, rq_node) : &idle_task;
+	return e ? list_entry(e, struct task, rq) : &idle_task;
 }
 
 void sched_schedule_locked(void)
 {
 	struct task *prev = current, *next;
 
-	assert_held(&sched_lock);
+	/* assert_held, inline: this runs at every switch. */
+	assert(sched_lock.locked && sched_lock.owner == prev);
 	assert(!irqs_enabled() && preempt_count() == 1);
+	sched_charge(prev, rdtsc());
 	if (prev->state == TASK_RUNNING && prev != &idle_task) {
 		prev->state = TASK_RUNNABLE;
-		rq_push(&runqueue, &prev->rq_node);
+		rq_insert(&sched_runqueue, &prev->rq);
 	}
 	next = pick_next_locked();
 	sched_need_resched = false;
 	if (next == prev) {
 		prev->state = TASK_RUNNING;
-		prev->slice = slice_ticks;
+		prev->slice = sched_slice_ticks;
+		next_slice = sched_slice_ticks;
 		return;
 	}
 	if (prev == &idle_task)
 		prev->state = TASK_RUNNABLE;    /* idle waits off the queue */
 	next->state = TASK_RUNNING;
-	next->slice = slice_ticks;
+	next->slice = next_slice;
+	next_slice = sched_slice_ticks;
 	next->switches++;
 	prev->switched_out_at = switch_count;
 	switch_count++;
@@ -233,8 +246,16 @@ void schedule(void)
 
 void sched_yield(void)
 {
+	uint32_t f;
+
 	sched_might_sleep();
-	schedule();
+	f = spin_lock_irqsave(&sched_lock);
+	/* Behind the next task in line, and no further: a yield does not
+	 * cost a full round of CPU-bound tasks' slices. */
+	rq_place_yield(&sched_runqueue, &current->rq);
+	next_slice = 1;         /* lent for a tick: see <sched/sched.h> */
+	sched_schedule_locked();
+	spin_unlock_irqrestore(&sched_lock, f);
 }
 
 void preempt_enable(void)
@@ -264,17 +285,24 @@ void sched_task_entry(void)
 static void sched_irq_exit(struct trap_frame *tf)
 {
 	struct task *t = current;
+	struct trap_frame *outer;
 
 	if (!sched_need_resched || preempt_count() || !sched_running)
 		return;
 	/* Sleeps are entered with IRQs off, so an interrupted task is
 	 * always RUNNING. */
 	assert(t->state == TASK_RUNNING);
+	/* Put back the frame it had: a task held at a PROBE_PREEMPT has
+	 * its module frame there, and a preemption on its way to sleep in
+	 * the hold must not leave it looking as if it slept in the kernel
+	 * (the EIP check would miss it: R4 under eip, 1 seed in 20 with
+	 * busy tasks running). */
+	outer = t->preempt_tf;
 	t->preempt_tf = tf;
 	spin_lock(&sched_lock);
 	sched_schedule_locked();
 	spin_unlock(&sched_lock);
-	t->preempt_tf = NULL;
+	t->preempt_tf = outer;
 }
 
 /* ---- sleeping -------------------------------------------------------- */
@@ -378,15 +406,20 @@ void sched_exit(int code)
 static void sched_tick(struct trap_frame *tf)
 {
 	struct task *t = current;
-	uint64_t now = ticks;
+	uint64_t now = ticks, tsc = rdtsc();
 
 	if (!sched_running)
 		return;
-	if (t == &idle_task)
+	if (t == &idle_task) {
 		idle_ticks++;
-	else if (t->slice && --t->slice == 0)
+	} else if (t->slice && --t->slice == 0) {
 		sched_need_resched = true;
+		t->nr_slices++;
+	}
 	spin_lock(&sched_lock);
+	sched_clock_tick_locked(tsc);
+	sched_charge(t, tsc);
+	rq_advance_min(&sched_runqueue, t == &idle_task ? NULL : &t->rq);
 	while (!list_empty(&timer_list)) {
 		struct task *s = list_entry(timer_list.next, struct task,
 					    timer_node);
@@ -397,7 +430,7 @@ static void sched_tick(struct trap_frame *tf)
 		sched_timer_cancel_locked(s);
 		sched_wake_locked(s);
 	}
-	if (t == &idle_task && rq_len(&runqueue))
+	if (t == &idle_task && rq_len(&sched_runqueue))
 		sched_need_resched = true;
 	spin_unlock(&sched_lock);
 }
@@ -419,7 +452,7 @@ uint64_t sched_last_switch_tick(void)
 
 unsigned sched_nr_runnable(void)
 {
-	return rq_len(&runqueue);
+	return rq_len(&sched_runqueue);
 }
 
 /* ---- hooks into the foundation -------------------------------------- */
@@ -530,12 +563,13 @@ static const struct fault_task_ops sched_fault_ops = {
 
 static int sched_init(void)
 {
-	rq_init(&runqueue);
+	rq_init(&sched_runqueue);
 	task_table_init();
-	slice_ticks = (SCHED_SLICE_MS * hz + 999) / 1000;
-	if (!slice_ticks)
-		slice_ticks = 1;
-	idle_task.slice = slice_ticks;
+	sched_slice_ticks = (SCHED_SLICE_MS * hz + 999) / 1000;
+	if (!sched_slice_ticks)
+		sched_slice_ticks = 1;
+	next_slice = sched_slice_ticks;
+	idle_task.slice = sched_slice_ticks;
 	backtrace_set_bounds_fn(task_stack_bounds);
 	fault_set_task_ops(&sched_fault_ops);
 	pit_add_tick_hook(sched_tick);
@@ -554,7 +588,7 @@ void sched_start(struct task *first)
 	/* The boot stack is the idle task from here on. */
 	for (;;) {
 		cli();
-		if (!rq_len(&runqueue))
+		if (!rq_len(&sched_runqueue))
 			__asm__ volatile("sti; hlt; cli");
 		sti();
 		schedule();

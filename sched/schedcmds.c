@@ -1,6 +1,7 @@
 /*
  * sched/schedcmds.c: console commands for tasks and the freezer:
- *   ps [-v]            the task table (-v: with backtraces)
+ *   ps [-v]            the task table with the scheduler's view of each
+ *                      task (-v: with backtraces)
  *   freeze [--mode=cooperative|preemptive] [--timeout=MS]
  *   thaw
  *   spawn busy|sleeper|yielder|spinner    demo threads for labs
@@ -13,6 +14,7 @@
 #include <drivers/pit.h>
 #include <kernel/arch.h>
 #include <kernel/lib/errno.h>
+#include <kernel/lib/format.h>
 #include <kernel/ksyms.h>
 #include <kernel/lib/parse.h>
 #include <kernel/printk.h>
@@ -23,19 +25,40 @@
 #define KILL_TIMEOUT_MS 2000
 #define FREEZE_TIMEOUT_MS 1000
 
+/* The policy's view: vruntime against min_vruntime, in ms with one
+ * decimal ("-" for the idle task, which is never queued). */
+static void fmt_vrun(char *buf, size_t len, struct task *t,
+		     const struct sched_stat *st)
+{
+	int64_t v = st->vruntime_us;
+	uint64_t a = v < 0 ? (uint64_t)-v : (uint64_t)v;
+
+	if (t->id == 0)
+		kstrlcpy(buf, "-", len);
+	else
+		ksnprintf(buf, len, "%c%lu.%lu", v < 0 ? '-' : '+',
+			  (unsigned long)(a / 1000),
+			  (unsigned long)(a % 1000 / 100));
+}
+
 static void ps_line(struct task *t, bool verbose)
 {
-	char sym[96], own[32], state[24];
+	char sym[96], own[32], state[24], vrun[16];
+	struct sched_stat st;
 
 	ksyms_format(task_where(t), sym, sizeof(sym));
 	kstrlcpy(state, task_state_name(t->state), sizeof(state));
 	if (t->state == TASK_FROZEN)
 		kstrlcpy(state, t->frozen_from == TASK_SLEEPING ?
 			 "frozen(sleep)" : "frozen(run)", sizeof(state));
-	kprintf("%4d %-16s %-13s %-10s %c %s\n", t->id, t->name, state,
-		task_owner_name(t->owner, own, sizeof(own)),
-		t->freezable ? ' ' : 'N', t->state >= TASK_ZOMBIE ? "-" :
-		t == current ? "(running this command)" : sym);
+	sched_task_stat(t, &st);
+	fmt_vrun(vrun, sizeof(vrun), t, &st);
+	kprintf("%4d %-12s %-13s %-8s %c %8s %8lu %6lu %5lu %s\n", t->id,
+		t->name, state, task_owner_name(t->owner, own, sizeof(own)),
+		t->freezable ? ' ' : 'N', vrun,
+		(unsigned long)(st.cpu_us / 1000), (unsigned long)st.slices,
+		(unsigned long)st.wake_preempts, t->state >= TASK_ZOMBIE ?
+		"-" : t == current ? "(this command)" : sym);
 	if (verbose && t->state < TASK_ZOMBIE) {
 		if (t->state == TASK_SLEEPING && t->wait_what)
 			kprintf("       waiting on '%s' for %lu ms\n",
@@ -57,7 +80,8 @@ static int cmd_ps(int argc, char **argv)
 	snap = task_snapshot_all(&n);
 	if (!snap)
 		return cmd_error(-ENOMEM, "no memory for the task list");
-	kprintf("  ID NAME             STATE         OWNER      F WHERE\n");
+	kprintf("  ID NAME         STATE         OWNER    F VRUN(ms)  CPU(ms) "
+		"SLICES WAKEP WHERE\n");
 	for (unsigned i = 0; i < n; i++)
 		ps_line(snap[i], verbose);
 	task_snapshot_free(snap, n);
@@ -65,11 +89,16 @@ static int cmd_ps(int argc, char **argv)
 		"frozen%s\n", n, sched_nr_runnable(),
 		(unsigned long)sched_switch_count(),
 		freezer_active() ? "; a freeze is active" : "");
+	kprintf("VRUN: virtual runtime ahead (+) of or behind (-) the "
+		"queue's floor; the lowest runs next.\nSLICES: %u ms slices "
+		"used up; WAKEP: wakeups that preempted the running task "
+		"(a woken task\nis placed at most %u ms behind the floor).\n",
+		SCHED_SLICE_MS, SCHED_WAKEUP_CREDIT_MS);
 	return 0;
 }
 COMMAND(ps, "ps", "[-v]",
-	"list tasks: id, name, state, owner module, where (-v: backtraces)",
-	cmd_ps);
+	"list tasks: id, name, state, owner, scheduler state, where "
+	"(-v: backtraces)", cmd_ps);
 
 static int cmd_freeze(int argc, char **argv)
 {

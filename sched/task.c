@@ -136,7 +136,7 @@ struct task *task_alloc(const char *name, int (*fn)(void *), void *arg,
 	t->freezable = true;
 	t->state = TASK_NEW;
 	t->refs = 1;                    /* the task's own, dropped at reap */
-	list_node_init(&t->rq_node);
+	rq_entity_init(&t->rq);
 	list_node_init(&t->zombie_node);
 	list_node_init(&t->timer_node);
 

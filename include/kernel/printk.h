@@ -39,6 +39,9 @@ void narrate(bool on, const char *who, const char *fmt, ...)
 /* Where printk's time stamps come from: the timer driver, once it runs.
  * Context: boot. */
 void printk_set_clock(uint64_t (*ticks_fn)(void), unsigned hz);
+/* Milliseconds by that clock since boot (0 before the timer runs).
+ * Context: any. */
+uint64_t printk_clock_ms(void);
 
 #define pr_emerg(...) printk(LOG_EMERG, __VA_ARGS__)
 #define pr_err(...)   printk(LOG_ERR, __VA_ARGS__)

@@ -1,13 +1,22 @@
 /*
  * <sched/sched.h>: the scheduler: preemption, yielding, sleeping, waking.
  *
- * Policy: round robin over one FIFO run queue (<sched/runqueue.h>), time
- * slices of SCHED_SLICE_MS. One CPU; locks are written so SMP could follow.
+ * Policy: fair share by virtual runtime with prompt wakeups. The run queue
+ * (<sched/runqueue.h>, which states the rules) is sorted by the CPU time
+ * each task has used; the one that has had least runs, for a time slice of
+ * SCHED_SLICE_MS at most. A task woken from sleep is placed at most
+ * SCHED_WAKEUP_CREDIT_MS behind the others and, when that puts it behind
+ * a CPU-bound running task (one that has used a whole slice since it last
+ * slept) by more than SCHED_WAKEUP_GRAN_US, preempts it at once instead of
+ * waiting for its slice to end. CPU-bound tasks share the CPU equally;
+ * nobody starves (the leftmost always runs next). One CPU; locks are
+ * written so SMP could follow.
  *
  * Where preemption can happen. A task loses the CPU
  *   - on return from any interrupt (irq_exit_hook, after EOI, outermost
- *     interrupt only) when a reschedule is pending (slice over, or the idle
- *     task is running and someone woke up) and preempt_count() == 0;
+ *     interrupt only) when a reschedule is pending (slice over, a woken
+ *     task is owed the CPU, or the idle task is running and someone woke
+ *     up) and preempt_count() == 0;
  *   - at preempt_enable() when the count drops to 0 and a reschedule is
  *     pending;
  *   - when it sleeps, yields or exits (schedule()).
@@ -28,6 +37,10 @@
 #include <sched/current.h>
 
 #define SCHED_SLICE_MS 10
+/* A woken task is placed at most this far behind min_vruntime. */
+#define SCHED_WAKEUP_CREDIT_MS 5
+/* ...and preempts the running task when behind it by more than this. */
+#define SCHED_WAKEUP_GRAN_US 250
 
 /* Why a task sleeps, which decides who may wake or report it. */
 enum sleep_kind {
@@ -89,8 +102,12 @@ void sched_check_sleep(const char *file, int line);
  */
 void schedule(void);
 /*
- * Let every other runnable task run once (the current task goes to the
- * tail of the run queue). Context: task, may sleep. Return: none.
+ * Let the next task in line run: the current task goes behind the
+ * leftmost runnable task (its vruntime is raised to that task's, if
+ * lower), so among tasks that keep yielding each gets a turn. The task
+ * that runs gets a one-tick slice: a yield lends the CPU, it does not
+ * give a CPU-bound task a whole slice (vruntime keeps the shares fair).
+ * Context: task, may sleep. Return: none.
  */
 void sched_yield(void);
 
@@ -154,6 +171,26 @@ uint64_t sched_idle_ticks(void);
 uint64_t sched_last_switch_tick(void);
 /* Return: tasks on the run queue now. Context: any. */
 unsigned sched_nr_runnable(void);
+
+/* What the policy knows about one task, for ps and tests. */
+struct sched_stat {
+	int64_t vruntime_us;            /* vruntime - min_vruntime */
+	uint64_t cpu_us;                /* CPU time used, in total */
+	uint32_t slices;                /* slices used up to the end */
+	uint32_t wake_preempts;         /* wakeups that preempted */
+};
+/*
+ * Read t's policy state (a consistent copy, taken under sched_lock; the
+ * running task is charged up to now first). Times are in microseconds by
+ * the tick's measure of the TSC (0 until two ticks have run).
+ * Context: any. Return: none.
+ */
+void sched_task_stat(struct task *t, struct sched_stat *st);
+/* Return: the CPU cycles t has used, charged up to now. Context: any. */
+uint64_t sched_task_cycles(struct task *t);
+/* Return: TSC cycles per tick as measured so far (0: not yet).
+ * Context: any. */
+uint64_t sched_cycles_per_tick(void);
 
 /* Low level: switch stacks (boot/switch.asm). Context: sched_lock held,
  * IRQs off; only sched_schedule_locked calls it. */

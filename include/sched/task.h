@@ -45,6 +45,7 @@
 #include <stdint.h>
 #include <sched/list.h>
 #include <sched/current.h>
+#include <sched/runqueue.h>
 #include <sched/sched.h>
 
 struct module;
@@ -85,7 +86,7 @@ struct task {
 	int (*fn)(void *);              /* [const] thread function */
 	void *arg;                      /* [const] */
 
-	struct list_node rq_node;       /* [S] run queue */
+	struct rq_entity rq;            /* [S] run queue link, vruntime */
 	struct list_node all_node;      /* [S] task table */
 	struct list_node zombie_node;   /* [S] reaper's list */
 	struct list_node timer_node;    /* [S] timed sleepers (wake_tick) */
@@ -102,9 +103,14 @@ struct task {
 	bool frozen;                    /* [S] frozen by the freezer */
 	enum task_state frozen_from;    /* [S] state to return to on thaw */
 
-	/* Preemption bookkeeping. */
+	/* Preemption bookkeeping, and what the fair-share policy uses
+	 * (<sched/runqueue.h>; `ps` shows it). */
 	struct trap_frame *preempt_tf;  /* [S] frame it was preempted in */
 	unsigned slice;                 /* [S] ticks left in its time slice */
+	uint64_t sum_exec;              /* [S] CPU cycles used, in total */
+	uint64_t exec_at_wake;          /* [S] sum_exec when last woken */
+	uint32_t nr_slices;             /* [S] slices used up to the end */
+	uint32_t nr_wake_preempts;      /* [S] wakeups that preempted */
 	uint64_t switches;              /* [S] times it was switched in */
 	uint64_t switched_out_at;       /* [S] sched_switch_count() when it
 					 * last left the CPU */

@@ -135,8 +135,11 @@ void module_put(struct module *mod)
 	if (bad)
 		ref_bug(mod, "module_put without a matching get",
 			(uintptr_t)__builtin_return_address(0));
-	probe("ref.put");
+	/* The probe after the wakeup: a stress participant that waited
+	 * here would hold back the wakeup of an unload blocked on the
+	 * count, and only a stray wakeup would let it see the count. */
 	module_ref_dropped(mod);
+	probe("ref.put");
 }
 
 bool module_enter(struct module *owner)
@@ -172,8 +175,8 @@ void module_dec_use(struct module *mod)
 		ref_bug(mod, "MOD_DEC_USE_COUNT without a matching "
 			"MOD_INC_USE_COUNT",
 			(uintptr_t)__builtin_return_address(0));
-	probe("ref.dec");
 	module_ref_dropped(mod);
+	probe("ref.dec");       /* after the wakeup, as in module_put */
 }
 
 /* ---- boundary counting for commands ---------------------------------- */

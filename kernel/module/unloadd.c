@@ -29,6 +29,7 @@
 #include <kernel/arch.h>
 #include <kernel/init.h>
 #include <kernel/lib/errno.h>
+#include <kernel/lib/string.h>
 #include <sched/task.h>
 
 static struct wait_queue unloadd_wq = WAIT_QUEUE_INIT(unloadd_wq, "unloadd");
@@ -36,6 +37,8 @@ static volatile bool unloadd_kicked;    /* [a] work may be there */
 static struct module *delayed_list;     /* [module_mutex] via next_ghost */
 static struct module *ghosts;           /* [irq] via next_ghost */
 static volatile unsigned ndelayed;      /* [module_mutex] to change, [a] */
+static const struct module *why_mod;    /* [module_mutex] the last failure */
+static char why[160];                   /* [module_mutex] and its reason */
 
 /* Wake the worker. The flag, not the wakeup, ends its wait. Context: any. */
 static void unloadd_kick(void)
@@ -60,6 +63,11 @@ void module_ref_dropped(struct module *mod)
 	wake_up(&unload_wq);
 	if (mod->delayed || mod->ghost)
 		unloadd_kick();
+}
+
+const char *unload_delayed_why(const struct module *m)
+{
+	return why_mod == m ? why : "";
 }
 
 unsigned unload_delayed_pending(void)
@@ -122,10 +130,14 @@ static bool try_delayed(struct module *m)
 	unload_req_init(&r);
 	if (m->refs || m->core_refs)
 		return false;
-	if (quiesce_module(m, &r))
+	if (quiesce_module(m, &r) || unload_finish(m, &r)) {
+		why_mod = m;
+		kstrlcpy(why, r.msg[0] ? r.msg : "the re-check failed",
+			 sizeof(why));
 		return false;
-	if (unload_finish(m, &r))
-		return false;
+	}
+	if (why_mod == m)
+		why_mod = NULL;
 	pr_info("module %s: delayed delete done", m->name);
 	return true;
 }

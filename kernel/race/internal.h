@@ -4,6 +4,8 @@
  *   race_engine.c     one run: noise from the seed, settling, measuring
  *   race_scenarios.c  R1..R10 and the expected matrix
  *   race_cmds.c       `race list | run | matrix`
+ *   stress_sched.c    the stress test's baton, recording its decisions in
+ *   stress_trace.c    the ring and hash of decisions
  */
 #ifndef KERNEL_RACE_INTERNAL_H
 #define KERNEL_RACE_INTERNAL_H
@@ -55,5 +57,11 @@ void race_harness_fail_err(struct race_ctx *c, const char *what, int err);
 extern int race_last_harness_err;
 /* A pause of 0-2 ms (or a yield) drawn from the seed. Context: task. */
 void race_jitter(struct race_ctx *c);
+
+/* The stress scheduler's decision record (stress_trace.c): reset at the
+ * start of a run; record one decision. Context: interrupts off. */
+void stress_trace_reset(void);
+void stress_trace_record_irqoff(const char *who, const char *point,
+				const char *next);
 
 #endif

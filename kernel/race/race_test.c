@@ -124,6 +124,7 @@ static void racepoint_hold_that_times_out_frees_its_slot(struct ktest *t)
 {
 	unsigned saved = race_hold_max_ms;
 	struct task *k, *who = NULL;
+	int err;
 
 	progress = 0;
 	race_hold_max_ms = 20;
@@ -131,8 +132,12 @@ static void racepoint_hold_that_times_out_frees_its_slot(struct ktest *t)
 	k = kthread_run(call_point_fn, NULL, NULL, "test-racer");
 	KASSERT(t, k);
 	task_get(k);
-	KEXPECT_EQ(t, race_wait("test.point", 1000, &who), 0);
-	KEXPECT(t, who == k);
+	/* Held (0), or already let go if this task came back to the CPU
+	 * more than 20 ms later (busy tasks running): either way it came. */
+	err = race_wait("test.point", 1000, &who);
+	KEXPECT(t, err == 0 || err == -ETIMEDOUT);
+	KEXPECT(t, err || who == k);
+	KEXPECT(t, race_reached("test.point"));
 	KEXPECT_EQ(t, kthread_stop(k), 0);      /* let go after 20 ms */
 	KEXPECT_EQ(t, progress, 2);
 	KEXPECT_EQ(t, race_wait("test.point", 10, &who), -ENOENT);

@@ -335,6 +335,9 @@ static void say_leftovers(void)
 			    m->name, module_state_name(m->state), m->refs,
 			    m->core_refs, m->callbacks, m->kthreads,
 			    m->delayed ? ", marked for delayed delete" : "");
+		if (m && unload_delayed_why(m)[0])
+			say("# unloadd's last try at %s: %s\n", m->name,
+			    unload_delayed_why(m));
 	}
 }
 

@@ -3,8 +3,7 @@
  *
  * Interface (<kernel/race/stress.h>): a probe subscriber (<kernel/probe.h>),
  * stress_sched_start/stop, stress_rand, stress_sched_join/leave,
- * stress_sched_delegate, stress_sched_print_trace, stress_sched_decisions,
- * stress_sched_trace_hash.
+ * stress_sched_delegate; the decisions go to stress_trace.c.
  *
  * A scheduling point is a named place where a task may lose the CPU in a
  * way that matters to unloading: a reference taken or dropped, the use
@@ -36,11 +35,18 @@
  *                                      |     monitor passes the baton on
  *                                      +--leave--> GONE (baton passed on)
  *
- * Limits, honestly: the kernel's own threads (reaper, unloadd, a module's
- * thread) are not participants and run when the scheduler picks them; a
- * holder that blocks on a stress thread (a callback to drain) is noticed
- * by the monitor a tick later. So a replay repeats the decision sequence
- * exactly as long as no bounded wait times out; the trace shows it.
+ * What makes a replay exact: the set a holder draws from is every
+ * participant that has not left, in name order (not who happens to wait
+ * at that moment, nor who joined first); a participant chosen while on
+ * its way to a point passes that point, as one chosen while waiting there
+ * does; leaving takes a turn; and the monitor passes the baton on when
+ * the holder sleeps and no task serving the run (reaper, unloadd, module
+ * threads, an unload task on its way) is runnable: a state, not a time.
+ * Limits, honestly: a participant the monitor passed over runs, once
+ * woken, to its next point beside the holder; where what it does there
+ * changes what the holder sees (pct with --busy=wait, say), two runs can
+ * part; a bounded wait that times out parts them too. The trace shows
+ * where.
  *
  * Lock: the baton and the participant table change with interrupts off
  * (one CPU); waiters sleep on baton_wq.
@@ -60,9 +66,9 @@
 #include <sched/sched.h>
 #include <sched/task.h>
 #include <sched/waitqueue.h>
+#include "internal.h"
 
 #define MAX_PARTS (STRESS_MAX_CLIENTS + STRESS_MAX_LOADERS + 2)
-#define TRACE_LEN 48
 #define PCT_CHANGE 32            /* 1 in 32 decisions demotes the holder */
 #define PCT_BASE 1000000u       /* initial priorities are above this */
 
@@ -71,15 +77,9 @@ struct part {
 	struct task *delegate;          /* [irq] its unload task, deciding */
 	bool delegating;                /* [irq] an unload runs for it */
 	bool ready;                     /* [irq] waiting for the baton */
+	bool pass_next;                 /* [irq] chosen while on its way */
 	bool gone;                      /* [irq] left */
 	unsigned prio;                  /* [irq] pct */
-};
-
-struct decision {
-	unsigned long step;
-	char who[16];
-	char point[20];                 /* a copy: module strings go away */
-	char next[16];
 };
 
 static volatile bool active;            /* [a] a run is armed */
@@ -89,10 +89,8 @@ static uint64_t rng;                    /* [irq] the generator */
 static struct part parts[MAX_PARTS];    /* [irq] */
 static unsigned nparts;                 /* [irq] */
 static struct part *volatile baton;     /* [irq] the holder */
-static unsigned long steps;             /* [irq] decisions taken */
-static uint32_t trace_hash;             /* [irq] of every decision */
 static unsigned pct_low;                /* [irq] the next demoted priority */
-static struct decision trace[TRACE_LEN];        /* [irq] a ring */
+static bool started;                    /* [irq] the first holder drawn */
 static struct task *monitor;
 static volatile bool monitor_stop;
 static struct wait_queue baton_wq = WAIT_QUEUE_INIT(baton_wq, "baton");
@@ -118,61 +116,6 @@ uint32_t stress_rand(void)
 	return r;
 }
 
-/* ---- the trace ---------------------------------------------------------- */
-
-/* FNV-1a over s and its terminating NUL (so "ab","c" != "a","bc"). */
-static uint32_t hash_str(uint32_t h, const char *s)
-{
-	do {
-		h ^= (uint8_t)*s;
-		h *= 16777619u;
-	} while (*s++);
-	return h;
-}
-
-static void record_irqoff(const char *who, const char *point,
-			  const char *next)
-{
-	struct decision *d = &trace[steps % TRACE_LEN];
-
-	assert_irqs_off();
-	/* Keep the trace as it was at the first failure: what led to it. */
-	if (stress_stats.failure[0])
-		return;
-	d->step = steps++;
-	kstrlcpy(d->who, who, sizeof(d->who));
-	kstrlcpy(d->point, point, sizeof(d->point));
-	kstrlcpy(d->next, next, sizeof(d->next));
-	/* The ring keeps the last TRACE_LEN; the hash, all of them, as
-	 * recorded (the same truncated names). */
-	trace_hash = hash_str(hash_str(hash_str(trace_hash, d->who),
-				       d->point), d->next);
-}
-
-void stress_sched_print_trace(void)
-{
-	unsigned long first = steps > TRACE_LEN ? steps - TRACE_LEN : 0;
-
-	kprintf("# decision trace up to the failure (last %lu of %lu, oldest "
-		"first):\n", steps - first, steps);
-	for (unsigned long s = first; s < steps; s++) {
-		const struct decision *d = &trace[s % TRACE_LEN];
-
-		kprintf("#   %6lu %-10s at %-16s -> %s\n", d->step, d->who,
-			d->point, d->next);
-	}
-}
-
-unsigned long stress_sched_decisions(void)
-{
-	return steps;
-}
-
-uint32_t stress_sched_trace_hash(void)
-{
-	return trace_hash;
-}
-
 /* ---- participants and the baton --------------------------------------- */
 
 static struct part *part_of_irqoff(struct task *t)
@@ -190,16 +133,43 @@ static const char *part_name(const struct part *p)
 	return p ? p->task->name : "nobody";
 }
 
-/* Draw the next holder among the ready ones and self (may be NULL). */
-static struct part *choose_irqoff(struct part *self)
+/* The participants that have not left, in name order, not join order:
+ * the threads join in the order the host lets them start, and a replay
+ * must draw the same one. Return: how many. */
+static unsigned in_name_order_irqoff(struct part **cand)
 {
-	struct part *cand[MAX_PARTS], *best;
 	unsigned n = 0;
 
 	assert_irqs_off();
-	for (unsigned i = 0; i < nparts; i++)
-		if (!parts[i].gone && (parts[i].ready || &parts[i] == self))
-			cand[n++] = &parts[i];
+	for (unsigned i = 0; i < nparts; i++) {
+		unsigned j;
+
+		if (parts[i].gone)
+			continue;
+		for (j = n++; j && strcmp(cand[j - 1]->task->name,
+					  parts[i].task->name) > 0; j--)
+			cand[j] = cand[j - 1];
+		cand[j] = &parts[i];
+	}
+	return n;
+}
+
+/*
+ * Draw the next holder among every participant that has not left, self
+ * included (self may be NULL). Not only the ones waiting at a point: who
+ * is waiting at the moment of a decision depends on the host's timing (a
+ * participant just handed the baton away, or just woken from a block in
+ * the kernel, may not have reached its next point yet), and a replay must
+ * draw from the same set. A holder chosen while still on its way takes
+ * the baton at its next point; one blocked in the kernel is passed over
+ * by the monitor.
+ */
+static struct part *draw_irqoff(struct part *self, struct part **cand,
+				unsigned n)
+{
+	struct part *best;
+
+	assert_irqs_off();
 	if (!n)
 		return NULL;
 	if (mode == STRESS_SCHED_SEEDED)
@@ -215,12 +185,44 @@ static struct part *choose_irqoff(struct part *self)
 	return best;
 }
 
+static struct part *choose_irqoff(struct part *self)
+{
+	struct part *cand[MAX_PARTS];
+
+	return draw_irqoff(self, cand, in_name_order_irqoff(cand));
+}
+
+/* The monitor's draw: the blocked holder is passed over (and, for pct,
+ * demoted: a change point), unless it is the only one left. */
+static struct part *choose_other_irqoff(struct part *blocked)
+{
+	struct part *cand[MAX_PARTS];
+	unsigned n = in_name_order_irqoff(cand), k = 0;
+
+	for (unsigned i = 0; i < n; i++)
+		if (cand[i] != blocked || n == 1)
+			cand[k++] = cand[i];
+	if (blocked && mode == STRESS_SCHED_PCT)
+		blocked->prio = pct_low--;
+	return draw_irqoff(NULL, cand, k);
+}
+
+/*
+ * A participant chosen while waiting at a point goes on past it and
+ * decides at the next one. One chosen while still on its way to a point
+ * (woken from a block in the kernel, or its unload task not there yet)
+ * must do the same, or a replay would decide at a different point
+ * depending on whether the host let it reach its point before the draw:
+ * pass_next makes it pass the first point it reaches.
+ */
 static void give_irqoff(struct part *next)
 {
 	assert_irqs_off();
 	baton = next;
-	if (next)
+	if (next) {
+		next->pass_next = !next->ready;
 		next->ready = false;
+	}
 }
 
 /* Wait until p holds the baton (or the run is disarmed). */
@@ -251,21 +253,31 @@ static void decide(const char *name)
 				task_get(current); /* the monitor reads it */
 			}
 	}
-	if (!p || baton != p || freezer_active()) {
-		/* Not ours, not our turn (the monitor moved on while we were
-		 * blocked), or a freeze holds the others: go on. */
+	if (!p || freezer_active()) {
+		/* Not ours, or a freeze holds the others: go on. */
 		irq_restore(f);
-		if (p && baton != p && !freezer_active())
-			wait_baton(p);
+		return;
+	}
+	if (baton != p) {
+		/* Not our turn (the monitor moved on while we were blocked,
+		 * or we left an unload): wait here, then go on. */
+		irq_restore(f);
+		wait_baton(p);
+		return;
+	}
+	if (p->pass_next) {
+		p->pass_next = false;   /* as if we had waited here */
+		irq_restore(f);
 		return;
 	}
 	next = choose_irqoff(p);
-	record_irqoff(p->delegate == current ? "rmmod" : current->name, name,
-		      part_name(next));
+	stress_trace_record_irqoff(p->delegate == current ? "rmmod" :
+				   current->name, name, part_name(next));
 	if (next == p) {
 		irq_restore(f);
 		return;
 	}
+	p->ready = true;        /* from this decision on, it waits here */
 	give_irqoff(next);
 	irq_restore(f);
 	wake_up(&baton_wq);
@@ -315,8 +327,7 @@ void stress_sched_join(void)
 	f = irq_save();
 	assert(nparts < MAX_PARTS);
 	p = &parts[nparts++];
-	*p = (struct part){ .task = current,
-			    .prio = PCT_BASE + next_rand_irqoff() % 1000 };
+	*p = (struct part){ .task = current };
 	irq_restore(f);
 	wait_baton(p);
 }
@@ -330,13 +341,21 @@ void stress_sched_leave(void)
 		return;
 	f = irq_save();
 	p = part_of_irqoff(current);
+	if (p && baton != p) {
+		/* Leave in turn, like any other decision: the set the
+		 * holders draw from must change at the same step in a
+		 * replay. */
+		irq_restore(f);
+		wait_baton(p);
+		f = irq_save();
+	}
 	if (p) {
 		p->gone = true;
 		p->ready = false;
 		if (baton == p) {
 			give_irqoff(choose_irqoff(NULL));
-			record_irqoff(current->name, "leave",
-				      part_name(baton));
+			stress_trace_record_irqoff(current->name, "leave",
+						   part_name(baton));
 		}
 	}
 	irq_restore(f);
@@ -357,6 +376,9 @@ void stress_sched_delegate(bool on)
 		p->delegating = on;
 		was = p->delegate;
 		p->delegate = NULL;
+		/* The end of an unload is a point the loader waits at. */
+		if (!on && baton == p)
+			p->pass_next = false;
 	}
 	irq_restore(f);
 	if (was)
@@ -369,40 +391,73 @@ void stress_sched_delegate(bool on)
  * The monitor: hands the baton on when its holder blocked in the kernel
  * (a mutex, a wait for a callback to drain) on something only another
  * participant can finish, or when nobody holds it. Seeded/pct only.
+ *
+ * "Only another participant can finish it" is decided from the state of
+ * the tasks, never from how long the holder has slept: the holder sleeps
+ * and no task that serves the run is runnable. The servers are the
+ * kernel's own threads (reaper, unloadd), the modules' threads and the
+ * unload tasks ("rmmod") that have not reached a point yet; tasks outside
+ * the run (a `spawn busy` spinner) are not. Once true, that state can
+ * change only by a timeout (nothing runnable can wake the holder, and the
+ * participants wait for the baton), so the hand-off happens at the same
+ * decision in every replay however slow the host is: a threshold in
+ * milliseconds made the hand-off depend on how long the reaper took.
  */
-static unsigned holder_blocked_irqoff(void)
+static bool no_server_runs(struct task *t, void *arg)
+{
+	bool *idle = arg;
+
+	if (t == current || t->id == 0 || t->state != TASK_RUNNABLE ||
+	    part_of_irqoff(t))
+		return true;    /* a participant waits for the baton */
+	if (t->owner || t->system || !strcmp(t->name, "rmmod"))
+		*idle = false;
+	return *idle;
+}
+
+/* True if the baton must move: nobody holds it, or its holder (its
+ * unload task, once that has reached a point) sleeps and no server of the
+ * run is runnable. */
+static bool holder_blocked_irqoff(void)
 {
 	struct task *t;
+	bool idle = true;
 
 	assert_irqs_off();
+	if (!started)
+		return false;   /* the threads are still joining */
 	if (!baton)
-		return 1;
-	if (baton->delegating && !baton->delegate)
-		return 2;       /* its unload task has not reached a point:
-				 * it runs, or it waits for module_mutex */
+		return true;
 	t = baton->delegate ? baton->delegate : baton->task;
-	return t->state == TASK_SLEEPING && !baton->ready;
+	if (baton->ready || t->state != TASK_SLEEPING)
+		return false;
+	task_for_each(no_server_runs, &idle);
+	return idle;
 }
 
 static int monitor_fn(void *arg)
 {
-	unsigned blocked = 0, how;
+	unsigned blocked = 0;
 
 	while (!monitor_stop) {
 		uint32_t f;
 
 		sleep_ms(1);
 		f = irq_save();
-		how = holder_blocked_irqoff();
-		if (freezer_active() || !how) {
+		if (freezer_active() || !holder_blocked_irqoff()) {
 			blocked = 0;
-		} else if (++blocked >= (how == 2 ? 50u : 2u)) {
-			struct part *was = baton, *next = choose_irqoff(NULL);
+		} else if (++blocked >= 2) {
+			struct part *was = baton;
+			struct part *next = choose_other_irqoff(was);
 
 			if (next) {
+				/* It waits at its next point when it wakes. */
+				if (was)
+					was->pass_next = false;
 				give_irqoff(next);
-				record_irqoff(part_name(was), "(blocked)",
-					      part_name(next));
+				stress_trace_record_irqoff(part_name(was),
+							   "(blocked)",
+							   part_name(next));
 			}
 			blocked = 0;
 		}
@@ -412,13 +467,19 @@ static int monitor_fn(void *arg)
 	return 0;
 }
 
-/* Hand the baton to the first holder once every participant is ready. */
+/* Draw pct's priorities (in name order) and hand the baton to the first
+ * holder, once every participant is ready. */
 static void first_holder(void)
 {
+	struct part *cand[MAX_PARTS];
 	uint32_t f = irq_save();
+	unsigned n = in_name_order_irqoff(cand);
 
+	for (unsigned i = 0; i < n; i++)
+		cand[i]->prio = PCT_BASE + next_rand_irqoff() % 1000;
 	if (!baton)
 		give_irqoff(choose_irqoff(NULL));
+	started = true;
 	irq_restore(f);
 	wake_up(&baton_wq);
 }
@@ -430,8 +491,8 @@ void stress_sched_start(const struct stress_cfg *cfg)
 	rng = cfg->seed;
 	nparts = 0;
 	baton = NULL;
-	steps = 0;
-	trace_hash = 2166136261u;       /* FNV-1a's offset basis */
+	started = false;
+	stress_trace_reset();
 	pct_low = PCT_BASE - 1;
 	monitor_stop = false;
 	monitor = NULL;
@@ -464,7 +525,7 @@ void stress_sched_go(unsigned expected)
 	if (mode == STRESS_SCHED_TIMER)
 		return;
 	/* Wait (bounded) until every thread waits at the start line. */
-	for (unsigned ms = 0; ms < 2000 && ready_count() < expected; ms++)
+	for (unsigned ms = 0; ms < 10000 && ready_count() < expected; ms++)
 		sleep_ms(1);
 	first_holder();
 }

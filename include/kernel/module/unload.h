@@ -159,5 +159,8 @@ void module_ref_dropped(struct module *mod);
 
 /* Modules marked for delayed delete and not yet freed. */
 unsigned unload_delayed_pending(void);
+/* Why unloadd's last try to free m failed ("" if it has not failed), for
+ * a report of what is left behind. Context: any (a snapshot). */
+const char *unload_delayed_why(const struct module *m);
 
 #endif
