@@ -23,6 +23,7 @@
 #include <kernel/shell.h>
 #include <kernel/trap.h>
 #include <kernel/arch.h>
+#include <drivers/acpi.h>
 #include <drivers/kbd.h>
 #include <drivers/pic.h>
 #include <drivers/pit.h>
@@ -136,7 +137,7 @@ void kmain(uint32_t magic, const struct multiboot_info *mbi)
 
 	boot_tsc_start = rdtsc();
 	serial_init();
-	panic_set_poweroff(poweroff);
+	panic_set_poweroff(poweroff_qemu_exit);
 	gdt_init();
 	idt_init();
 	if (magic != MULTIBOOT_BOOTLOADER_MAGIC)
@@ -147,6 +148,7 @@ void kmain(uint32_t magic, const struct multiboot_info *mbi)
 	if (boot_arg("run", run_cmds, sizeof(run_cmds)))
 		run_cmds[0] = '\0';
 
+	acpi_init();            /* paging is still off: any address reads */
 	pmm_init(mbi);
 	boot_files_keep_inside(0x100000, PMM_MAX_BYTES);
 	vmm_init();
@@ -167,6 +169,7 @@ void kmain(uint32_t magic, const struct multiboot_info *mbi)
 		pr_info("pmm: %lu MiB of RAM above the %u MiB cap is not used",
 			(unsigned long)(pmm_ignored_bytes() >> 20),
 			PMM_MAX_BYTES >> 20);
+	acpi_report();
 	pr_info("cmdline: %s", boot_cmdline);
 	run_initcalls();
 	shell = shell_task(shell_main);
