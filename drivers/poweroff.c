@@ -23,6 +23,7 @@
 #include <drivers/poweroff.h>
 #include <drivers/acpi.h>
 #include <kernel/arch.h>
+#include <kernel/console.h>
 #include <kernel/ktest.h>
 #include <kernel/lib/errno.h>
 #include <kernel/lib/string.h>
@@ -43,6 +44,7 @@ static void settle(void)
 void poweroff_qemu_exit(bool success)
 {
 	cli();
+	console_flush();
 	outb(DEBUG_EXIT_PORT, success ? POWEROFF_SUCCESS : POWEROFF_FAILURE);
 	for (;;)
 		hlt();
@@ -58,6 +60,7 @@ static void acpi_s5(void)
 			"0); trying S5 anyway\n");
 	kprintf("poweroff: ACPI S5: PM1a_CNT %x <- %x\n", acpi.pm1a_cnt,
 		(unsigned)(acpi.slp_typa << 10 | SLP_EN));
+	console_flush();
 	outw(acpi.pm1a_cnt, (inw(acpi.pm1a_cnt) & 0x0203) |
 	     acpi.slp_typa << 10 | SLP_EN);
 	if (acpi.pm1b_cnt)
@@ -69,6 +72,7 @@ static void acpi_s5(void)
 void poweroff(bool success)
 {
 	cli();
+	console_flush();
 	outb(DEBUG_EXIT_PORT, success ? POWEROFF_SUCCESS : POWEROFF_FAILURE);
 	acpi_s5();
 	if (!acpi.found) {
@@ -79,6 +83,7 @@ void poweroff(bool success)
 	}
 	kprintf("poweroff: the machine is still on; halted (it is safe to "
 		"switch it off now)\n");
+	console_flush();
 	for (;;)
 		hlt();
 }
@@ -139,6 +144,7 @@ void reboot(void)
 	cli();
 	for (unsigned m = RESET_ACPI; m <= RESET_TRIPLE; m++) {
 		kprintf("reboot: %s\n", method_names[m]);
+		console_flush();
 		reset_by(m);
 	}
 	for (;;)
@@ -172,6 +178,7 @@ static int cmd_reboot(int argc, char **argv)
 			continue;
 		kprintf("reboot: %s\n", method_names[m]);
 		f = irq_save();
+		console_flush();
 		err = reset_by(m);
 		irq_restore(f);
 		if (err)
