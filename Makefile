@@ -38,7 +38,11 @@ endif
 
 # The tools a build needs; a missing one makes `make` run scripts/deps.
 NEEDED_TOOLS := $(CC) $(NASM) $(QEMU) grub-mkrescue xorriso mformat $(PYTHON)
-MISSING := $(strip $(foreach t,$(NEEDED_TOOLS),$(if $(shell command -v $(t) 2>/dev/null),,$(t))))
+# ... and the files of the hybrid ISO (GRUB for EFI) and of its UEFI test.
+NEEDED_FILES := /usr/lib/grub/i386-pc /usr/lib/grub/x86_64-efi \
+	/usr/lib/grub/i386-efi /usr/share/ovmf/OVMF.fd
+MISSING := $(strip $(foreach t,$(NEEDED_TOOLS),$(if $(shell command -v $(t) 2>/dev/null),,$(t))) \
+	$(foreach f,$(NEEDED_FILES),$(if $(wildcard $(f)),,$(f))))
 ifneq ($(MISSING),)
   ifeq ($(filter clean help doctor,$(MAKECMDGOALS)),)
     $(info deps: missing $(MISSING); running scripts/deps)
@@ -185,6 +189,13 @@ $(B)/iso/boot/grub/grub.cfg: iso/grub.cfg scripts/mkgrubcfg $(MOD_KO) $(MOD_BAD)
 	$(say) GRUBCFG $@
 	$(Q)sh scripts/mkgrubcfg iso/grub.cfg '$(KCMDLINE)' $(B)/iso/modules > $@
 
+# A hybrid ISO: grub-mkrescue adds a BIOS El Torito image (i386-pc) and
+# an EFI system partition with GRUB for x86_64-efi and i386-efi, for each
+# platform whose GRUB is installed (scripts/deps installs all three).
+# Each platform gets the modules named here; the EFI ones add the video
+# drivers (GOP, UGA) and the partition modules their early config loads.
+GRUB_EFI_MODS := all_video part_acorn part_amiga part_bsd part_dfly \
+	part_dvh part_plan part_sun part_sunpc
 # The ISO's kernel has no debug info or ELF symbols (it carries its own
 # table; gdb reads build/kernel.elf): GRUB reads every section it does not
 # load, so they only slowed the boot. GRUB's own files are gzip'ed: under
@@ -193,7 +204,7 @@ $(ISO): $(KERNEL) $(B)/iso/boot/grub/grub.cfg
 	$(say) ISO $@
 	$(Q)$(OBJCOPY) --strip-all $(KERNEL) $(B)/iso/boot/kernel.elf
 	$(Q)grub-mkrescue -o $@ $(B)/iso --compress=gz \
-		--install-modules="multiboot normal configfile" \
+		--install-modules="multiboot normal configfile test $(GRUB_EFI_MODS)" \
 		--locales= --fonts= --themes= 2>$(B)/grub-mkrescue.log || \
 		{ cat $(B)/grub-mkrescue.log; exit 1; }
 

@@ -5,7 +5,9 @@
  * physical address (the firmware puts the tables near the top of RAM, or
  * above the 256 MiB the kernel maps later). It:
  *   1. finds the RSDP ("RSD PTR ", 16-byte aligned, checksum) in the
- *      EBDA's first KiB, then in 0xE0000-0xFFFFF;
+ *      EBDA's first KiB, then in 0xE0000-0xFFFFF (a BIOS puts it there),
+ *      then in the memory map's ACPI regions (UEFI: GRUB's Multiboot 1
+ *      information has no RSDP pointer, and OVMF keeps it there);
  *   2. walks the XSDT (revision 2+, 64-bit entries; those above 4 GiB
  *      are skipped) or else the RSDT, checking each table's checksum and
  *      copying each one of at most COPY_MAX bytes into copies[];
@@ -21,6 +23,7 @@
 #include <drivers/acpi.h>
 #include <kernel/arch.h>
 #include <kernel/lib/string.h>
+#include <kernel/multiboot.h>
 #include <kernel/printk.h>
 #include <kernel/shell.h>
 
@@ -116,15 +119,48 @@ static const struct rsdp *rsdp_scan(uint32_t start, uint32_t end)
 	return NULL;
 }
 
+#define MMAP_ACPI_RECLAIM 3
+#define MMAP_ACPI_NVS     4
+#define MMAP_SCAN_MAX     (16u << 20)  /* bytes of ACPI regions scanned */
+
+static const struct rsdp *rsdp_in_mmap(const struct multiboot_info *mbi)
+{
+	uint32_t a = mbi->mmap_addr, end = a + mbi->mmap_length;
+	uint32_t budget = MMAP_SCAN_MAX;
+
+	if (!(mbi->flags & MB_INFO_MMAP))
+		return NULL;
+	while (a + sizeof(struct multiboot_mmap) <= end) {
+		const struct multiboot_mmap *e = phys(a);
+		const struct rsdp *r;
+		uint64_t lo = e->addr, hi = e->addr + e->len;
+
+		a += e->size + 4;
+		if (e->type != MMAP_ACPI_RECLAIM && e->type != MMAP_ACPI_NVS)
+			continue;
+		if (hi > 0x100000000ull)
+			hi = 0x100000000ull;
+		if (lo >= hi || hi - lo > budget)
+			continue;
+		budget -= hi - lo;
+		r = rsdp_scan((uint32_t)lo, (uint32_t)(hi - 1) + 1);
+		if (r)
+			return r;
+	}
+	return NULL;
+}
+
 /* The EBDA's segment is the BIOS data area's word at 0x40e. */
-static const struct rsdp *rsdp_find(void)
+static const struct rsdp *rsdp_find(const struct multiboot_info *mbi)
 {
 	uint32_t ebda = (uint32_t)*(const volatile uint16_t *)phys(0x40e) << 4;
 	const struct rsdp *r = NULL;
 
 	if (ebda >= 0x80000 && ebda < 0xa0000)
 		r = rsdp_scan(ebda, ebda + 1024);
-	return r ? r : rsdp_scan(0xe0000, 0x100000);
+	if (!r)
+		r = rsdp_scan(0xe0000, 0x100000);
+	return r ? r : rsdp_in_mmap(mbi);
 }
 
 /* A table at physical address phys, if its header and checksum hold. */
@@ -269,9 +305,9 @@ static void fadt_read(const struct acpi_header *f)
 			"is off");
 }
 
-void acpi_init(void)
+void acpi_init(const struct multiboot_info *mbi)
 {
-	const struct rsdp *r = rsdp_find();
+	const struct rsdp *r = rsdp_find(mbi);
 	const struct acpi_header *root;
 	bool x;
 	unsigned n;
@@ -337,8 +373,8 @@ void acpi_report(void)
 	unsigned n = 0;
 
 	if (!acpi.found) {
-		pr_info("acpi: no RSDP in the EBDA or 0xE0000-0xFFFFF; no ACPI "
-			"(poweroff and reboot fall back to fixed ports)");
+		pr_info("acpi: no RSDP (EBDA, 0xE0000-0xFFFFF, ACPI memory); "
+			"no ACPI: poweroff and reboot fall back to fixed ports");
 		return;
 	}
 	for (unsigned i = 0; i < table_count; i++) {

@@ -4,7 +4,9 @@ A boot that tells the truth on any x86: on a CPU without what the i686
 build needs (-cpu 486, -cpu pentium) one line says so and QEMU exits 35;
 with no keyboard controller the kernel says so and reaches the prompt;
 with no PIT it stops with one line naming the timer. Never a hang, never
-garbage. Called by tests/run.py's e2e part:
+garbage. Then power off and reset without QEMU's debug-exit device (ACPI),
+and the hybrid ISO under UEFI (tests/e2e_uefi.py). Called by tests/run.py's
+e2e part:
 
     from e2e_machines import e2e_machines
     e2e_machines(res, iso, Qemu)
@@ -47,6 +49,8 @@ def e2e_machines(res, iso, Qemu):
               "machines: no PIT: stops naming the timer (exit 35)",
               "rc=%s log: %s" % (rc, q.save_log("no-pit")))
     e2e_power(res, iso, Qemu)
+    from e2e_uefi import e2e_uefi
+    e2e_uefi(res, iso, Qemu)
 
 
 # ---- power off and reset without QEMU's debug-exit device ------------------

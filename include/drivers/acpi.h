@@ -2,7 +2,8 @@
  * <drivers/acpi.h>: the ACPI tables, read once at boot.
  *
  * acpi_init() finds the RSDP (in the EBDA's first KiB or the BIOS area
- * 0xE0000-0xFFFFF), walks the RSDT (or the XSDT on ACPI 2.0+), checks
+ * 0xE0000-0xFFFFF; on UEFI, where it is in neither, in the ACPI regions
+ * of the boot loader's memory map), walks the RSDT (or the XSDT on ACPI 2.0+), checks
  * every table's checksum, and keeps a copy of each table small enough
  * (the FADT, the MADT, ...), so later code can read them wherever the
  * firmware put them. It runs while paging is still off: every physical
@@ -58,7 +59,8 @@ struct acpi_facts {
 extern struct acpi_facts acpi;
 
 /* Find and copy the tables. Context: boot, paging off, interrupts off. */
-void acpi_init(void);
+struct multiboot_info;
+void acpi_init(const struct multiboot_info *mbi);
 /* Print the facts in two lines (the boot log). Context: any. */
 void acpi_report(void);
 /*
