@@ -99,7 +99,8 @@ ISO    := $(B)/quiesce.iso
 
 .PHONY: all iso run qemu qemu-nox qemu-gdb debug test test-host test-kernel \
 	test-tools test-e2e doctor clean help stress bench bench-compare fuzz \
-	fuzz-smoke fuzz-minimize failalloc flood soak modules mutants
+	fuzz-smoke fuzz-minimize failalloc flood soak modules mutants bochs \
+	bochs-console
 .DEFAULT_GOAL := all
 
 all: $(KERNEL) modules $(ISO)
@@ -226,6 +227,17 @@ qemu-window: all
 debug qemu-gdb: all
 	$(QEMU_BASE) -cdrom $(ISO) -serial mon:stdio -display none -s -S & \
 		gdb -q -x scripts/gdbinit $(KERNEL); kill %1 2>/dev/null; true
+
+# ---- Bochs: the ISO in another emulator (scripts/bochs.py) --------------------
+# make bochs: `test all` in Bochs, one line per case, a last line
+# "bochs: N passed, N failed" and the exit status to match.
+bochs: all
+	@command -v bochs >/dev/null || sh scripts/deps
+	$(PYTHON) scripts/bochs.py --iso $(ISO)
+
+bochs-console: all
+	@command -v bochs >/dev/null || sh scripts/deps
+	$(PYTHON) scripts/bochs.py --console --iso $(ISO)
 
 # ---- tests -------------------------------------------------------------------
 HOST_CFLAGS := -std=gnu11 -g -O1 -Wall -Wextra -Werror -Wno-unused-parameter \
@@ -441,6 +453,8 @@ help:
 	@echo "make failalloc   fail each allocation of each operation in turn (table in build/failalloc.md)"
 	@echo "make soak        stress over 20 seeds to 1,000,000 unloads each for twophase and refcount, naive caught"
 	@echo "make flood       1 MiB of random bytes and 100,000 random lines at the console"
+	@echo "make bochs       run the in-kernel suites in Bochs; last line: bochs: N passed, N failed"
+	@echo "make bochs-console  boot the ISO in Bochs, serial console on this terminal"
 	@echo "make doctor      check every tool and that the kernel is multiboot"
 	@echo "make clean       remove build/"
 
