@@ -68,16 +68,31 @@ void console_set_buffer(const struct console_buffer *b)
 
 /*
  * Wait, interrupts on, until the buffering sink can take n bytes (or half
- * its size, for a longer write). Caller: interrupts off, flags f saved
+ * its size, for a longer write); bounded: no progress in WAIT_STUCK
+ * wake-ups and the sink is flushed by polling. Caller: interrupts off, flags f saved
  * with them on; the wait halts until the next interrupt, the sink's
  * transmit interrupt or the tick, each of which makes progress.
  */
+#define WAIT_STUCK 100          /* wake-ups without progress, then poll */
+
 static void wait_room(size_t n)
 {
 	size_t want = n < buffer->size / 2 ? n : buffer->size / 2;
+	unsigned last = buffer->room(), stuck = 0;
 
-	while (buffer->room() < want)
+	while (buffer->room() < want) {
 		__asm__ volatile("sti; hlt; cli" ::: "memory");
+		if (buffer->room() > last) {
+			last = buffer->room();
+			stuck = 0;
+		} else if (++stuck == WAIT_STUCK) {
+			/* The transmit interrupt stopped (a broken UART, or an
+			 * emulation without it): empty the ring by polling,
+			 * which gives a dead UART up, rather than hang. */
+			buffer->flush();
+			stuck = 0;
+		}
+	}
 }
 
 void console_write(const char *s, size_t n)

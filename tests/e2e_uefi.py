@@ -95,7 +95,7 @@ def ovmf_cmd(iso, ia32, monitor):
                  "-monitor", "unix:%s,server,nowait" % monitor]
 
 
-def e2e_uefi(res, iso, Qemu, ia32=False, timeout=180):
+def e2e_uefi(res, iso, Qemu, ia32=False, timeout=600):
     name = "uefi: OVMF %s" % ("ia32" if ia32 else "x64")
     fw = OVMF_IA32 if ia32 else OVMF_X64
     if not os.path.exists(fw):
