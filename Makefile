@@ -38,7 +38,11 @@ endif
 
 # The tools a build needs; a missing one makes `make` run scripts/deps.
 NEEDED_TOOLS := $(CC) $(NASM) $(QEMU) grub-mkrescue xorriso mformat $(PYTHON)
-MISSING := $(strip $(foreach t,$(NEEDED_TOOLS),$(if $(shell command -v $(t) 2>/dev/null),,$(t))))
+# ... and the files of the hybrid ISO (GRUB for EFI) and of its UEFI test.
+NEEDED_FILES := /usr/lib/grub/i386-pc /usr/lib/grub/x86_64-efi \
+	/usr/lib/grub/i386-efi /usr/share/ovmf/OVMF.fd
+MISSING := $(strip $(foreach t,$(NEEDED_TOOLS),$(if $(shell command -v $(t) 2>/dev/null),,$(t))) \
+	$(foreach f,$(NEEDED_FILES),$(if $(wildcard $(f)),,$(f))))
 ifneq ($(MISSING),)
   ifeq ($(filter clean help doctor,$(MAKECMDGOALS)),)
     $(info deps: missing $(MISSING); running scripts/deps)
@@ -96,7 +100,8 @@ ISO    := $(B)/quiesce.iso
 .PHONY: all iso run qemu qemu-nox qemu-gdb debug test test-host test-kernel \
 	test-tools test-e2e doctor clean help stress bench bench-compare fuzz \
 	bench-loaded \
-	fuzz-smoke fuzz-minimize failalloc flood soak modules mutants
+	fuzz-smoke fuzz-minimize failalloc flood soak modules mutants bochs \
+	bochs-console
 .DEFAULT_GOAL := all
 
 all: $(KERNEL) modules $(ISO)
@@ -186,6 +191,13 @@ $(B)/iso/boot/grub/grub.cfg: iso/grub.cfg scripts/mkgrubcfg $(MOD_KO) $(MOD_BAD)
 	$(say) GRUBCFG $@
 	$(Q)sh scripts/mkgrubcfg iso/grub.cfg '$(KCMDLINE)' $(B)/iso/modules > $@
 
+# A hybrid ISO: grub-mkrescue adds a BIOS El Torito image (i386-pc) and
+# an EFI system partition with GRUB for x86_64-efi and i386-efi, for each
+# platform whose GRUB is installed (scripts/deps installs all three).
+# Each platform gets the modules named here; the EFI ones add the video
+# drivers (GOP, UGA) and the partition modules their early config loads.
+GRUB_EFI_MODS := all_video part_acorn part_amiga part_bsd part_dfly \
+	part_dvh part_plan part_sun part_sunpc
 # The ISO's kernel has no debug info or ELF symbols (it carries its own
 # table; gdb reads build/kernel.elf): GRUB reads every section it does not
 # load, so they only slowed the boot. GRUB's own files are gzip'ed: under
@@ -194,7 +206,7 @@ $(ISO): $(KERNEL) $(B)/iso/boot/grub/grub.cfg
 	$(say) ISO $@
 	$(Q)$(OBJCOPY) --strip-all $(KERNEL) $(B)/iso/boot/kernel.elf
 	$(Q)grub-mkrescue -o $@ $(B)/iso --compress=gz \
-		--install-modules="multiboot normal configfile" \
+		--install-modules="multiboot normal configfile test $(GRUB_EFI_MODS)" \
 		--locales= --fonts= --themes= 2>$(B)/grub-mkrescue.log || \
 		{ cat $(B)/grub-mkrescue.log; exit 1; }
 
@@ -216,6 +228,17 @@ qemu-window: all
 debug qemu-gdb: all
 	$(QEMU_BASE) -cdrom $(ISO) -serial mon:stdio -display none -s -S & \
 		gdb -q -x scripts/gdbinit $(KERNEL); kill %1 2>/dev/null; true
+
+# ---- Bochs: the ISO in another emulator (scripts/bochs.py) --------------------
+# make bochs: `test all` in Bochs, one line per case, a last line
+# "bochs: N passed, N failed" and the exit status to match.
+bochs: all
+	@command -v bochs >/dev/null || sh scripts/deps
+	$(PYTHON) scripts/bochs.py --iso $(ISO)
+
+bochs-console: all
+	@command -v bochs >/dev/null || sh scripts/deps
+	$(PYTHON) scripts/bochs.py --console --iso $(ISO)
 
 # ---- tests -------------------------------------------------------------------
 HOST_CFLAGS := -std=gnu11 -g -O1 -Wall -Wextra -Werror -Wno-unused-parameter \
@@ -436,6 +459,8 @@ help:
 	@echo "make failalloc   fail each allocation of each operation in turn (table in build/failalloc.md)"
 	@echo "make soak        stress over 20 seeds to 1,000,000 unloads each for twophase and refcount, naive caught"
 	@echo "make flood       1 MiB of random bytes and 100,000 random lines at the console"
+	@echo "make bochs       run the in-kernel suites in Bochs; last line: bochs: N passed, N failed"
+	@echo "make bochs-console  boot the ISO in Bochs, serial console on this terminal"
 	@echo "make doctor      check every tool and that the kernel is multiboot"
 	@echo "make clean       remove build/"
 

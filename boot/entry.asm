@@ -22,8 +22,14 @@
 MB_MAGIC    equ 0x1BADB002
 MB_ALIGN    equ 1 << 0          ; boot modules page aligned
 MB_MEMINFO  equ 1 << 1          ; give us mem_lower/upper and the memory map
-MB_FLAGS    equ MB_ALIGN | MB_MEMINFO
+MB_VIDEO    equ 1 << 2          ; the video fields below are meant
+MB_FLAGS    equ MB_ALIGN | MB_MEMINFO | MB_VIDEO
 MB_CHECKSUM equ -(MB_MAGIC + MB_FLAGS)
+; Video: EGA text preferred (mode type 1), a linear framebuffer accepted.
+; GRUB on a BIOS gives VGA text; on UEFI, where there is no text mode, a
+; graphics mode (drivers/fbcon.c draws the text). Without MB_VIDEO, GRUB
+; on UEFI warns "no console will be available to OS".
+MB_MODE_EGA equ 1
 
 BOOT_STACK_SIZE equ 16384
 
@@ -32,6 +38,8 @@ align 4
 	dd MB_MAGIC
 	dd MB_FLAGS
 	dd MB_CHECKSUM
+	dd 0, 0, 0, 0, 0            ; load addresses: unused (an ELF kernel)
+	dd MB_MODE_EGA, 80, 25, 0   ; mode type, columns, rows, depth
 
 section .bss
 align 4096

@@ -3,7 +3,12 @@
  *
  * Output goes to every sink the drivers added (the serial line, the VGA
  * screen) under one interrupt disable, so bytes from different contexts
- * never interleave mid-call.
+ * never interleave mid-call. A sink may buffer (the serial line keeps a
+ * transmit ring its interrupt drains): console_write then waits, with
+ * interrupts on if the caller had them on, until the buffer has room for
+ * the whole write, so the interrupts-off stretch is one memory copy, not
+ * the time the line takes to leave the UART. console_flush() empties it,
+ * polled, for a panic or a power-off.
  * Input is a single-producer (IRQ) single-consumer (the shell) ring; the
  * producer runs with interrupts off, the consumer disables them to take.
  */
@@ -26,6 +31,7 @@ static const struct console_waiter halt_waiter = { halt_wait, NULL };
 static const struct console_waiter *waiter = &halt_waiter;
 
 static void (*sinks[CONSOLE_SINKS_MAX])(char c);        /* [irq] */
+static const struct console_buffer *buffer;              /* [boot] */
 static unsigned nsinks;                                  /* [irq] */
 
 int console_add_sink(void (*putc)(char c))
@@ -55,12 +61,57 @@ void console_putc(char c)
 	irq_restore(f);
 }
 
+void console_set_buffer(const struct console_buffer *b)
+{
+	buffer = b;
+}
+
+/*
+ * Wait, interrupts on, until the buffering sink can take n bytes (or half
+ * its size, for a longer write); bounded: no progress in WAIT_STUCK
+ * wake-ups and the sink is flushed by polling. Caller: interrupts off, flags f saved
+ * with them on; the wait halts until the next interrupt, the sink's
+ * transmit interrupt or the tick, each of which makes progress.
+ */
+#define WAIT_STUCK 100          /* wake-ups without progress, then poll */
+
+static void wait_room(size_t n)
+{
+	size_t want = n < buffer->size / 2 ? n : buffer->size / 2;
+	unsigned last = buffer->room(), stuck = 0;
+
+	while (buffer->room() < want) {
+		__asm__ volatile("sti; hlt; cli" ::: "memory");
+		if (buffer->room() > last) {
+			last = buffer->room();
+			stuck = 0;
+		} else if (++stuck == WAIT_STUCK) {
+			/* The transmit interrupt stopped (a broken UART, or an
+			 * emulation without it): empty the ring by polling,
+			 * which gives a dead UART up, rather than hang. */
+			buffer->flush();
+			stuck = 0;
+		}
+	}
+}
+
 void console_write(const char *s, size_t n)
 {
 	uint32_t f = irq_save();
 
+	if (buffer && (f & EFLAGS_IF))
+		wait_room(n);
 	while (n--)
 		putc_irqoff(*s++);
+	irq_restore(f);
+}
+
+void console_flush(void)
+{
+	uint32_t f = irq_save();
+
+	if (buffer)
+		buffer->flush();
 	irq_restore(f);
 }
 

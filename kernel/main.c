@@ -23,6 +23,8 @@
 #include <kernel/shell.h>
 #include <kernel/trap.h>
 #include <kernel/arch.h>
+#include <drivers/acpi.h>
+#include <drivers/fbcon.h>
 #include <drivers/kbd.h>
 #include <drivers/pic.h>
 #include <drivers/pit.h>
@@ -130,28 +132,59 @@ static void shell_exit_hook(struct task *t, void *arg)
 	kthread_start(s);
 }
 
+/*
+ * The screen: VGA text (a BIOS), or, when GRUB set a graphics mode (UEFI
+ * has no text mode), the framebuffer console. Context: boot, paging on.
+ */
+static void screen_init(const struct fbcon_mode *fbm)
+{
+	void *fb;
+
+	if (!fbm) {
+		vga_init();
+		return;
+	}
+	fb = vmm_map_device(fbm->phys, (size_t)fbm->pitch * fbm->height);
+	if (!fb || fbcon_init(fb, fbm)) {
+		pr_warn("fbcon: cannot draw on the %lux%lux%u framebuffer at "
+			"%llx; the screen stays blank, the serial console "
+			"works", (unsigned long)fbm->width,
+			(unsigned long)fbm->height, fbm->bpp,
+			(unsigned long long)fbm->phys);
+		return;
+	}
+	pr_info("fbcon: %lux%lux%u framebuffer at %llx: %ux%u characters",
+		(unsigned long)fbm->width, (unsigned long)fbm->height,
+		fbm->bpp, (unsigned long long)fbm->phys, fbcon_cols(),
+		fbcon_rows());
+}
+
 void kmain(uint32_t magic, const struct multiboot_info *mbi)
 {
+	struct fbcon_mode fbm;
+	bool have_fb;
 	struct task *shell;
 
 	boot_tsc_start = rdtsc();
 	serial_init();
-	panic_set_poweroff(poweroff);
+	panic_set_poweroff(poweroff_qemu_exit);
 	gdt_init();
 	idt_init();
 	if (magic != MULTIBOOT_BOOTLOADER_MAGIC)
 		panic("not booted by a multiboot loader (magic %08lx)",
 		      (unsigned long)magic);
 	boot_info_copy(mbi);
+	have_fb = fbcon_mode_from_multiboot(mbi, &fbm);
 	console_loglevel = arg_u32("loglevel", LOG_INFO);
 	if (boot_arg("run", run_cmds, sizeof(run_cmds)))
 		run_cmds[0] = '\0';
 
+	acpi_init(mbi);         /* paging is still off: any address reads */
 	pmm_init(mbi);
 	boot_files_keep_inside(0x100000, PMM_MAX_BYTES);
 	vmm_init();
 	heap_init();
-	vga_init();
+	screen_init(have_fb ? &fbm : NULL);
 	pic_init();
 	pit_init(arg_u32("hz", 1000));
 	serial_enable_irq();
@@ -167,6 +200,7 @@ void kmain(uint32_t magic, const struct multiboot_info *mbi)
 		pr_info("pmm: %lu MiB of RAM above the %u MiB cap is not used",
 			(unsigned long)(pmm_ignored_bytes() >> 20),
 			PMM_MAX_BYTES >> 20);
+	acpi_report();
 	pr_info("cmdline: %s", boot_cmdline);
 	run_initcalls();
 	shell = shell_task(shell_main);

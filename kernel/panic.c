@@ -8,6 +8,7 @@
 #include <kernel/panic.h>
 #include <kernel/arch.h>
 #include <kernel/backtrace.h>
+#include <kernel/console.h>
 #include <kernel/lib/format.h>
 #include <kernel/printk.h>
 #include <kernel/trap.h>
@@ -24,6 +25,7 @@ void panic_set_poweroff(void (*off)(bool success))
  * else stop here for good. */
 static __attribute__((noreturn)) void stop(void)
 {
+	console_flush();        /* the report may sit in the serial ring */
 	if (machine_off)
 		machine_off(false);
 	for (;;)

@@ -3,8 +3,11 @@
  *
  * Each printk() formats into a line buffer on the stack, stamps it with the
  * tick time, appends it to a 16 KiB ring (oldest bytes are overwritten) and,
- * if its level is urgent enough, writes it to the console. All of it runs
- * with interrupts off so a line is never torn by an IRQ's printk.
+ * if its level is urgent enough, writes it to the console. The log append
+ * runs with interrupts off; the console write is one console_write() call,
+ * which keeps the line whole (and may wait, interrupts on, for the serial
+ * transmit ring to have room). kprintf formats into a line buffer the same
+ * way, a console_write() per KPRINTF_CHUNK bytes.
  */
 #include <kernel/printk.h>
 #include <kernel/console.h>
@@ -25,20 +28,34 @@ static void log_append(const char *s, size_t n)
 		log_ring[log_head++ % LOG_SIZE] = *s++;
 }
 
-static void console_sink(char c, void *arg)
+#define KPRINTF_CHUNK 256
+
+struct chunk {
+	char buf[KPRINTF_CHUNK];
+	size_t n;
+};
+
+static void chunk_sink(char c, void *arg)
 {
-	console_putc(c);
+	struct chunk *ch = arg;
+
+	ch->buf[ch->n++] = c;
+	if (ch->n == sizeof(ch->buf)) {
+		console_write(ch->buf, ch->n);
+		ch->n = 0;
+	}
 }
 
 void kprintf(const char *fmt, ...)
 {
+	struct chunk ch = { .n = 0 };
 	va_list ap;
-	uint32_t f = irq_save();
 
 	va_start(ap, fmt);
-	kformat(console_sink, NULL, fmt, ap);
+	kformat(chunk_sink, &ch, fmt, ap);
 	va_end(ap);
-	irq_restore(f);
+	if (ch.n)
+		console_write(ch.buf, ch.n);
 }
 
 /* The timer's tick count, once it runs (drivers/pit.c); 0 before. */
@@ -83,9 +100,9 @@ void printk(int level, const char *fmt, ...)
 		line[n] = '\0';
 	}
 	log_append(line, n);
+	irq_restore(f);
 	if (level <= console_loglevel)
 		console_write(line, n);
-	irq_restore(f);
 }
 
 void narrate(bool on, const char *who, const char *fmt, ...)

@@ -158,6 +158,26 @@ bool vmm_query(uintptr_t va, uint32_t *pte_out)
 	return v & PTE_PRESENT;
 }
 
+#define PTE_PCD 0x010u                  /* cache disable */
+
+void *vmm_map_device(uint64_t pa, size_t len)
+{
+	static uintptr_t next = DEVMAP_BASE;
+	uintptr_t off = pa % PAGE_SIZE, va = next;
+	size_t n = PAGE_ALIGN_UP(len + off) / PAGE_SIZE;
+
+	if (pa + len > 0x100000000ull || n > (DEVMAP_END - next) / PAGE_SIZE)
+		return NULL;
+	add_tables(va, va + n * PAGE_SIZE);
+	for (size_t i = 0; i < n; i++) {
+		*pte_of(va + i * PAGE_SIZE) = ((uintptr_t)(pa - off) +
+			i * PAGE_SIZE) | PTE_PRESENT | PTE_WRITE | PTE_PCD;
+		invlpg(va + i * PAGE_SIZE);
+	}
+	next += n * PAGE_SIZE;
+	return (void *)(va + off);
+}
+
 void *vmap_alloc(size_t npages)
 {
 	uint32_t f;

@@ -17,9 +17,30 @@
 /* Return: 0, or -ENOSPC. Context: boot. */
 int console_add_sink(void (*putc)(char c));
 
-/* Context: any. Bytes go to every sink, in the order they were added. */
+/*
+ * Context: any. Bytes go to every sink, in the order they were added,
+ * all of one call under one interrupt disable. A caller with interrupts
+ * on may wait (interrupts on) for the serial transmit ring to have room.
+ */
 void console_putc(char c);
 void console_write(const char *s, size_t n);
+
+/*
+ * A sink that buffers (the serial transmit ring) says how much room it
+ * has and how to empty itself by polling. One such sink at most.
+ */
+struct console_buffer {
+	unsigned size;                  /* bytes it can hold */
+	unsigned (*room)(void);         /* free bytes now; interrupts off */
+	void (*flush)(void);            /* polled, bounded; interrupts off */
+};
+/* Context: boot. */
+void console_set_buffer(const struct console_buffer *b);
+/*
+ * Write out whatever a sink still holds, polled: a panic, a power-off or
+ * a reset calls it before the machine stops. Context: any.
+ */
+void console_flush(void);
 
 /* Queue one received byte. Context: IRQ (interrupts off). Drops when full. */
 void console_input(char c);

@@ -35,6 +35,8 @@
 #define HEAP_END     0xC4000000u
 #define VMAP_BASE    0xC4000000u
 #define VMAP_END     0xC8000000u
+#define DEVMAP_BASE  0xC8000000u     /* device memory: the framebuffer */
+#define DEVMAP_END   0xD0000000u
 #define MODAREA_BASE 0xD0000000u
 #define MODAREA_END  0xD8000000u
 
@@ -63,6 +65,14 @@ bool vmm_query(uintptr_t va, uint32_t *pte);
  * unmapped guard page below (and the range is never shared with another
  * allocation's guard). Return: the address, or NULL. Context: task.
  */
+/*
+ * Map len bytes of device memory at physical address pa (a framebuffer
+ * above the RAM the kernel maps) into the device window, uncached.
+ * Return: its virtual address, or NULL if the window is full or pa is
+ * above 4 GiB. Context: boot (page tables are allocated here).
+ */
+void *vmm_map_device(uint64_t pa, size_t len);
+
 void *vmap_alloc(size_t npages);
 /* Unmap and free a vmap_alloc() range. */
 void vmap_free(void *va, size_t npages);
