@@ -4,6 +4,7 @@
  *   race_engine.c     one run: noise from the seed, settling, measuring
  *   race_scenarios.c  R1..R10 and the expected matrix
  *   race_cmds.c       `race list | run | matrix`
+ *   race_events.c     `race run --events`: the run as "@ev" lines
  */
 #ifndef KERNEL_RACE_INTERNAL_H
 #define KERNEL_RACE_INTERNAL_H
@@ -55,5 +56,17 @@ void race_harness_fail_err(struct race_ctx *c, const char *what, int err);
 extern int race_last_harness_err;
 /* A pause of 0-2 ms (or a yield) drawn from the seed. Context: task. */
 void race_jitter(struct race_ctx *c);
+
+/* ---- race_events.c ---------------------------------------------------- */
+/* Print the next runs as events too (`race run --events`), or stop.
+ * Context: the shell task, between runs. */
+void race_events_enable(bool on);
+bool race_events_enabled(void);
+/* A run's first and last event ("@ev - begin ...", "@ev - end ..."); no-ops
+ * while events are off. Context: the task running the scenario. */
+void race_events_begin(const char *id, const char *name,
+		       enum unload_strategy s, enum unload_busy b,
+		       uint32_t seed);
+void race_events_end(const struct race_result *r);
 
 #endif
