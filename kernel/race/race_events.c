@@ -13,8 +13,8 @@
  *         return, refused, killed (the scenario); start, check,
  *         unregister, threads, stop-thread, reap-wait, callbacks, freeze,
  *         scan, scan-hit, entry-window, thaw, recheck, cleanup, decision,
- *         decided, result, step (the unload protocol); fault (a fault and
- *         the detector that caught it);
+ *         decided, result, step (the unload protocol); fault, deadlock
+ *         (what went wrong, and the detector that caught it);
  *   TEXT  the narrated line without what changes from boot to boot: task
  *         ids, addresses, offsets inside functions, durations; ticks are
  *         never in it. So one race, strategy, busy policy and seed print
@@ -64,7 +64,7 @@ static const struct { const char *start, *kind; } kinds[] = {
 	{ "was killed ", "killed" },    { "-> ", "decision" },
 	{ "decided by: ", "decided" },  { "task '", "scan-hit" },
 	{ "thread '", "stop-thread" },  { "waiting for the reaper", "reap-wait" },
-	{ "entry windows:", "entry-window" },
+	{ "entry windows:", "entry-window" }, { "deadlock: ", "deadlock" },
 	{ "1. ", "check" },             { "2. froze ", "freeze" },
 	{ "2. ", "unregister" },        { "3. looked ", "scan" },
 	{ "3. ", "step" },              { "4. ", "recheck" },
@@ -128,8 +128,9 @@ static size_t drop_at(const char *s, bool word_start)
 	return 0;
 }
 
-/* Copy line into out without what drop_at leaves out; a number before
- * " ms" becomes "T"; blanks collapse to one. */
+/* Copy line into out without what drop_at leaves out; the number after
+ * "up to " (the time a wait has left) becomes "T"; blanks collapse to
+ * one. */
 static void clean(const char *line, char *out, size_t len)
 {
 	size_t o = 0;
@@ -150,7 +151,7 @@ static void clean(const char *line, char *out, size_t len)
 		}
 		while (start && is_digit(line[i + d]))
 			d++;
-		if (d && !strncmp(line + i + d, " ms", 3)) {
+		if (d && o >= 6 && !strncmp(out + o - 6, "up to ", 6)) {
 			out[o++] = 'T';
 			i += d;
 			continue;
