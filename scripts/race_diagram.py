@@ -80,8 +80,8 @@ def parse(log):
 def esc(text):
     """Text safe in a Mermaid message or note: ';' and '#' end or start
     statements and entities, '<' '>' are HTML; long lines are wrapped."""
-    text = (text.replace("#", "#35;").replace(";", "#59;")
-            .replace("<", "#lt;").replace(">", "#gt;"))
+    codes = {"#": "#35;", ";": "#59;", "<": "#lt;", ">": "#gt;"}
+    text = "".join(codes.get(c, c) for c in text)
     lines, cur = [], ""
     for word in text.split(" "):
         if cur and len(cur) + 1 + len(word) > WRAP:
