@@ -28,9 +28,11 @@ import re
 import shutil
 import tempfile
 
-ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..")
-FIX = os.path.join(ROOT, "tests", "diagrams")
-OUT = os.path.join(ROOT, "build", "diagrams")
+ROOT = os.path.relpath(os.path.join(os.path.dirname(
+    os.path.abspath(__file__)), ".."))
+FIX = os.path.normpath(os.path.join(ROOT, "tests", "diagrams"))
+OUT = os.path.normpath(os.path.join(ROOT, "build", "diagrams"))
+DOCS = os.path.normpath(os.path.join(ROOT, "docs"))
 LOG = os.path.join(OUT, "races.log")
 # What an event must never hold: a tick, a task id, an 8-digit address,
 # an offset inside a function.
@@ -112,7 +114,7 @@ def diagram_current(res, iso):
     rd = load_script()
     shutil.rmtree(OUT, ignore_errors=True)
     rc, out = run_main(rd, ["--iso", iso, "--out", OUT, "--catalogue",
-                            os.path.join(ROOT, "docs", "race-catalogue.md"),
+                            os.path.join(DOCS, "race-catalogue.md"),
                             "--check", os.path.join(ROOT, "docs",
                                                     "diagrams"),
                             "--save-log", LOG])
@@ -140,10 +142,16 @@ def diagram_red(res):
     with tempfile.TemporaryDirectory() as tmp:
         docs = os.path.join(tmp, "diagrams")
         cat = os.path.join(tmp, "race-catalogue.md")
-        shutil.copytree(os.path.join(ROOT, "docs", "diagrams"), docs)
-        shutil.copy(os.path.join(ROOT, "docs", "race-catalogue.md"), cat)
+        # Current copies first (whatever the state of docs/), then edit.
+        shutil.copy(os.path.join(DOCS, "race-catalogue.md"), cat)
+        rc, out = run_main(rd, ["--log", LOG, "--out", docs, "--catalogue",
+                                cat])
         argv = ["--log", LOG, "--out", os.path.join(tmp, "out"),
                 "--catalogue", cat, "--check", docs]
+        rc, out = run_main(rd, argv)
+        if not res.check(rc == 0, "diagrams: the check passes on current "
+                         "diagrams", out[-400:]):
+            return
         page = os.path.join(docs, "R6-eip.md")
         with open(page) as f:
             text = f.read()

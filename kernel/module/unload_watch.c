@@ -98,7 +98,6 @@ struct task *unload_job_task(struct unload_job *j)
 int unload_wait(struct unload_job *j, struct unload_req *r, unsigned watch_ms,
 		bool *deadlocked)
 {
-	unsigned thawed;
 	int err;
 
 	*deadlocked = false;
@@ -111,12 +110,13 @@ int unload_wait(struct unload_job *j, struct unload_req *r, unsigned watch_ms,
 			"ms; the tasks involved:\n", j->name, watch_ms);
 		report_task(j->task, NULL);
 		freezer_for_each_frozen(report_task, NULL);
-		thawed = freezer_thaw();
-		kprintf("deadlock: recovering: thawing %u frozen task(s)\n",
-			thawed);
+		/* Before the thaw: once thawed, the unload goes on and
+		 * narrates its next steps. */
 		narrate(r->verbose, current->name, "deadlock: no progress in "
-			"%u ms; thawed %u frozen task(s) to break it",
-			watch_ms, thawed);
+			"%u ms; thawing %u frozen task(s) to break it",
+			watch_ms, freezer_frozen_count());
+		kprintf("deadlock: recovering: thawing %u frozen task(s)\n",
+			freezer_thaw());
 		err = wait_for_completion_timeout(&j->done, watch_ms);
 	}
 	task_put(j->task);
