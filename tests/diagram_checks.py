@@ -115,8 +115,7 @@ def diagram_current(res, iso):
     shutil.rmtree(OUT, ignore_errors=True)
     rc, out = run_main(rd, ["--iso", iso, "--out", OUT, "--catalogue",
                             os.path.join(DOCS, "race-catalogue.md"),
-                            "--check", os.path.join(ROOT, "docs",
-                                                    "diagrams"),
+                            "--check", os.path.join(DOCS, "diagrams"),
                             "--save-log", LOG])
     res.check(rc == 0, "diagrams: docs/diagrams/ and the catalogue's "
               "diagrams are those of real runs (make diagrams)",
