@@ -7,7 +7,8 @@
                             all) into the expected Mermaid
                             (tests/diagrams/R6-*.mmd); its escaping,
                             marker embedding, and the errors for a missing
-                            run or marker.
+                            run or marker and for a run whose events
+                            change when it is typed again.
   diagram_current(res, iso) one boot: every diagram of docs/diagrams/ and
                             docs/race-catalogue.md regenerated in
                             build/diagrams/ from real runs is identical to
@@ -101,6 +102,19 @@ def diagram_unit(res):
               text.endswith("<!-- end diagram R6-eip -->\ny\n"),
               "diagrams: a block between markers is replaced, a run "
               "without markers is reported", repr((missing, text[:200])))
+    # R6 eip typed again, its free and its release in the other order.
+    head = "@ev - begin R6 eip-not-enough strategy="
+    block = log[log.index(head + "eip"):log.index(head + "twophase")]
+    a = "@ev rmmod result freed: done\n"
+    b = "@ev driver release releases the client\n"
+    swapped = block.replace(a, "").replace(b, b + a)
+    with tempfile.TemporaryDirectory() as tmp:
+        probs = rd.generate(log + block + swapped, tmp, None, None)
+    res.check(swapped != block and any(
+        "'race run R6 --strategy=eip --seed=1 --events' printed other "
+        "events when typed again" in p for p in probs),
+        "diagrams: a run that prints other events when typed again is "
+        "an error", repr(probs)[:300])
     with tempfile.TemporaryDirectory() as tmp:
         rc, out = run_main(rd, ["--log", os.path.join(FIX, "R6.log"),
                                 "--out", tmp])
