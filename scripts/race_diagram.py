@@ -179,8 +179,12 @@ def event(d, st, task, kind, text):
         d.arrow(me, "-x", d.module(st["module"]), text)
     elif kind == "decision":
         text = text[3:] if text.startswith("-> ") else text
+        # eip's look names the task it found in its refusal.
+        hit = re.search(r"task '([^']+)' is executing module code", text)
         if text.startswith("re-registered") and st.get("module"):
             d.arrow(me, "->>", d.module(st["module"]), text)
+        elif hit:
+            d.arrow(me, "-->>", d.task(hit.group(1)), text)
         else:
             d.note([me], text)
     elif kind == "deadlock":
