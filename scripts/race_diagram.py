@@ -59,7 +59,7 @@ def command(race, strategy):
                                                                SEED)
 
 
-# ---- parsing ------------------------------------------------------------------
+# ---- parsing -----------------------------------------------------------------
 
 def parse(log):
     """The runs in a console log: a list of dicts with the begin line's
@@ -81,7 +81,7 @@ def parse(log):
     return runs
 
 
-# ---- Mermaid ------------------------------------------------------------------
+# ---- Mermaid -----------------------------------------------------------------
 
 def esc(text):
     """Text safe in a Mermaid message or note: ';' and '#' end or start
@@ -261,28 +261,35 @@ def embed(catalogue, runs):
     return catalogue, missing
 
 
-# ---- capture ------------------------------------------------------------------
+# ---- capture -----------------------------------------------------------------
+
+class CaptureError(Exception):
+    pass
+
 
 def capture(iso):
-    """Boot iso once, type every run of RUNS. Return: the console log."""
+    """Boot iso once, type every run of RUNS and REPEATS (timeouts times
+    TIMEOUT_SCALE, as in tests/run.py). Return: the console log. Raise:
+    CaptureError (the console log is kept in build/test-logs/)."""
     sys.path.insert(0, os.path.join(os.path.dirname(
         os.path.abspath(__file__)), "..", "tests"))
     import run as runner
     q = runner.Qemu(iso, mem=64)
-    if q.wait_for(runner.PROMPT, 30) < 0:
+    if q.wait_for(runner.PROMPT, 60) < 0:
         q.finish(1)
-        sys.exit("race_diagram: no prompt from %s" % iso)
+        raise CaptureError("no prompt from %s within %d s (log: %s)" % (
+            iso, 60 * runner.SCALE, q.save_log("race-diagram")))
     for race, strategy in RUNS + REPEATS:
-        if q.command(command(race, strategy), timeout=120) is None:
+        if q.command(command(race, strategy), timeout=300) is None:
             q.finish(1)
-            sys.exit("race_diagram: no prompt after '%s'" %
-                     command(race, strategy))
+            raise CaptureError("no prompt after '%s' (log: %s)" % (
+                command(race, strategy), q.save_log("race-diagram")))
     q.send("poweroff\r")
     q.finish(10)
     return q.text()
 
 
-# ---- main ---------------------------------------------------------------------
+# ---- main --------------------------------------------------------------------
 
 def write(path, text):
     d = os.path.dirname(path)
@@ -355,7 +362,11 @@ def main(argv=None):
     if bool(a.iso) == bool(a.log):
         ap.error("give --iso or --log")
     if a.iso:
-        log = capture(a.iso)
+        try:
+            log = capture(a.iso)
+        except CaptureError as e:
+            print("race_diagram: error: %s" % e)
+            return 1
     else:
         with open(a.log, errors="replace") as f:
             log = f.read()

@@ -5,6 +5,7 @@
  *   race_scenarios.c  R1..R10 and the expected matrix
  *   race_cmds.c       `race list | run | matrix`
  *   race_events.c     `race run --events`: the run as "@ev" lines
+ *   race_evtext.c     an event's kind and text (pure; host-tested)
  */
 #ifndef KERNEL_RACE_INTERNAL_H
 #define KERNEL_RACE_INTERNAL_H
@@ -68,5 +69,14 @@ void race_events_begin(const char *id, const char *name,
 		       enum unload_strategy s, enum unload_busy b,
 		       uint32_t seed);
 void race_events_end(const struct race_result *r);
+
+/* ---- race_evtext.c ---------------------------------------------------- */
+/* The kind of a narrated line ("hold", "freeze", ...; "step" if none
+ * fits), from how it starts after its leading blanks. Context: any. */
+const char *race_event_kind(const char *line);
+/* line without its leading blanks, task ids, addresses, offsets inside
+ * functions and the time a wait has left, blanks collapsed, into out
+ * (len bytes, always terminated). Context: any. */
+void race_event_clean(const char *line, char *out, size_t len);
 
 #endif

@@ -110,8 +110,8 @@ static int cmd_race(int argc, char **argv)
 	if (argc < 2)
 		return cmd_error(-EINVAL,
 				 "usage: race list | race run SCENARIO "
-				 "[--strategy=S] [--busy=P] [--seed=N] [--events] "
-				 "| race matrix [--seeds=N]");
+				 "[--strategy=S] [--busy=P] [--seed=N] "
+				 "[--events] | race matrix [--seeds=N]");
 	for (int i = 2; i < argc; i++) {
 		int opt = unload_parse_option(argv[i], &strategy, &busy, err,
 					      sizeof(err));

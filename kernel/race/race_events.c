@@ -53,123 +53,6 @@ static volatile bool events_on;         /* [a] set by the shell task */
 static struct { char task[TASK_NAME_MAX], text[EV_LINE]; } faults[EV_FAULTS];
 static unsigned nfaults;
 
-/* The kind of a narrated line, from how it starts (leading blanks
- * skipped). The unload protocol numbers its steps as the seed does
- * (kernel/module/unload.c): "1." check, "2." unregister, "3." quiesce
- * ("a." to "e."), "4." re-check, "5." cleanup; "->" its decision. */
-static const struct { const char *start, *kind; } kinds[] = {
-	{ "loaded ", "load" },          { "rmmod ", "unload" },
-	{ "releases ", "release" },     { "is held at ", "hold" },
-	{ "returned from ", "return" }, { "was refused ", "refused" },
-	{ "was killed ", "killed" },    { "-> ", "decision" },
-	{ "decided by: ", "decided" },  { "task '", "scan-hit" },
-	{ "thread '", "stop-thread" },  { "waiting for the reaper", "reap-wait" },
-	{ "entry windows:", "entry-window" }, { "deadlock: ", "deadlock" },
-	{ "1. ", "check" },             { "2. froze ", "freeze" },
-	{ "2. ", "unregister" },        { "3. looked ", "scan" },
-	{ "3. ", "step" },              { "4. ", "recheck" },
-	{ "5. ", "cleanup" },           { "a. ", "threads" },
-	{ "b. ", "callbacks" },         { "c. ", "freeze" },
-	{ "d. ", "scan" },              { "e. ", "thaw" },
-	{ "freed: ", "result" },        { "refused: ", "result" },
-	{ "delayed: ", "result" },      { "reregistered: ", "result" },
-	{ "failed: ", "result" },
-};
-
-static const char *kind_of(const char *line)
-{
-	for (unsigned i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++)
-		if (!strncmp(line, kinds[i].start, strlen(kinds[i].start)))
-			return kinds[i].kind;
-	return strstr(line, " unload of '") ? "start" : "step";
-}
-
-static bool is_hex(char ch)
-{
-	return (ch >= '0' && ch <= '9') || (ch >= 'a' && ch <= 'f');
-}
-
-static bool is_digit(char ch)
-{
-	return ch >= '0' && ch <= '9';
-}
-
-/* How many characters at s to leave out of an event (0: keep s[0]):
- *   an address: 8 hex digits (one a digit at least) standing alone;
- *   "+0x1f", a symbol's offset (it moves with every edit of the code);
- *   "(id 12)", or the "id 12, " of "(id 12, frozen)": task ids count
- *   every task the boot made before. */
-static size_t drop_at(const char *s, bool word_start)
-{
-	size_t n = 0;
-
-	if (word_start) {
-		bool digit = false;
-
-		for (; n < 8 && is_hex(s[n]); n++)
-			digit |= is_digit(s[n]);
-		if (n == 8 && digit && !is_hex(s[8]) && s[8] != '_')
-			return s[8] == ' ' ? 9 : 8;
-		n = 0;
-	}
-	if (!strncmp(s, "+0x", 3)) {
-		for (n = 3; is_hex(s[n]); n++)
-			;
-		return n;
-	}
-	if (!strncmp(s, "(id ", 4) && is_digit(s[4])) {
-		for (n = 4; is_digit(s[n]); n++)
-			;
-		if (s[n] == ')')
-			return n + 1;
-		if (s[n] == ',' && s[n + 1] == ' ')
-			return n + 2;
-	}
-	return 0;
-}
-
-/* Copy line into out without what drop_at leaves out; the number after
- * "up to " (the time a wait has left) becomes "T"; blanks collapse to
- * one. */
-static void clean(const char *line, char *out, size_t len)
-{
-	size_t o = 0;
-
-	while (*line == ' ')
-		line++;
-	for (size_t i = 0; line[i] && o + 2 < len;) {
-		bool start = !i || line[i - 1] == ' ' || line[i - 1] == '(';
-		size_t skip = drop_at(line + i, start);
-		size_t d = 0;
-
-		if (skip) {
-			/* "(id 3, frozen)" keeps its "(" */
-			if (line[i] == '(' && line[i + skip - 1] == ' ')
-				out[o++] = '(';
-			i += skip;
-			continue;
-		}
-		while (start && is_digit(line[i + d]))
-			d++;
-		if (d && o >= 6 && !strncmp(out + o - 6, "up to ", 6)) {
-			out[o++] = 'T';
-			i += d;
-			continue;
-		}
-		if (line[i] == ' ' && (!o || out[o - 1] == ' ' ||
-				       out[o - 1] == '(')) {
-			i++;
-			continue;
-		}
-		if (line[i] == ')' && o && out[o - 1] == ' ')
-			o--;
-		out[o++] = line[i++];
-	}
-	while (o && out[o - 1] == ' ')
-		o--;
-	out[o] = '\0';
-}
-
 /* One event line; TASK without blanks. Context: task or fault. */
 static void emit(const char *task, const char *kind, const char *text)
 {
@@ -221,11 +104,11 @@ static void on_narrate(const char *who, const char *line)
 		return;
 	while (*line == ' ')
 		line++;
-	kind = kind_of(line);
+	kind = race_event_kind(line);
 	if (!strcmp(kind, "return") || !strcmp(kind, "refused") ||
 	    !strcmp(kind, "killed"))
 		flush_faults();
-	clean(line, text, sizeof(text));
+	race_event_clean(line, text, sizeof(text));
 	emit(who, kind, text);
 }
 
@@ -255,7 +138,7 @@ static bool note_fault(const struct trap_frame *tf, uintptr_t addr,
 	if (!events_on)
 		return false;
 	ksyms_format(tf->eip, where, sizeof(where));
-	clean(where, at, sizeof(at));
+	race_event_clean(where, at, sizeof(at));
 	uaf = tf->vector == VEC_PAGE &&
 	      (modmem_in_grave(addr) || modmem_in_grave(tf->eip));
 	if (!uaf) {
@@ -271,7 +154,7 @@ static bool note_fault(const struct trap_frame *tf, uintptr_t addr,
 			  "caught by uaf-detector", access, at);
 	} else {
 		ksyms_format(addr, where, sizeof(where));
-		clean(where, buf, len);
+		race_event_clean(where, buf, len);
 		ksnprintf(text, sizeof(text), "use-after-free: %s %s from "
 			  "%s; caught by uaf-detector", access, buf, at);
 		buf[0] = '\0';
