@@ -284,6 +284,14 @@ def capture(iso):
             q.finish(1)
             raise CaptureError("no prompt after '%s' (log: %s)" % (
                 command(race, strategy), q.save_log("race-diagram")))
+    # Without --events a run prints none (race matrix, stress and the
+    # tests run many).
+    plain = "race run R6 --strategy=eip --seed=%d" % SEED
+    out = q.command(plain, timeout=300)
+    if out is None or "@ev " in out or "race: R6" not in out:
+        q.finish(1)
+        raise CaptureError("'%s' printed events or did not end (log: %s)"
+                           % (plain, q.save_log("race-diagram")))
     q.send("poweroff\r")
     q.finish(10)
     return q.text()
