@@ -101,7 +101,7 @@ ISO    := $(B)/quiesce.iso
 	test-tools test-e2e doctor clean help stress bench bench-compare fuzz \
 	bench-loaded \
 	fuzz-smoke fuzz-minimize failalloc flood soak modules mutants bochs \
-	bochs-console
+	bochs-console diagrams test-diagrams
 .DEFAULT_GOAL := all
 
 all: $(KERNEL) modules $(ISO)
@@ -278,6 +278,18 @@ test-kernel: all
 
 test-e2e: all
 	$(PYTHON) tests/run.py --only e2e --iso $(ISO)
+
+# ---- pictures of the races: sequence diagrams of real runs ----------------
+# One boot runs the races of scripts/race_diagram.py's RUNS with --events;
+# the pages go to docs/diagrams/, the same diagrams into the catalogue
+# between its markers. make test regenerates them in build/diagrams/ and
+# fails, naming the file, if docs/ differs (test-diagrams).
+diagrams: all
+	$(PYTHON) scripts/race_diagram.py --iso $(ISO) --out docs/diagrams \
+		--catalogue docs/race-catalogue.md
+
+test-diagrams: all
+	$(PYTHON) tests/run.py --only diagrams --iso $(ISO)
 
 # ---- stress: a long unload torture run on the ISO (SPEC §8) -----------------
 STRESS_ARGS ?= --duration=300
@@ -461,6 +473,7 @@ help:
 	@echo "make flood       1 MiB of random bytes and 100,000 random lines at the console"
 	@echo "make bochs       run the in-kernel suites in Bochs; last line: bochs: N passed, N failed"
 	@echo "make bochs-console  boot the ISO in Bochs, serial console on this terminal"
+	@echo "make diagrams    sequence diagrams of real race runs (docs/diagrams/, docs/race-catalogue.md)"
 	@echo "make doctor      check every tool and that the kernel is multiboot"
 	@echo "make clean       remove build/"
 

@@ -105,8 +105,16 @@ void printk(int level, const char *fmt, ...)
 		console_write(line, n);
 }
 
+static narrate_listener narrate_fn;     /* [a] one writer: the shell */
+
+void narrate_listen(narrate_listener fn)
+{
+	narrate_fn = fn;
+}
+
 void narrate(bool on, const char *who, const char *fmt, ...)
 {
+	narrate_listener fn = narrate_fn;
 	char line[LINE_MAX];
 	va_list ap;
 
@@ -117,6 +125,8 @@ void narrate(bool on, const char *who, const char *fmt, ...)
 	va_end(ap);
 	kprintf("  tick %-6lu %-8s %s\n", (unsigned long)now_ticks(), who,
 		line);
+	if (fn)
+		fn(who, line);
 }
 
 size_t dmesg_tail(char *buf, size_t len)

@@ -18,6 +18,8 @@ Six parts, each selectable with --only:
           and `test all` again with four `spawn busy` tasks running: every
           case passes (how much longer it takes is a speed target:
           `make bench-loaded` checks it under -icount)
+          the race diagrams are current (tests/diagram_checks.py)
+  diagrams only the race diagram checks (the host part and the boot)
 
 A boot fails on a panic, a triple fault (QEMU exit 0 under -no-reboot), a
 hang (per-boot timeout, times TIMEOUT_SCALE) or a missing result. The
@@ -417,7 +419,7 @@ def main():
     ap.add_argument("--host", nargs="*", default=[])
     ap.add_argument("--only",
                     choices=["tree", "tools", "host", "kernel", "e2e",
-                             "mutants", "misbehave"])
+                             "mutants", "misbehave", "diagrams"])
     args = ap.parse_args()
     pattern = os.environ.get("T", "all") or "all"
     res = Results()
@@ -433,6 +435,9 @@ def main():
                     os.path.abspath(args.modules))
     if args.only in (None, "host"):
         run_host(res, args.host)
+    if args.only in (None, "host", "diagrams"):
+        from diagram_checks import diagram_unit
+        diagram_unit(res)
     if args.only in (None, "kernel"):
         took = run_kernel(res, args.iso, pattern)
         if pattern == "all":
@@ -456,6 +461,10 @@ def main():
         from e2e_failalloc import e2e_failalloc
         e2e_failalloc(res, args.iso, boot, power_off)
         e2e_soak(res, args.iso)
+    if args.only in (None, "e2e", "diagrams"):
+        from diagram_checks import diagram_current, diagram_red
+        diagram_current(res, args.iso)
+        diagram_red(res)
     if args.only == "misbehave":
         from e2e_misbehave import e2e_misbehave
         e2e_misbehave(res, args.iso, boot, power_off)

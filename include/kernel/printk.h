@@ -36,6 +36,15 @@ void kprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void narrate(bool on, const char *who, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
+/*
+ * A listener that sees every narrated line (who, and the text without the
+ * tick), after it is printed: `race run --events` turns them into events.
+ * One at a time; NULL for none. Context: set from a task; called in the
+ * narrating task.
+ */
+typedef void (*narrate_listener)(const char *who, const char *line);
+void narrate_listen(narrate_listener fn);
+
 /* Where printk's time stamps come from: the timer driver, once it runs.
  * Context: boot. */
 void printk_set_clock(uint64_t (*ticks_fn)(void), unsigned hz);

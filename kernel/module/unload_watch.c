@@ -110,6 +110,11 @@ int unload_wait(struct unload_job *j, struct unload_req *r, unsigned watch_ms,
 			"ms; the tasks involved:\n", j->name, watch_ms);
 		report_task(j->task, NULL);
 		freezer_for_each_frozen(report_task, NULL);
+		/* Before the thaw: once thawed, the unload goes on and
+		 * narrates its next steps. */
+		narrate(r->verbose, current->name, "deadlock: no progress in "
+			"%u ms; thawing %u frozen task(s) to break it",
+			watch_ms, freezer_frozen_count());
 		kprintf("deadlock: recovering: thawing %u frozen task(s)\n",
 			freezer_thaw());
 		err = wait_for_completion_timeout(&j->done, watch_ms);

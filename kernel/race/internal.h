@@ -6,6 +6,8 @@
  *   race_cmds.c       `race list | run | matrix`
  *   stress_sched.c    the stress test's baton, recording its decisions in
  *   stress_trace.c    the ring and hash of decisions
+ *   race_events.c     `race run --events`: the run as "@ev" lines
+ *   race_evtext.c     an event's kind and text (pure; host-tested)
  */
 #ifndef KERNEL_RACE_INTERNAL_H
 #define KERNEL_RACE_INTERNAL_H
@@ -63,5 +65,25 @@ void race_jitter(struct race_ctx *c);
 void stress_trace_reset(void);
 void stress_trace_record_irqoff(const char *who, const char *point,
 				const char *next);
+/* ---- race_events.c ---------------------------------------------------- */
+/* Print the next runs as events too (`race run --events`), or stop.
+ * Context: the shell task, between runs. */
+void race_events_enable(bool on);
+bool race_events_enabled(void);
+/* A run's first and last event ("@ev - begin ...", "@ev - end ..."); no-ops
+ * while events are off. Context: the task running the scenario. */
+void race_events_begin(const char *id, const char *name,
+		       enum unload_strategy s, enum unload_busy b,
+		       uint32_t seed);
+void race_events_end(const struct race_result *r);
+
+/* ---- race_evtext.c ---------------------------------------------------- */
+/* The kind of a narrated line ("hold", "freeze", ...; "step" if none
+ * fits), from how it starts after its leading blanks. Context: any. */
+const char *race_event_kind(const char *line);
+/* line without its leading blanks, task ids, addresses, offsets inside
+ * functions and the time a wait has left, blanks collapsed, into out
+ * (len bytes, always terminated). Context: any. */
+void race_event_clean(const char *line, char *out, size_t len);
 
 #endif

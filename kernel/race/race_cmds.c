@@ -1,6 +1,9 @@
 /*
  * kernel/race/race_cmds.c: `race list`, `race run SCENARIO`, `race matrix`.
  *
+ * `race run --events` also prints the run as "@ev" lines
+ * (race_events.c) for scripts/race_diagram.py.
+ *
  * The matrix runs every scenario under every strategy for N seeds, prints
  * the measured cells and marks (!) each that differs from the documented
  * one (race_expected) or changed across seeds.
@@ -99,6 +102,7 @@ static int cmd_race(int argc, char **argv)
 	enum unload_strategy strategy = UNLOAD_TWOPHASE;
 	enum unload_busy busy = BUSY_FAIL;
 	uint32_t seed = 1, seeds = 1;
+	bool events = false;
 	struct race_result result;
 	const char *v;
 	char err[96];
@@ -106,8 +110,8 @@ static int cmd_race(int argc, char **argv)
 	if (argc < 2)
 		return cmd_error(-EINVAL,
 				 "usage: race list | race run SCENARIO "
-				 "[--strategy=S] [--busy=P] [--seed=N] | race "
-				 "matrix [--seeds=N]");
+				 "[--strategy=S] [--busy=P] [--seed=N] "
+				 "[--events] | race matrix [--seeds=N]");
 	for (int i = 2; i < argc; i++) {
 		int opt = unload_parse_option(argv[i], &strategy, &busy, err,
 					      sizeof(err));
@@ -119,6 +123,9 @@ static int cmd_race(int argc, char **argv)
 		if ((v = parse_option(argv[i], "seed"))) {
 			if (parse_u32(v, &seed))
 				return cmd_error(-EINVAL, "bad seed '%s'", v);
+		} else if (!strcmp(argv[i], "--events") &&
+			   !strcmp(argv[1], "run")) {
+			events = true;
 		} else if ((v = parse_option(argv[i], "seeds"))) {
 			if (parse_u32(v, &seeds) || !seeds || seeds > 100)
 				return cmd_error(-EINVAL, "--seeds takes 1 to "
@@ -134,11 +141,14 @@ static int cmd_race(int argc, char **argv)
 			cmd_error(-EIO, "the matrix is not as documented") : 0;
 	if (strcmp(argv[1], "run") || argc < 3)
 		return cmd_error(-EINVAL, "usage: race run SCENARIO "
-				 "[--strategy=S] [--busy=P] [--seed=N]");
+				 "[--strategy=S] [--busy=P] [--seed=N] "
+				 "[--events]");
 	if (!race_find(argv[2]))
 		return cmd_error(-ENOENT, "no scenario '%s'; 'race list' shows "
 				 "them", argv[2]);
+	race_events_enable(events);
 	race_run_one(argv[2], strategy, busy, seed, true, &result);
+	race_events_enable(false);
 	if (!strcmp(result.outcome, "error"))
 		return cmd_error(race_last_harness_err ? race_last_harness_err :
 				 -EIO, "scenario %s could not be played to "
@@ -146,5 +156,6 @@ static int cmd_race(int argc, char **argv)
 				 "the strategy", argv[2]);
 	return 0;
 }
-COMMAND(race, "race", "list | run SCENARIO [--strategy=S] [--seed=N] | matrix",
+COMMAND(race, "race",
+	"list | run SCENARIO [--strategy=S] [--seed=N] [--events] | matrix",
 	"replay the unload races R1-R15 under a strategy", cmd_race);

@@ -239,6 +239,7 @@ int race_run_one(const char *id, enum unload_strategy strategy,
 		kprintf("race %s %s: %s\n  strategy %s, seed %lu\n", s->id,
 			s->name, s->what, unload_strategy_name(strategy),
 			(unsigned long)seed);
+	race_events_begin(s->id, s->name, strategy, busy, seed);
 	c.uaf0 = modmem_uaf_reports();
 	c.gate0 = module_gate_refusals;
 	c.tasks0 = task_count();
@@ -248,6 +249,7 @@ int race_run_one(const char *id, enum unload_strategy strategy,
 	clean = settle(&c, s);
 	measure(&c, clean, out);
 	race_last_harness_err = c.harness_err;
+	race_events_end(out);
 	kprintf("race: %s %s strategy=%s outcome=%s by=%s\n", s->id, s->name,
 		unload_strategy_name(strategy), out->outcome, out->by);
 	return 0;
