@@ -346,6 +346,7 @@ static int unload_twophase(struct module *m, struct unload_req *r)
 		"  4. re-check: use count %d; %u task(s) inside, %d in "
 		"entry windows",
 		m->refs, r->found_inside, r->entry_refs);
+/* LAB(recheck) BEGIN: someone came in: delayed delete or re-register */
 	if (m->refs && !MUTANT_NO_RECHECK)
 		r->by |= UD_USE_COUNT;
 	if ((m->refs && !MUTANT_NO_RECHECK) || r->found_inside ||
@@ -359,6 +360,12 @@ static int unload_twophase(struct module *m, struct unload_req *r)
 			return mark_delayed(m, r);
 		return reactivate(m, r, why);
 	}
+/* LAB(recheck) STUB
+	if (r->busy == BUSY_DELAYED)
+		return mark_delayed(m, r);
+	return reactivate(m, r, "the re-check (step 4) is not written "
+			  "yet (lab 6)");
+   LAB(recheck) END */
 	/* 5. */
 	/* What step 3 established, and nothing can undo: the interfaces
 	 * are withdrawn, so no thread, callback or boundary reference
@@ -390,7 +397,10 @@ static int unload_refcount(struct module *m, struct unload_req *r)
 	while (!closed) {
 		f = irq_save();
 		if (m->core_refs == 0) {
+/* LAB(refcount) BEGIN: close the gate in the same step as the check */
 			m->gated = !MUTANT_NO_GATE;
+/* LAB(refcount) STUB
+   LAB(refcount) END */
 			m->state = MODULE_GOING;
 			closed = true;
 		}
