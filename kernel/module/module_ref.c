@@ -50,14 +50,10 @@ unsigned module_gate_refusals;          /* [irq] since boot */
 
 static bool gate_closed(const struct module *mod)
 {
-/* LAB(refcount) BEGIN: does the gate refuse a new reference? */
 	if (mod->state == MODULE_GONE || mod->gated)
 		return true;
 	return mod->state == MODULE_GOING &&
 	       mod->counting == MODULE_COUNT_BOUNDARY;
-/* LAB(refcount) STUB
-	return mod->state == MODULE_GONE;
-   LAB(refcount) END */
 }
 
 /* Take a core reference (and, in a boundary module, a use count).

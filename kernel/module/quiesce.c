@@ -130,7 +130,7 @@ static int stop_and_reap_threads(struct module *m, struct unload_req *r)
 		return 0;
 	err = wait_event_timeout(unload_wq, m->kthreads == 0, r->timeout_ms);
 /* LAB(reaper) STUB
-	err = 0;
+	err = m->kthreads ? -ETIMEDOUT : 0;
    LAB(reaper) END */
 	if (err) {
 		ksnprintf(r->msg, sizeof(r->msg), "%u thread(s) of module '%s' "
@@ -289,11 +289,7 @@ static int freeze_and_scan(struct module *m, struct unload_req *r)
 		"  d. scanned %u task(s) (%u not frozen): EIP and every "
 		"return address; %u inside",
 		scanned, unfrozen, inside);
-/* LAB(scan) BEGIN: the entry windows: references held at the boundary */
 	r->entry_refs = MUTANT_NO_ENTRY_WINDOW ? 0 : m->core_refs;
-/* LAB(scan) STUB
-	r->entry_refs = 0;
-   LAB(scan) END */
 	/* More references than tasks seen inside: someone is between the
 	 * boundary and the module, where no scan can see. */
 	if (r->entry_refs > (int)inside)

@@ -394,13 +394,11 @@ static int unload_refcount(struct module *m, struct unload_req *r)
 	}
 	/* 1. Check and close the gate at once: from here no new reference
 	 * can be taken, so the count can only fall. */
+/* LAB(refcount) BEGIN: check the count and close the gate in one step */
 	while (!closed) {
 		f = irq_save();
 		if (m->core_refs == 0) {
-/* LAB(refcount) BEGIN: close the gate in the same step as the check */
 			m->gated = !MUTANT_NO_GATE;
-/* LAB(refcount) STUB
-   LAB(refcount) END */
 			m->state = MODULE_GOING;
 			closed = true;
 		}
@@ -409,6 +407,11 @@ static int unload_refcount(struct module *m, struct unload_req *r)
 						    "references")) != 1)
 			return err;
 	}
+/* LAB(refcount) STUB
+	(void)closed;
+	return refuse(r, -ENOSYS, "the refcount gate is not written yet "
+		      "(lab 7)");
+   LAB(refcount) END */
 	narrate(r->verbose, current->name,
 		"  1. no references; the gate is closed: new callers "
 		"are refused at the boundary");
