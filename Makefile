@@ -289,13 +289,14 @@ mutants: all
 # make grade LAB=scan           grade it (in a starter: its own lab, .lab)
 LAB ?= $(shell cat .lab 2>/dev/null)
 lab:
-	@test -n "$(LAB)" && test -n "$(DEST)" || { echo "usage: make lab \
-		LAB=name DEST=dir; the labs:"; $(PYTHON) scripts/lab.py list; \
-		exit 2; }
+	@test -n "$(LAB)" && test -n "$(DEST)" || { \
+		echo "usage: make lab LAB=name DEST=dir; the labs:"; \
+		$(PYTHON) scripts/lab.py list; exit 2; }
 	$(PYTHON) scripts/lab.py make $(LAB) $(DEST)
 grade: all
-	@test -n "$(LAB)" || { echo "usage: make grade LAB=name (or all); \
-		the labs:"; $(PYTHON) scripts/lab.py list; exit 2; }
+	@test -n "$(LAB)" || { \
+		echo "usage: make grade LAB=name (or all); the labs:"; \
+		$(PYTHON) scripts/lab.py list; exit 2; }
 	$(PYTHON) scripts/grade.py --lab $(LAB) --iso $(ISO)
 
 # ---- benchmarks --------------------------------------------------------------
