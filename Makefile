@@ -98,10 +98,10 @@ KERNEL := $(B)/kernel.elf
 ISO    := $(B)/quiesce.iso
 
 .PHONY: all iso run qemu qemu-nox qemu-gdb debug test test-host test-kernel \
-	test-tools test-e2e doctor clean help stress bench bench-compare fuzz \
-	bench-loaded \
-	fuzz-smoke fuzz-minimize failalloc flood soak modules mutants bochs \
-	bochs-console diagrams test-diagrams
+	test-tools test-e2e test-labs doctor clean help stress bench \
+	bench-compare bench-loaded fuzz fuzz-smoke fuzz-minimize failalloc \
+	flood soak modules mutants bochs bochs-console diagrams test-diagrams \
+	lab grade
 .DEFAULT_GOAL := all
 
 all: $(KERNEL) modules $(ISO)
@@ -290,6 +290,8 @@ diagrams: all
 
 test-diagrams: all
 	$(PYTHON) tests/run.py --only diagrams --iso $(ISO)
+test-labs: all
+	$(PYTHON) tests/run.py --only labs --iso $(ISO)
 
 # ---- stress: a long unload torture run on the ISO (SPEC §8) -----------------
 STRESS_ARGS ?= --duration=300
@@ -316,6 +318,21 @@ flood: all
 # matrix must change. MUTANTS_RUN=a,b runs some; make test runs two.
 mutants: all
 	$(PYTHON) scripts/mutants.py --mutants "$(or $(MUTANTS_RUN),$(MUTANTS))"
+
+# ---- labs: starter trees and grading (docs/labs/README.md) ------------------
+# make lab LAB=scan DEST=dir    a standalone starter for one lab
+# make grade LAB=scan           grade it (in a starter: its own lab, .lab)
+LAB ?= $(shell cat .lab 2>/dev/null)
+lab:
+	@test -n "$(LAB)" && test -n "$(DEST)" || { \
+		echo "usage: make lab LAB=name DEST=dir; the labs:"; \
+		$(PYTHON) scripts/lab.py list; exit 2; }
+	$(PYTHON) scripts/lab.py make $(LAB) $(DEST)
+grade: all
+	@test -n "$(LAB)" || { \
+		echo "usage: make grade LAB=name (or all); the labs:"; \
+		$(PYTHON) scripts/lab.py list; exit 2; }
+	$(PYTHON) scripts/grade.py --lab $(LAB) --iso $(ISO)
 
 # ---- benchmarks --------------------------------------------------------------
 bench: all
@@ -461,11 +478,13 @@ help:
 	@echo "make qemu-window boot with a VGA window and PS/2 keyboard too"
 	@echo "make debug       boot halted, gdb attached with symbols (alias: qemu-gdb)"
 	@echo "make test        host unit tests + in-kernel KTAP suites + console checks"
-	@echo "make test-host | test-tools | test-kernel | test-e2e   one part of make test"
+	@echo "make test-host | test-tools | test-kernel | test-e2e | test-labs   one part of make test"
 	@echo "make bench       exact cycle figures under QEMU -icount (build/bench.json)"
 	@echo "make bench-compare BASE=<rev>  the same for another revision, side by side"
 	@echo "make bench-loaded test all idle and with 4 busy tasks under -icount: the 1.5x goal"
 	@echo "make mutants     break each safety mechanism in turn; the race matrix must notice"
+	@echo "make lab LAB=name DEST=dir  a lab's starter tree (docs/labs/README.md)"
+	@echo "make grade LAB=name         grade a lab: points per test, Score: X/Y"
 	@echo "make fuzz        run every fuzz target (FUZZ_TIME=600 s each, or FUZZ_RUNS=N)"
 	@echo "make fuzz-smoke  each fuzz target over its corpus, briefly (part of make test)"
 	@echo "make failalloc   fail each allocation of each operation in turn (table in build/failalloc.md)"

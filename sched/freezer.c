@@ -43,9 +43,13 @@ static struct wait_queue freeze_wq = WAIT_QUEUE_INIT(freeze_wq, "freezer");
 
 static bool is_target(struct task *t, const struct task_set *exempt)
 {
+/* LAB(freezer) BEGIN: is t to be frozen? (not the caller, not exempt...) */
 	return t != caller && t->freezable && t != &idle_task &&
 	       t->state != TASK_ZOMBIE && t->state != TASK_DEAD &&
 	       !task_set_contains(exempt, t);
+/* LAB(freezer) STUB
+	return false;
+   LAB(freezer) END */
 }
 
 /* Freeze a task that is not running, where it is. */
@@ -53,6 +57,7 @@ static void freeze_in_place_locked(struct task *t)
 {
 	assert_held(&sched_lock);
 	assert(t != current);
+/* LAB(freezer) BEGIN: stop a RUNNABLE or SLEEPING task where it stands */
 	if (t->state == TASK_RUNNABLE) {
 		sched_dequeue_locked(t);
 		t->frozen_from = TASK_RUNNABLE;
@@ -64,6 +69,8 @@ static void freeze_in_place_locked(struct task *t)
 	t->state = TASK_FROZEN;
 	t->frozen = true;
 	nfrozen++;
+/* LAB(freezer) STUB
+   LAB(freezer) END */
 }
 
 void freezer_new_task_locked(struct task *t)

@@ -98,6 +98,7 @@ void reaper_enqueue_irqoff(struct task *t)
 	spin_unlock(&sched_lock);
 }
 
+/* LAB(reaper) BEGIN: run a zombie's exit hooks, each under a fault catch */
 /* One hook under a fault catch. The volatile copy survives the longjmp. */
 static void run_hook(struct task *t, struct task_exit_hook *h)
 {
@@ -123,19 +124,30 @@ static void run_hooks(struct task *t)
 		kfree(h);
 	}
 }
+/* LAB(reaper) STUB
+   LAB(reaper) END */
 
 static void reap(struct task *t)
 {
 	probe("reaper.reap");         /* race R3 holds a task here */
+/* LAB(reaper) BEGIN: the exit hooks first */
 	run_hooks(t);
+/* LAB(reaper) STUB
+   LAB(reaper) END */
+/* LAB(refcount) BEGIN: a module thread's reference, dropped here */
 	if (!MUTANT_EARLY_THREAD_PUT)
 		task_owner_put(t);      /* the module's threads drop their
 					 * reference in core code, last */
+/* LAB(refcount) STUB
+   LAB(refcount) END */
+/* LAB(reaper) BEGIN: free the stack, unlink, wake the waiters, drop */
 	task_free_stack(t);
 	task_unlink(t);
 	reaped++;
 	wake_up(&reaped_wq);
 	task_put(t);                    /* the task's own reference */
+/* LAB(reaper) STUB
+   LAB(reaper) END */
 }
 
 static struct task *take_zombie(void)
@@ -166,10 +178,16 @@ static int reaper_fn(void *arg)
 
 int reaper_wait(struct task *t, unsigned timeout_ms)
 {
+/* LAB(reaper) BEGIN: wait until t is DEAD, bounded */
 	return wait_event_timeout(reaped_wq, t->state == TASK_DEAD,
 				  timeout_ms);
+/* LAB(reaper) STUB
+	(void)reaped_wq;
+	return -ENOSYS;
+   LAB(reaper) END */
 }
 
+/* LAB(reaper) BEGIN: wait until no task has this id */
 static bool id_in_table(int id)
 {
 	struct list_node *n;
@@ -185,6 +203,12 @@ int reaper_wait_id(int id, unsigned timeout_ms)
 	/* The condition runs with IRQs off: the table cannot change. */
 	return wait_event_timeout(reaped_wq, !id_in_table(id), timeout_ms);
 }
+/* LAB(reaper) STUB
+int reaper_wait_id(int id, unsigned timeout_ms)
+{
+	return -ENOSYS;
+}
+   LAB(reaper) END */
 
 unsigned long reaper_reaped_count(void)
 {

@@ -8,6 +8,8 @@ Six parts, each selectable with --only:
           runner, scripts/bench.py, the module suites without a .ko
   mutants two of `make mutants` (scripts/mutants.py --rotate 2): a kernel
           with one safety mechanism off must change the race matrix
+  labs    every lab's starter builds, boots and grades below full marks;
+          the full tree scores full marks (tests/labs/check.py)
   host    the host unit tests (kernel logic built with ASan/UBSan)
   kernel  boots build/quiesce.iso in QEMU, types `test all` (or T=pattern)
           at the prompt like a user, parses the KTAP it prints
@@ -419,7 +421,7 @@ def main():
     ap.add_argument("--host", nargs="*", default=[])
     ap.add_argument("--only",
                     choices=["tree", "tools", "host", "kernel", "e2e",
-                             "mutants", "misbehave", "diagrams"])
+                             "mutants", "misbehave", "diagrams", "labs"])
     args = ap.parse_args()
     pattern = os.environ.get("T", "all") or "all"
     res = Results()
@@ -470,6 +472,9 @@ def main():
         e2e_misbehave(res, args.iso, boot, power_off)
         from e2e_machines import e2e_machines
         e2e_machines(res, args.iso, Qemu)
+    if args.only in (None, "labs"):
+        from labs.check import labs_check
+        labs_check(res, args.iso)
     if args.only in (None, "mutants"):
         run_mutants(res, 2)
     print("# %.1fs" % (time.monotonic() - t0))

@@ -125,9 +125,13 @@ static int stop_and_reap_threads(struct module *m, struct unload_req *r)
 			r->by |= UD_THREAD_REAP;
 	}
 	probe("quiesce.reap");
+/* LAB(reaper) BEGIN: wait until every thread of m has been reaped */
 	if (MUTANT_NO_THREAD_REAP)
 		return 0;
 	err = wait_event_timeout(unload_wq, m->kthreads == 0, r->timeout_ms);
+/* LAB(reaper) STUB
+	err = m->kthreads ? -ETIMEDOUT : 0;
+   LAB(reaper) END */
 	if (err) {
 		ksnprintf(r->msg, sizeof(r->msg), "%u thread(s) of module '%s' "
 			  "were not reaped in %u ms", m->kthreads, m->name,
@@ -146,6 +150,7 @@ static int drain_callbacks(struct module *m, struct unload_req *r)
 	int err;
 
 	probe("quiesce.callbacks");
+/* LAB(recheck) BEGIN: wait, bounded, for the callbacks in flight */
 	if (MUTANT_NO_CALLBACK_DRAIN)
 		return 0;
 	if (running)
@@ -157,6 +162,9 @@ static int drain_callbacks(struct module *m, struct unload_req *r)
 			  m->name, r->timeout_ms);
 		return -ETIMEDOUT;
 	}
+/* LAB(recheck) STUB
+	(void)err;
+   LAB(recheck) END */
 	narrate(r->verbose, current->name,
 		"  b. callbacks in flight: %u, drained", running);
 	return 0;
@@ -175,6 +183,7 @@ static int drain_callbacks(struct module *m, struct unload_req *r)
 static unsigned task_inside(struct module *m, struct task *t,
 			    struct unload_req *r)
 {
+/* LAB(scan) BEGIN: is t inside m? its EIP, then every return address */
 	uintptr_t lo = m->text, hi = m->text + m->text_size;
 	uintptr_t pcs[BACKTRACE_MAX], eip;
 	unsigned n, found = 0;
@@ -214,6 +223,9 @@ static unsigned task_inside(struct module *m, struct task *t,
 		break;
 	}
 	return found;
+/* LAB(scan) STUB
+	return 0;
+   LAB(scan) END */
 }
 
 /* c, d, e: freeze all but the caller, scan, thaw. */

@@ -346,6 +346,7 @@ static int unload_twophase(struct module *m, struct unload_req *r)
 		"  4. re-check: use count %d; %u task(s) inside, %d in "
 		"entry windows",
 		m->refs, r->found_inside, r->entry_refs);
+/* LAB(recheck) BEGIN: someone came in: delayed delete or re-register */
 	if (m->refs && !MUTANT_NO_RECHECK)
 		r->by |= UD_USE_COUNT;
 	if ((m->refs && !MUTANT_NO_RECHECK) || r->found_inside ||
@@ -359,6 +360,12 @@ static int unload_twophase(struct module *m, struct unload_req *r)
 			return mark_delayed(m, r);
 		return reactivate(m, r, why);
 	}
+/* LAB(recheck) STUB
+	if (r->busy == BUSY_DELAYED)
+		return mark_delayed(m, r);
+	return reactivate(m, r, "the re-check (step 4) is not written "
+			  "yet (lab 6)");
+   LAB(recheck) END */
 	/* 5. */
 	/* What step 3 established, and nothing can undo: the interfaces
 	 * are withdrawn, so no thread, callback or boundary reference
@@ -387,6 +394,7 @@ static int unload_refcount(struct module *m, struct unload_req *r)
 	}
 	/* 1. Check and close the gate at once: from here no new reference
 	 * can be taken, so the count can only fall. */
+/* LAB(refcount) BEGIN: check the count and close the gate in one step */
 	while (!closed) {
 		f = irq_save();
 		if (m->core_refs == 0) {
@@ -399,6 +407,11 @@ static int unload_refcount(struct module *m, struct unload_req *r)
 						    "references")) != 1)
 			return err;
 	}
+/* LAB(refcount) STUB
+	(void)closed;
+	return refuse(r, -ENOSYS, "the refcount gate is not written yet "
+		      "(lab 7)");
+   LAB(refcount) END */
 	narrate(r->verbose, current->name,
 		"  1. no references; the gate is closed: new callers "
 		"are refused at the boundary");
