@@ -126,10 +126,14 @@ static void bury_ghosts(void)
 static bool try_delayed(struct module *m)
 {
 	struct unload_req r;
+	char name[sizeof(m->name)];
 
 	unload_req_init(&r);
 	if (m->refs || m->core_refs)
 		return false;
+	/* unload_finish may free m, or make it a ghost (next_ghost reused):
+	 * nothing of m is read after it. */
+	kstrlcpy(name, m->name, sizeof(name));
 	if (quiesce_module(m, &r) || unload_finish(m, &r)) {
 		why_mod = m;
 		kstrlcpy(why, r.msg[0] ? r.msg : "the re-check failed",
@@ -138,7 +142,7 @@ static bool try_delayed(struct module *m)
 	}
 	if (why_mod == m)
 		why_mod = NULL;
-	pr_info("module %s: delayed delete done", m->name);
+	pr_info("module %s: delayed delete done", name);
 	return true;
 }
 
@@ -149,10 +153,10 @@ static void run_delayed(void)
 	mutex_lock(&module_mutex);
 	pp = &delayed_list;
 	while (*pp) {
-		struct module *m = *pp;
+		struct module *m = *pp, *next = m->next_ghost;
 
-		if (try_delayed(m)) {
-			*pp = m->next_ghost;
+		if (try_delayed(m)) {   /* m may be gone: read next before */
+			*pp = next;
 			ndelayed--;
 		} else {
 			pp = &m->next_ghost;
