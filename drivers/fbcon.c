@@ -12,6 +12,7 @@
  * Lock: a console sink, so every call runs with interrupts off.
  */
 #include <drivers/fbcon.h>
+#include <drivers/textgrid.h>
 #include <kernel/console.h>
 #include <kernel/lib/errno.h>
 #include <kernel/lib/string.h>
@@ -23,8 +24,7 @@
 static struct fbcon_mode mode;          /* [boot] */
 static uint8_t *fb;                     /* [boot] the mapped framebuffer */
 static unsigned bytes_pp, scale;        /* [boot] */
-static unsigned cols, rows;             /* [boot] text cells */
-static unsigned row, col;               /* [irq] the cursor */
+static struct text_grid grid;           /* size [boot], cursor [irq] */
 static uint32_t fg;                     /* [boot] the pixel value */
 
 bool fbcon_mode_from_multiboot(const struct multiboot_info *mbi,
@@ -98,9 +98,8 @@ static void scroll(void)
 {
 	size_t line = (size_t)CELL_H * scale * mode.pitch;
 
-	memmove(fb, fb + line, (rows - 1) * line);
-	memset(fb + (rows - 1) * line, 0, line);
-	row = rows - 1;
+	memmove(fb, fb + line, (grid.rows - 1) * line);
+	memset(fb + (grid.rows - 1) * line, 0, line);
 }
 
 int fbcon_init(void *base, const struct fbcon_mode *m)
@@ -116,54 +115,27 @@ int fbcon_init(void *base, const struct fbcon_mode *m)
 		m->width / (CELL_W * 80) : m->height / (CELL_H * 25);
 	if (scale > 2)
 		scale = 2;
-	cols = m->width / (CELL_W * scale);
-	rows = m->height / (CELL_H * scale);
+	grid = (struct text_grid){ .cols = m->width / (CELL_W * scale),
+				   .rows = m->height / (CELL_H * scale),
+				   .draw = draw, .scroll_up = scroll };
 	fg = grey();
 	for (uint32_t y = 0; y < m->height; y++)
 		memset(fb + y * m->pitch, 0, m->width * bytes_pp);
-	row = col = 0;
 	return console_add_sink(fbcon_putc);
 }
 
 void fbcon_putc(char c)
 {
-	if (!fb)
-		return;
-	switch (c) {
-	case '\n':
-		col = 0;
-		row++;
-		break;
-	case '\r':
-		col = 0;
-		break;
-	case '\b':
-		if (col)
-			col--;
-		break;
-	case '\t':
-		col = (col + 8) & ~7u;
-		break;
-	default:
-		if ((unsigned char)c < ' ')
-			return;
-		draw(col, row, c);
-		col++;
-	}
-	if (col >= cols) {
-		col = 0;
-		row++;
-	}
-	if (row >= rows)
-		scroll();
+	if (fb)
+		text_grid_putc(&grid, c);
 }
 
 unsigned fbcon_cols(void)
 {
-	return cols;
+	return grid.cols;
 }
 
 unsigned fbcon_rows(void)
 {
-	return rows;
+	return grid.rows;
 }

@@ -3,6 +3,7 @@
  * the hardware cursor. Understands \n, \r, \b and \t; nothing else special.
  */
 #include <drivers/vga.h>
+#include <drivers/textgrid.h>
 #include <kernel/arch.h>
 #include <kernel/console.h>
 #include <stdint.h>
@@ -12,17 +13,11 @@
 #define ATTR 0x0700             /* light grey on black */
 
 static volatile uint16_t *const screen = (volatile uint16_t *)0xb8000;
-static unsigned row, col;
 static int ready;
 
-static void move_cursor(void)
+static void draw(unsigned col, unsigned row, char ch)
 {
-	unsigned pos = row * COLS + col;
-
-	outb(0x3d4, 14);
-	outb(0x3d5, pos >> 8);
-	outb(0x3d4, 15);
-	outb(0x3d5, pos & 0xff);
+	screen[row * COLS + col] = ATTR | (uint8_t)ch;
 }
 
 static void scroll(void)
@@ -31,14 +26,27 @@ static void scroll(void)
 		screen[i] = screen[i + COLS];
 	for (unsigned i = (ROWS - 1) * COLS; i < ROWS * COLS; i++)
 		screen[i] = ATTR | ' ';
-	row = ROWS - 1;
+}
+
+static struct text_grid grid = {
+	.cols = COLS, .rows = ROWS, .draw = draw, .scroll_up = scroll,
+};
+
+static void move_cursor(void)
+{
+	unsigned pos = grid.row * COLS + grid.col;
+
+	outb(0x3d4, 14);
+	outb(0x3d5, pos >> 8);
+	outb(0x3d4, 15);
+	outb(0x3d5, pos & 0xff);
 }
 
 void vga_init(void)
 {
 	for (unsigned i = 0; i < ROWS * COLS; i++)
 		screen[i] = ATTR | ' ';
-	row = col = 0;
+	grid.row = grid.col = 0;
 	ready = 1;
 	move_cursor();
 	console_add_sink(vga_putc);
@@ -48,32 +56,6 @@ void vga_putc(char c)
 {
 	if (!ready)
 		return;
-	switch (c) {
-	case '\n':
-		col = 0;
-		row++;
-		break;
-	case '\r':
-		col = 0;
-		break;
-	case '\b':
-		if (col)
-			col--;
-		break;
-	case '\t':
-		col = (col + 8) & ~7u;
-		break;
-	default:
-		if ((unsigned char)c < ' ')
-			return;
-		screen[row * COLS + col] = ATTR | (uint8_t)c;
-		col++;
-	}
-	if (col >= COLS) {
-		col = 0;
-		row++;
-	}
-	if (row >= ROWS)
-		scroll();
+	text_grid_putc(&grid, c);
 	move_cursor();
 }
