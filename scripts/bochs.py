@@ -130,14 +130,7 @@ class Bochs(run.Qemu):
         """Wait for Bochs to power off. Return: 33 or 35 from the kernel's
         poweroff line (as QEMU's debug-exit device would), 0 if it stopped
         without one, None if it did not stop."""
-        deadline = time.monotonic() + timeout * run.SCALE
-        while self.proc.poll() is None and time.monotonic() < deadline:
-            self.read_some(0.1)
-        while self.read_some(0) is True:
-            pass
-        if self.proc.poll() is None:
-            self.proc.kill()
-            self.proc.wait()
+        if super().finish(timeout) is None:
             return None
         m = re.findall(r"poweroff: \d+ test cases run, (\d+) failed",
                        self.text())
