@@ -15,30 +15,11 @@
 #include <kernel/lib/errno.h>
 #include <kernel/ksyms.h>
 #include <kernel/ktest.h>
+#include "test_wait.h"
 #include <kernel/lib/string.h>
 #include <mm/heap.h>
 #include <mm/pmm.h>
 #include <mm/vmm.h>
-
-static void spin_ms(unsigned ms)
-{
-	uint64_t end = ticks_read() + ms_to_ticks(ms);
-
-	while (ticks_read() < end)
-		cpu_relax();
-}
-
-/* Sleep a tick at a time until cond holds; false after ms of trying.
- * Tests wait for the state they need, not for a time that suffices when
- * the machine is idle: the suites pass with CPU-bound tasks running. */
-#define WAIT_UNTIL(cond, ms)                                               \
-	({                                                                 \
-		uint64_t __end = ticks_read() + ms_to_ticks(ms);           \
-		bool __ok;                                                 \
-		while (!(__ok = (cond)) && ticks_read() < __end)           \
-			sleep_ms(1);                                       \
-		__ok;                                                      \
-	})
 
 /* Start a thread and keep a reference on it. */
 static struct task *start(int (*fn)(void *), void *arg, const char *name)

@@ -10,29 +10,9 @@
 #include <kernel/arch.h>
 #include <kernel/lib/errno.h>
 #include <kernel/ktest.h>
+#include "test_wait.h"
 #include <kernel/lib/string.h>
 #include <sched/task.h>
-
-/* Spin (not sleep) for ms milliseconds of timer ticks. */
-static void spin_ms(unsigned ms)
-{
-	uint64_t end = ticks_read() + ms_to_ticks(ms);
-
-	while (ticks_read() < end)
-		cpu_relax();
-}
-
-/* Sleep a tick at a time until cond holds; false after ms of trying.
- * Tests wait for what they need, not for a time that suffices when the
- * machine is idle. */
-#define WAIT_UNTIL(cond, ms)                                               \
-	({                                                                 \
-		uint64_t __end = ticks_read() + ms_to_ticks(ms);           \
-		bool __ok;                                                 \
-		while (!(__ok = (cond)) && ticks_read() < __end)           \
-			sleep_ms(1);                                       \
-		__ok;                                                      \
-	})
 
 static int counter_fn(void *arg)
 {
