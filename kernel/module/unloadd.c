@@ -37,8 +37,9 @@ static volatile bool unloadd_kicked;    /* [a] work may be there */
 static struct module *delayed_list;     /* [module_mutex] via next_ghost */
 static struct module *ghosts;           /* [irq] via next_ghost */
 static volatile unsigned ndelayed;      /* [module_mutex] to change, [a] */
-static const struct module *why_mod;    /* [module_mutex] the last failure */
-static char why[160];                   /* [module_mutex] and its reason */
+/* unloadd's last failed try: the module's name (not a pointer: the module
+ * may be freed by another path since) and the reason. [module_mutex] */
+static char why_name[MODULE_NAME_MAX], why[160];
 
 /* Wake the worker. The flag, not the wakeup, ends its wait. Context: any. */
 static void unloadd_kick(void)
@@ -67,7 +68,7 @@ void module_ref_dropped(struct module *mod)
 
 const char *unload_delayed_why(const struct module *m)
 {
-	return why_mod == m ? why : "";
+	return m->delayed && !strcmp(why_name, m->name) ? why : "";
 }
 
 unsigned unload_delayed_pending(void)
@@ -135,13 +136,13 @@ static bool try_delayed(struct module *m)
 	 * nothing of m is read after it. */
 	kstrlcpy(name, m->name, sizeof(name));
 	if (quiesce_module(m, &r) || unload_finish(m, &r)) {
-		why_mod = m;
+		kstrlcpy(why_name, name, sizeof(why_name));
 		kstrlcpy(why, r.msg[0] ? r.msg : "the re-check failed",
 			 sizeof(why));
 		return false;
 	}
-	if (why_mod == m)
-		why_mod = NULL;
+	if (!strcmp(why_name, name))
+		why_name[0] = '\0';
 	pr_info("module %s: delayed delete done", name);
 	return true;
 }
