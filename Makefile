@@ -212,7 +212,11 @@ $(ISO): $(KERNEL) $(B)/iso/boot/grub/grub.cfg
 
 # ---- running -----------------------------------------------------------------
 QEMU_MEM  ?= 64
+# CPUs for make run/qemu-window/debug (1 to 8), each a host thread of its
+# own (-accel tcg,thread=multi: the CPUs really run at the same time).
+SMP       ?= 2
 QEMU_BASE := $(QEMU) -m $(QEMU_MEM) -no-reboot \
+	-smp $(SMP) -accel tcg,thread=multi \
 	-device isa-debug-exit,iobase=0xf4,iosize=0x04
 
 run qemu: all

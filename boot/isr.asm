@@ -25,8 +25,9 @@ section .text
 extern trap_dispatch
 
 ; Exceptions that push an error code: 8, 10-14, 17, 21, 29, 30.
+; 32-47: the PIC's IRQs; 48-63: the local APIC's (timer, IPIs, spurious).
 %assign i 0
-%rep 48
+%rep 64
 %if i == 8 || (i >= 10 && i <= 14) || i == 17 || i == 21 || i == 29 || i == 30
 	STUB_ERR i
 %else
@@ -47,8 +48,7 @@ trap_common:
 	mov ax, 0x10
 	mov ds, ax
 	mov es, ax
-	mov fs, ax
-	mov gs, ax
+	mov gs, ax                  ; fs stays: this CPU's struct cpu
 	; Make a frame that links to the interrupted code's frame, so a
 	; backtrace taken inside a handler walks straight through the trap.
 	push dword [esp + 56]       ; interrupted EIP (as a return address)
@@ -70,7 +70,7 @@ section .rodata
 global isr_table, isr_preempt_point
 isr_table:
 %assign i 0
-%rep 48
+%rep 64
 	dd isr%+i
 %assign i i+1
 %endrep

@@ -3,8 +3,12 @@
  *
  * The order of recovery is in <kernel/trap.h>: a fault catch armed by the
  * running context, else kill the running task (scheduler), else panic. A
- * fault inside an IRQ handler, or a fault while reporting a fault, always
- * panics: there is no task to blame, or the reporter itself is broken.
+ * catch only catches at the interrupt depth it was armed at: a fault in an
+ * IRQ handler is caught only by a catch the handler armed (an IPI that
+ * probes memory for a test), never by the interrupted task's. An uncaught
+ * fault inside an IRQ handler, or a fault while reporting a fault, panics:
+ * there is no task to blame, or the reporter itself is broken. The nesting
+ * count of reports is per CPU: two CPUs may fault at once.
  */
 #include <kernel/trap.h>
 #include <kernel/arch.h>
@@ -16,7 +20,8 @@
 unsigned fault_count;
 
 static struct fault_catch *global_slot;
-static unsigned reporting;      /* [irq] nesting of fault_handle */
+/* This CPU's nesting of fault_handle. */
+#define reporting (this_cpu()->fault_nesting)
 
 #define MAX_EXPLAINERS 4
 static fault_explainer explainers[MAX_EXPLAINERS];
@@ -80,6 +85,7 @@ void fault_catch_push(struct fault_catch *fc, bool quiet)
 
 	fc->quiet = quiet;
 	fc->preempt_count = task_ops->preempt_count();
+	fc->at_depth = irq_depth;
 	fc->prev = *slot;
 	fc->info = (struct fault_info){ 0 };
 	*slot = fc;
@@ -166,7 +172,7 @@ void fault_handle(struct trap_frame *tf)
 	}
 	slot = fault_catch_slot();
 	fc = *slot;
-	if (fc && irq_depth == 0) {
+	if (fc && fc->at_depth == irq_depth) {
 		*slot = fc->prev;
 		fc->info = fi;
 		if (!fc->quiet)

@@ -11,6 +11,7 @@
  */
 #include <kernel/trap.h>
 #include <kernel/arch.h>
+#include <kernel/cpu.h>
 #include <kernel/panic.h>
 #include <kernel/printk.h>
 #include <kernel/ksyms.h>
@@ -29,9 +30,15 @@ struct tss {
 #define SEL_KDATA  0x10
 #define SEL_TSS    0x18
 #define SEL_DFTSS  0x20
+/* Entries 5..5+MAX_CPUS-1: each CPU's %fs (its struct cpu); after them,
+ * the application processors' TSSes (an AP needs a task register of its
+ * own: the double fault's task gate saves the CPU's state into it). */
+#define GDT_PERCPU 5
+#define GDT_APTSS  (GDT_PERCPU + MAX_CPUS)
+#define SEL(i)     ((uint16_t)((i) * 8))
 
-static uint64_t gdt[5];
-static struct tss main_tss, df_tss;
+static uint64_t gdt[GDT_APTSS + MAX_CPUS - 1];
+static struct tss main_tss, df_tss, ap_tss[MAX_CPUS - 1];
 static uint8_t df_stack[8192] __attribute__((aligned(16)));
 
 static uint64_t descriptor(uint32_t base, uint32_t limit, uint8_t access,
@@ -47,19 +54,31 @@ static uint64_t descriptor(uint32_t base, uint32_t limit, uint8_t access,
 	return d;
 }
 
+/* The TSS the CPU saved the overflowing context into: the task gate's
+ * back link names it. */
+static struct tss *df_interrupted(void)
+{
+	unsigned e = df_tss.link / 8;
+
+	if (e >= GDT_APTSS && e < GDT_APTSS + MAX_CPUS - 1)
+		return &ap_tss[e - GDT_APTSS];
+	return &main_tss;
+}
+
 static void df_task(void)
 {
 	char sym[96];
 
 	for (;;) {
-		ksyms_format(main_tss.eip, sym, sizeof(sym));
+		struct tss *t = df_interrupted();
+
+		ksyms_format(t->eip, sym, sizeof(sym));
 		pr_emerg(
 		    "double fault: the CPU could not deliver an exception, "
 		    "most likely a kernel stack overflow into a guard page");
 		pr_emerg("  EIP=%08x %s ESP=%08x EBP=%08x CR2=%08x",
-			 main_tss.eip, sym, main_tss.esp, main_tss.ebp,
-			 read_cr2());
-		backtrace_print(main_tss.eip, main_tss.ebp, "  ");
+			 t->eip, sym, t->esp, t->ebp, read_cr2());
+		backtrace_print(t->eip, t->ebp, "  ");
 		panic("double fault");
 	}
 }
@@ -69,10 +88,10 @@ struct gdt_ptr {
 	uint32_t base;
 } __attribute__((packed));
 
+static void gdt_load(unsigned i, uint16_t tss);
+
 void gdt_init(void)
 {
-	struct gdt_ptr p = { sizeof(gdt) - 1, (uint32_t)gdt };
-
 	gdt[0] = 0;
 	gdt[1] = descriptor(0, 0xfffff, 0x9a, 0xc);     /* ring 0 code */
 	gdt[2] = descriptor(0, 0xfffff, 0x92, 0xc);     /* ring 0 data */
@@ -86,9 +105,36 @@ void gdt_init(void)
 	df_tss.esp = (uint32_t)(df_stack + sizeof(df_stack));
 	df_tss.eflags = 0x2;
 	df_tss.cs = SEL_KCODE;
-	df_tss.ds = df_tss.es = df_tss.fs = df_tss.gs = df_tss.ss = SEL_KDATA;
+	df_tss.ds = df_tss.es = df_tss.gs = df_tss.ss = SEL_KDATA;
+	/* One double-fault task for all CPUs: it sees CPU 0's data. Two CPUs
+	 * overflowing at once would find it busy (a triple fault). */
+	df_tss.fs = SEL(GDT_PERCPU);
 	df_tss.iomap = sizeof(struct tss);
 	main_tss.iomap = sizeof(struct tss);
+
+	for (unsigned i = 0; i < MAX_CPUS; i++)
+		gdt_add_percpu(i, &cpus[i]);
+	for (unsigned i = 0; i + 1 < MAX_CPUS; i++) {
+		ap_tss[i].iomap = sizeof(struct tss);
+		gdt[GDT_APTSS + i] = descriptor((uint32_t)&ap_tss[i],
+						sizeof(struct tss) - 1, 0x89, 0);
+	}
+	gdt_load(0, SEL_TSS);
+}
+
+uint16_t gdt_add_percpu(unsigned i, struct cpu *c)
+{
+	assert(i < MAX_CPUS);
+	gdt[GDT_PERCPU + i] = descriptor((uint32_t)c, sizeof(*c) - 1, 0x92,
+					 0x4);
+	return SEL(GDT_PERCPU + i);
+}
+
+/* Load the GDT, the segments, %fs = CPU i's struct cpu, and the TSS. */
+static void gdt_load(unsigned i, uint16_t tss)
+{
+	struct gdt_ptr p = { sizeof(gdt) - 1, (uint32_t)gdt };
+	uint16_t fs = SEL(GDT_PERCPU + i);
 
 	__asm__ volatile(
 		"lgdt %0\n\t"
@@ -97,12 +143,17 @@ void gdt_init(void)
 		"mov $0x10, %%ax\n\t"
 		"mov %%ax, %%ds\n\t"
 		"mov %%ax, %%es\n\t"
-		"mov %%ax, %%fs\n\t"
 		"mov %%ax, %%gs\n\t"
 		"mov %%ax, %%ss\n\t"
-		"mov $0x18, %%ax\n\t"
-		"ltr %%ax"
-		: : "m"(p) : "eax", "memory");
+		"mov %1, %%fs\n\t"
+		"ltr %2"
+		: : "m"(p), "r"(fs), "r"(tss) : "eax", "memory");
+}
+
+void gdt_load_ap(unsigned i)
+{
+	assert(i >= 1 && i < MAX_CPUS);
+	gdt_load(i, SEL(GDT_APTSS + i - 1));
 }
 
 /* The double-fault task must run on the page tables in force: call after

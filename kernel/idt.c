@@ -1,12 +1,14 @@
 /*
  * kernel/idt.c: the interrupt descriptor table.
  *
- * Vectors 0-31 are CPU exceptions, 32-47 the PIC's IRQs; all are interrupt
+ * Vectors 0-31 are CPU exceptions, 32-47 the PIC's IRQs, 48-63 the local
+ * APIC's (timer, IPIs, spurious); all are interrupt
  * gates (interrupts off on entry) to the stubs in boot/isr.asm, except the
  * double fault, a task gate to the double-fault task (kernel/gdt.c), and
  * 0x81, the deliberate preemption point, a trap gate.
  */
 #include <kernel/trap.h>
+#include <kernel/cpu.h>
 #include <stdint.h>
 
 struct idt_entry {
@@ -25,8 +27,6 @@ static struct idt_entry idt[256];
 
 void idt_init(void)
 {
-	struct idt_ptr p = { sizeof(idt) - 1, (uint32_t)idt };
-
 	for (unsigned v = 0; v < NR_VECTORS; v++) {
 		idt[v].off_lo = isr_table[v] & 0xffff;
 		idt[v].off_hi = isr_table[v] >> 16;
@@ -42,5 +42,13 @@ void idt_init(void)
 		.sel = 0x20,            /* the double-fault TSS */
 		.type = 0x85,           /* present, task gate */
 	};
+	idt_load();
+}
+
+/* One IDT for every CPU; each loads it. */
+void idt_load(void)
+{
+	struct idt_ptr p = { sizeof(idt) - 1, (uint32_t)idt };
+
 	__asm__ volatile("lidt %0" : : "m"(p));
 }

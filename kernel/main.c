@@ -166,9 +166,9 @@ void kmain(uint32_t magic, const struct multiboot_info *mbi)
 	struct task *shell;
 
 	boot_tsc_start = rdtsc();
+	gdt_init();             /* first: %fs = CPU 0's data, for `current` */
 	serial_init();
 	panic_set_poweroff(poweroff_qemu_exit);
-	gdt_init();
 	idt_init();
 	if (magic != MULTIBOOT_BOOTLOADER_MAGIC)
 		panic("not booted by a multiboot loader (magic %08lx)",

@@ -10,10 +10,10 @@
 #include <kernel/trap.h>
 #include <kernel/panic.h>
 
-volatile unsigned irq_depth;
 void (*irq_exit_hook)(struct trap_frame *tf);
 
 static irq_handler handlers[16];
+static irq_handler local_handlers[NR_VECTORS - VEC_LOCAL0];
 static const struct irq_controller *irq_ctl;
 
 void trap_set_irq_controller(const struct irq_controller *ctl)
@@ -27,6 +27,26 @@ void irq_register(unsigned irq, irq_handler fn)
 {
 	assert(irq < 16);
 	handlers[irq] = fn;
+}
+
+void trap_set_local_handler(unsigned vec, irq_handler fn)
+{
+	assert(vec >= VEC_LOCAL0 && vec < NR_VECTORS);
+	local_handlers[vec - VEC_LOCAL0] = fn;
+}
+
+/* The local APIC's vectors: timer, IPIs, spurious. Each CPU has its own
+ * APIC, so these arrive on every CPU; the PIC's only on CPU 0. */
+static void local_dispatch(struct trap_frame *tf)
+{
+	irq_handler fn = local_handlers[tf->vector - VEC_LOCAL0];
+
+	irq_depth++;
+	if (fn)
+		fn(tf);
+	irq_depth--;
+	if (irq_depth == 0 && irq_exit_hook)
+		irq_exit_hook(tf);
 }
 
 static void irq_dispatch(struct trap_frame *tf)
@@ -54,7 +74,9 @@ void trap_set_preempt_point_handler(void (*fn)(struct trap_frame *tf))
 
 void trap_dispatch(struct trap_frame *tf)
 {
-	if (tf->vector >= VEC_IRQ0 && tf->vector < NR_VECTORS)
+	if (tf->vector >= VEC_LOCAL0 && tf->vector < NR_VECTORS)
+		local_dispatch(tf);
+	else if (tf->vector >= VEC_IRQ0 && tf->vector < VEC_LOCAL0)
 		irq_dispatch(tf);
 	else if (tf->vector == VEC_PREEMPT_POINT) {
 		if (preempt_point)

@@ -8,6 +8,7 @@
 #include <mm/vmm.h>
 #include <mm/failalloc.h>
 #include <mm/pmm.h>
+#include <mm/tlb.h>
 #include <mm/vrange.h>
 #include <kernel/arch.h>
 #include <kernel/lib/errno.h>
@@ -124,7 +125,7 @@ uintptr_t vmm_unmap(uintptr_t va)
 	if (*pte & PTE_PRESENT) {
 		pa = *pte & ~PTE_FLAGS;
 		*pte = 0;
-		invlpg(va);
+		tlb_flush_range(va, 1);
 	}
 	irq_restore(f);
 	return pa;
@@ -143,7 +144,7 @@ int vmm_protect(uintptr_t va, uint32_t flags)
 		return -EINVAL;
 	}
 	*pte = (*pte & ~PTE_WRITE) | (flags & PTE_WRITE);
-	invlpg(va);
+	tlb_flush_range(va, 1);
 	irq_restore(f);
 	return 0;
 }

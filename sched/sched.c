@@ -77,10 +77,6 @@ struct task idle_task = {
 	.zombie_node = { &idle_task.zombie_node, &idle_task.zombie_node },
 	.timer_node = { &idle_task.timer_node, &idle_task.timer_node },
 };
-struct task *current = &idle_task;
-
-volatile int sched_preempt_count;
-volatile bool sched_need_resched;
 
 unsigned sched_slice_ticks = 1;         /* set from hz at init */
 static unsigned next_slice = 1;         /* [S] the next one picked gets */
@@ -226,7 +222,7 @@ void sched_schedule_locked(void)
 	prev->switched_out_at = switch_count;
 	switch_count++;
 	last_switch_tick = ticks;
-	current = next;
+	this_cpu()->cur_task = next;
 	sched_lock.owner = next;        /* the lock travels with the CPU */
 	sched_switch(&prev->esp, next->esp);
 	/* We are prev again, maybe much later, still holding sched_lock. */

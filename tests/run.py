@@ -42,6 +42,7 @@ SCALE = float(os.environ.get("TIMEOUT_SCALE", "1"))
 LOGDIR = "build/test-logs"
 EXIT_SUCCESS, EXIT_FAILURE = 33, 35
 # `test all` again with this many CPU-bound tasks running.
+LOADED_CPUS = 4
 LOADED_BUSY = 4
 
 
@@ -253,10 +254,11 @@ def parse_ktap(res, text, prefix):
 
 
 def run_kernel(res, iso, pattern, mem=64, name="kernel", timeout=480,
-               setup=()):
-    """Boot, type each setup command, then `test PATTERN`.
-    Return: the seconds `test` took (None if it did not finish)."""
-    q = boot(res, iso, name, mem)
+               setup=(), cpus=1):
+    """Boot with `cpus` CPUs, type each setup command, then `test
+    PATTERN`. Return: the seconds `test` took (None if it did not
+    finish)."""
+    q = boot(res, iso, name, mem, smp_args(cpus))
     if not q:
         return None
     for line in setup:
@@ -291,14 +293,24 @@ def run_kernel(res, iso, pattern, mem=64, name="kernel", timeout=480,
     return took
 
 
+def smp_args(cpus):
+    """QEMU's arguments for a machine with `cpus` CPUs, run in parallel
+    (one host thread each) when there is more than one."""
+    if cpus == 1:
+        return []
+    return ["-smp", str(cpus), "-accel", "tcg,thread=multi"]
+
+
 def e2e_loaded(res, iso, idle):
-    """`test all` with four CPU-bound tasks running: every case passes
-    (counted as kernel-busy4/...). Its time beside the idle run's (idle:
+    """`test all` on 4 CPUs with four CPU-bound tasks running: every case
+    passes (counted as kernel-busy4/...); the idle run had 1 CPU, so the
+    suites pass with 1 and with 4. Its time beside the idle run's (idle:
     seconds, or None) is printed, not checked: on a shared host the two
     runs meet different loads. The 1.5x goal is checked where time is
     exact, `make bench-loaded` (-icount)."""
     took = run_kernel(res, iso, "all", name="kernel-busy%d" % LOADED_BUSY,
-                      timeout=480, setup=["spawn busy"] * LOADED_BUSY)
+                      timeout=480, setup=["spawn busy"] * LOADED_BUSY,
+                      cpus=LOADED_CPUS)
     if took is None:
         res.fail("e2e: test all with %d busy tasks" % LOADED_BUSY,
                  "the run did not finish")
@@ -306,6 +318,28 @@ def e2e_loaded(res, iso, idle):
         print("# test all with %d busy tasks: %.1f s of wall time, %.2fx "
               "the idle run's %.1f s (not checked here: make bench-loaded)"
               % (LOADED_BUSY, took, took / idle, idle))
+
+
+def e2e_cpus(res, iso):
+    """`cpus` on a 4-CPU machine: four rows online, the APs idle with
+    their own timer ticking; on 1 CPU, one row."""
+    for n in (4, 1):
+        name = "e2e-cpus%d" % n
+        q = boot(res, iso, name, extra=smp_args(n))
+        if not q:
+            continue
+        out = (q.command("cpus") or "").replace("\r", "")
+        rows = re.findall(r"^(\d+)\s+\d+\s+online\s+(\d+)\s+\d+\s+\d+\s+"
+                          r"(\S+)$", out, re.M)
+        res.check(len(rows) == n and "%d of %d CPUs online" % (n, n) in out,
+                  "e2e: cpus on %d CPU%s lists %d online" % (
+                      n, "s" * (n > 1), n), repr(out))
+        if n > 1:
+            res.check(len(rows) == n and all(
+                r[2] == "idle" + r[0] and int(r[1]) > 0 for r in rows[1:]),
+                "e2e: cpus on %d CPUs: each AP runs its idle task, its "
+                "timer ticking" % n, repr(out))
+        power_off(res, q, name)
 
 
 # ---- console end-to-end checks --------------------------------------------------
@@ -447,6 +481,7 @@ def main():
             run_kernel(res, args.iso, "all", mem=16, name="kernel-m16")
     if args.only in (None, "e2e"):
         e2e_loaded(res, args.iso, idle)
+        e2e_cpus(res, args.iso)
         e2e_prompt_and_errors(res, args.iso)
         e2e_line_noise(res, args.iso)
         e2e_small_memory(res, args.iso)

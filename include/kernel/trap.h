@@ -20,6 +20,7 @@
 #include <stdint.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <kernel/cpu.h>
 
 /* The stack after boot/isr.asm's pushes, lowest address first. */
 struct trap_frame {
@@ -36,7 +37,9 @@ struct trap_frame {
 #define VEC_GP         13
 #define VEC_PAGE       14
 #define VEC_IRQ0       32
-#define NR_VECTORS     48
+/* 48-63: the local APIC's own interrupts (<drivers/lapic.h>). */
+#define VEC_LOCAL0     48
+#define NR_VECTORS     64
 /*
  * `int $0x81` is a preemption point on purpose: code executes it to be
  * stopped exactly there, with a trap frame whose EIP is the next
@@ -78,8 +81,13 @@ void irq_register(unsigned irq, irq_handler fn);
 void trap_set_preempt_point_handler(void (*fn)(struct trap_frame *tf));
 /* Called by boot/isr.asm. */
 void trap_dispatch(struct trap_frame *tf);
-/* Nesting depth of interrupt handlers now running (0: task context). */
-extern volatile unsigned irq_depth;
+/* Nesting depth of interrupt handlers now running on this CPU (0: task
+ * context). */
+#define irq_depth (this_cpu()->irq_depth)
+/* Install the handler of local APIC vector vec (VEC_LOCAL0..63). It runs
+ * with irq_depth raised; the APIC's EOI is its own business. Context:
+ * boot. */
+void trap_set_local_handler(unsigned vec, irq_handler fn);
 
 /* ---- non-local return, for fault catches and test aborts ------------ */
 struct kjmp_buf {
@@ -102,6 +110,7 @@ struct fault_catch {
 	struct fault_catch *prev;
 	bool quiet;             /* record only, print no report */
 	int preempt_count;      /* restored when a fault lands here */
+	unsigned at_depth;      /* catches only faults at this irq_depth */
 };
 
 /*

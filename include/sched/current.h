@@ -7,10 +7,27 @@
 #ifndef SCHED_CURRENT_H
 #define SCHED_CURRENT_H
 
+#include <kernel/cpu.h>
+
 struct task;
 
-/* The task running on this CPU. Never NULL (the idle task at boot). */
-extern struct task *current;
+/* The task running on this CPU (its struct cpu's cur_task). Never NULL
+ * (the CPU's idle task at boot). A task reads itself however often it
+ * moves between CPUs: the scheduler changes cur_task only when it
+ * switches tasks. */
+#ifdef HOST_TEST
+extern struct task *current;    /* host unit tests set it themselves */
+#else
+static inline struct task *get_current(void)
+{
+	struct task *t;
+
+	__asm__ volatile("movl %%fs:%c1, %0" : "=r"(t)
+			 : "i"(offsetof(struct cpu, cur_task)));
+	return t;
+}
+#define current get_current()
+#endif
 
 /*
  * Reference counting of the struct: a pointer kept across a sleep (e.g. a

@@ -50,12 +50,12 @@ enum sleep_kind {
 	SLEEP_FREEZABLE,        /* sleep_ms, freezable waits: freezer kicks */
 };
 
-/* [a] nesting of preempt_disable (and spinlocks). One CPU: one counter;
- * a task always switches out at count 1 (sched_lock held), so the count
- * travels correctly across a context switch. */
-extern volatile int sched_preempt_count;
-/* [a] a reschedule is pending. */
-extern volatile bool sched_need_resched;
+/* This CPU's nesting of preempt_disable (and spinlocks) and its pending
+ * reschedule (<kernel/cpu.h>). A task always switches out at count 1
+ * (sched_lock held), so the count is the same for every task that comes
+ * in: it stays with the CPU. */
+#define sched_preempt_count (this_cpu()->preempt_count)
+#define sched_need_resched (this_cpu()->need_resched)
 
 static inline void preempt_disable(void)
 {

@@ -66,7 +66,6 @@ EXPORT_SYMBOL(kthread_stop);
 EXPORT_SYMBOL(kthread_stop_timeout);
 EXPORT_SYMBOL(kthread_should_stop);
 EXPORT_SYMBOL(kthread_exit);
-EXPORT_SYMBOL(current);
 EXPORT_SYMBOL(task_get);
 EXPORT_SYMBOL(task_put);
 EXPORT_SYMBOL(reaper_add_exit_hook);

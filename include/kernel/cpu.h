@@ -1,0 +1,99 @@
+/*
+ * <kernel/cpu.h>: per-CPU data, and finding this CPU's.
+ *
+ * Every CPU has a struct cpu. Its GDT holds one data segment per CPU whose
+ * base is that CPU's struct cpu, and each CPU loads its own into %fs once,
+ * at start-up (gdt_init, gdt_load_ap); nothing else writes %fs (the trap
+ * entry saves and restores it, but never reloads it). So `%fs:0` is this
+ * CPU's struct cpu, one instruction, with no table lookup and no lock.
+ *
+ * Invariants:
+ *  - cpus[0] is the boot CPU (BSP); cpus[1..] the application processors
+ *    in MADT order; cpu->id is the index in cpus[].
+ *  - A field read through this_cpu() is this CPU's only while the reader
+ *    cannot move to another CPU: with preemption or interrupts off, or for
+ *    the fields that travel with the task (cur_task, read by `current`).
+ *  - The fields marked [own] are written only by their own CPU; [any] by
+ *    any CPU with atomics; [boot] once, before the CPU is marked online.
+ */
+#ifndef KERNEL_CPU_H
+#define KERNEL_CPU_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define MAX_CPUS 8
+
+struct task;
+struct trap_frame;
+
+/* A function another CPU runs for us in an IPI (kernel/smp.c). */
+typedef void (*smp_call_fn)(void *arg);
+
+struct cpu {
+	struct cpu *self;               /* [boot] %fs:0 */
+	struct task *cur_task;          /* [own] read as `current` */
+	volatile int preempt_count;     /* [own] preempt_disable nesting */
+	volatile bool need_resched;     /* [own] a reschedule is pending */
+	volatile unsigned irq_depth;    /* [own] IRQ handlers running */
+	unsigned fault_nesting;         /* [own] fault reports running */
+	unsigned id;                    /* [boot] index in cpus[] */
+	uint8_t apic_id;                /* [boot] its local APIC's ID */
+	volatile bool online;           /* [boot] running kernel code */
+	struct task *idle;              /* [boot] its idle task */
+	uintptr_t stack_top;            /* [boot] the AP's boot stack */
+
+	/* Statistics, for `cpus`. */
+	volatile uint64_t ticks;        /* [own] local timer interrupts */
+	volatile uint64_t ipis;         /* [own] IPIs handled */
+	volatile uint64_t idle_halts;   /* [own] times the idle loop halted */
+
+	/* The call mailbox (kernel/smp.c): one call at a time per target,
+	 * its caller holding call_lock. */
+	volatile uint32_t call_lock;    /* [any] 1: a caller owns the box */
+	volatile smp_call_fn call_fn;   /* [any] NULL: empty */
+	void *volatile call_arg;        /* [any] */
+	volatile uint32_t call_done;    /* [any] count of finished calls */
+};
+
+extern struct cpu cpus[MAX_CPUS];
+/* CPUs found in the MADT (at least 1) and CPUs running. [boot] */
+extern unsigned cpu_count;
+extern volatile unsigned cpus_online;
+
+#ifdef HOST_TEST
+/* Host unit tests: one CPU, a plain variable. */
+__attribute__((weak)) struct cpu host_cpu;
+static inline struct cpu *this_cpu(void)
+{
+	return &host_cpu;
+}
+#else
+static inline struct cpu *this_cpu(void)
+{
+	struct cpu *c;
+
+	__asm__ volatile("movl %%fs:0, %0" : "=r"(c));
+	return c;
+}
+#endif
+
+/* This CPU's index. Context: any (stable with preemption off). */
+static inline unsigned cpu_id(void)
+{
+	return this_cpu()->id;
+}
+
+/* Context: boot, on CPU 0, before anything reads `current`. */
+void cpu_init_boot(void);
+/* The GDT's per-CPU segment: install CPU i's (kernel/gdt.c). Context:
+ * boot. Return: the selector for %fs. */
+uint16_t gdt_add_percpu(unsigned i, struct cpu *c);
+/* Load the GDT, TSS and %fs on an application processor. Context: the
+ * AP's first C code, interrupts off. */
+void gdt_load_ap(unsigned i);
+/* Load the IDT on an application processor. Context: as gdt_load_ap. */
+void idt_load(void);
+
+#endif
