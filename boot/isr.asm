@@ -59,7 +59,9 @@ trap_common:
 	call trap_dispatch
 	add esp, 12
 	pop gs
-	pop fs
+	; Not pop fs: the task may have moved to another CPU while it was
+	; switched out in here; fs must stay this CPU's struct cpu.
+	add esp, 4
 	pop es
 	pop ds
 	popa

@@ -94,14 +94,13 @@ static void icr_wait(void)
 
 static void icr_send(uint8_t dest, uint32_t cmd)
 {
-	uint32_t f = read_eflags();
+	uint32_t f = irq_save_local();  /* the two writes are one command */
 
-	cli();                  /* the two writes are one command */
 	icr_wait();
 	wr(LAPIC_ICR_HI, (uint32_t)dest << 24);
 	wr(LAPIC_ICR_LO, cmd);
 	icr_wait();
-	irq_restore(f);
+	irq_restore_local(f);
 }
 
 void lapic_send_ipi(uint8_t dest, uint8_t vector)

@@ -29,10 +29,10 @@ static void call_run(struct cpu *c)
 
 void smp_call_poll(void)
 {
-	uint32_t f = irq_save();
+	uint32_t f = irq_save_local();
 
 	call_run(this_cpu());
-	irq_restore(f);
+	irq_restore_local(f);
 }
 
 static void call_ipi(struct trap_frame *tf)
@@ -50,14 +50,14 @@ int smp_call(unsigned cpu, smp_call_fn fn, void *arg)
 	uint32_t f, done;
 
 	assert(cpu < MAX_CPUS && fn);
-	f = irq_save();
+	f = irq_save_local();
 	if (c == this_cpu()) {
 		fn(arg);
-		irq_restore(f);
+		irq_restore_local(f);
 		return 0;
 	}
 	if (!c->online) {
-		irq_restore(f);
+		irq_restore_local(f);
 		return -ENODEV;
 	}
 	while (__atomic_exchange_n(&c->call_lock, 1, __ATOMIC_ACQUIRE)) {
@@ -73,24 +73,25 @@ int smp_call(unsigned cpu, smp_call_fn fn, void *arg)
 		cpu_relax();
 	}
 	__atomic_store_n(&c->call_lock, 0, __ATOMIC_RELEASE);
-	irq_restore(f);
+	irq_restore_local(f);
 	return 0;
 }
 
 unsigned smp_call_others(smp_call_fn fn, void *arg)
 {
 	unsigned n = 0, me;
-	uint32_t f = irq_save();
+	uint32_t f = irq_save_local();
 
 	me = cpu_id();
 	for (unsigned i = 0; i < cpu_count; i++)
 		if (i != me && cpus[i].online && !smp_call(i, fn, arg))
 			n++;
-	irq_restore(f);
+	irq_restore_local(f);
 	return n;
 }
 
 void smp_call_init(void)
 {
 	trap_set_local_handler(VEC_IPI_CALL, call_ipi);
+	irqlock_spin_hook = smp_call_poll;
 }

@@ -24,7 +24,7 @@ static unsigned dropped;
 
 static void halt_wait(void)
 {
-	__asm__ volatile("sti; hlt; cli");
+	irq_wait_interrupt();
 }
 
 static const struct console_waiter halt_waiter = { halt_wait, NULL };
@@ -81,7 +81,7 @@ static void wait_room(size_t n)
 	unsigned last = buffer->room(), stuck = 0;
 
 	while (buffer->room() < want) {
-		__asm__ volatile("sti; hlt; cli" ::: "memory");
+		irq_wait_interrupt();     /* the lock dropped meanwhile */
 		if (buffer->room() > last) {
 			last = buffer->room();
 			stuck = 0;

@@ -86,6 +86,7 @@ void fault_catch_push(struct fault_catch *fc, bool quiet)
 	fc->quiet = quiet;
 	fc->preempt_count = task_ops->preempt_count();
 	fc->at_depth = irq_depth;
+	fc->lock_depth = irqlock_depth();
 	fc->prev = *slot;
 	fc->info = (struct fault_info){ 0 };
 	*slot = fc;
@@ -182,6 +183,7 @@ void fault_handle(struct trap_frame *tf)
 		 * held) will never enable it again: undo that here, or the
 		 * catching context could never sleep. */
 		task_ops->set_preempt_count(fc->preempt_count);
+		irqlock_set_depth(fc->lock_depth);
 		klongjmp(&fc->jb, 1);
 	}
 	fault_report(tf, &fi);

@@ -7,6 +7,7 @@
  * caught by ktest_expect_fault()'s own, inner catch.
  */
 #include <kernel/ktest.h>
+#include <kernel/arch.h>
 #include <kernel/boot.h>
 #include <kernel/lib/errno.h>
 #include <kernel/lib/format.h>
@@ -101,7 +102,12 @@ static void run_case(const struct ktest_case *c, unsigned idx)
 			t.failed = true;
 		}
 	} else {
-		/* KASSERT or skip: our fault catch is still armed */
+		/* KASSERT or skip: our fault catch is still armed, and
+		 * we may have jumped out of irq_save sections. */
+		uint32_t f = irq_save_local();
+
+		irqlock_set_depth(0);
+		irq_restore_local(f);
 		fault_catch_leave(&fc);
 	}
 	ktest_total_run++;

@@ -8,6 +8,7 @@
  * another task runs). Exceptions: the fault path in kernel/fault.c.
  */
 #include <kernel/trap.h>
+#include <kernel/arch.h>
 #include <kernel/panic.h>
 
 void (*irq_exit_hook)(struct trap_frame *tf);
@@ -36,7 +37,10 @@ void trap_set_local_handler(unsigned vec, irq_handler fn)
 }
 
 /* The local APIC's vectors: timer, IPIs, spurious. Each CPU has its own
- * APIC, so these arrive on every CPU; the PIC's only on CPU 0. */
+ * APIC, so these arrive on every CPU; the PIC's only on CPU 0. Their
+ * handlers run without the interrupt lock (a cross-CPU call must run
+ * while its caller holds it) and take it themselves if they need it; the
+ * irq-exit hook (preemption) runs with it. */
 static void local_dispatch(struct trap_frame *tf)
 {
 	irq_handler fn = local_handlers[tf->vector - VEC_LOCAL0];
@@ -45,8 +49,12 @@ static void local_dispatch(struct trap_frame *tf)
 	if (fn)
 		fn(tf);
 	irq_depth--;
-	if (irq_depth == 0 && irq_exit_hook)
+	if (irq_depth == 0 && irq_exit_hook) {
+		uint32_t f = irq_save();
+
 		irq_exit_hook(tf);
+		irq_restore(f);
+	}
 }
 
 static void irq_dispatch(struct trap_frame *tf)
@@ -74,13 +82,21 @@ void trap_set_preempt_point_handler(void (*fn)(struct trap_frame *tf))
 
 void trap_dispatch(struct trap_frame *tf)
 {
-	if (tf->vector >= VEC_LOCAL0 && tf->vector < NR_VECTORS)
+	uint32_t f;
+
+	if (tf->vector >= VEC_LOCAL0 && tf->vector < NR_VECTORS) {
 		local_dispatch(tf);
-	else if (tf->vector >= VEC_IRQ0 && tf->vector < VEC_LOCAL0)
-		irq_dispatch(tf);
-	else if (tf->vector == VEC_PREEMPT_POINT) {
-		if (preempt_point)
+	} else if (tf->vector == VEC_PREEMPT_POINT) {
+		if (preempt_point)      /* a trap gate: interrupts stay on */
 			preempt_point(tf);
-	} else
-		fault_handle(tf);
+	} else {
+		/* The PIC's IRQs and the exceptions touch shared data:
+		 * under the interrupt lock, like an irq_save section. */
+		f = irq_save();
+		if (tf->vector >= VEC_IRQ0)
+			irq_dispatch(tf);
+		else
+			fault_handle(tf);
+		irq_restore(f);
+	}
 }

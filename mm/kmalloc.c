@@ -21,10 +21,7 @@ static int grow(struct heap *h, size_t bytes)
 		uintptr_t pa = pmm_alloc();
 
 		if (!pa) {
-			while (off) {
-				off -= PAGE_SIZE;
-				pmm_free(vmm_unmap(h->brk + off));
-			}
+			vmm_unmap_free(h->brk, off / PAGE_SIZE);
 			return -ENOMEM;
 		}
 		vmm_map(h->brk + off, pa, PTE_WRITE);

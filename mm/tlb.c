@@ -30,12 +30,12 @@ static void flush_here(void *arg)
 void tlb_flush_range(uintptr_t va, size_t npages)
 {
 	struct tlb_range r = { va, npages };
-	uint32_t f = irq_save();
+	uint32_t f = irq_save_local();
 
 	flush_here(&r);
 	if (cpus_online > 1 && tlb_shootdown_enabled) {
 		smp_call_others(flush_here, &r);
 		tlb_shootdowns++;
 	}
-	irq_restore(f);
+	irq_restore_local(f);
 }

@@ -131,6 +131,38 @@ uintptr_t vmm_unmap(uintptr_t va)
 	return pa;
 }
 
+#define UNMAP_BATCH 128
+
+size_t vmm_unmap_free(uintptr_t va, size_t npages)
+{
+	uintptr_t pa[UNMAP_BATCH];
+	size_t done = 0;
+
+	for (size_t i = 0; i < npages; i += UNMAP_BATCH) {
+		size_t n = npages - i < UNMAP_BATCH ? npages - i : UNMAP_BATCH;
+		uintptr_t base = va + i * PAGE_SIZE;
+		unsigned got = 0;
+		uint32_t f = irq_save();
+
+		for (size_t k = 0; k < n; k++) {
+			uint32_t *pte = pte_of(base + k * PAGE_SIZE);
+
+			if (!dynamic_area(base + k * PAGE_SIZE) || !pte ||
+			    !(*pte & PTE_PRESENT))
+				continue;
+			pa[got++] = *pte & ~PTE_FLAGS;
+			*pte = 0;
+		}
+		/* Until every CPU has dropped them, the frames stay ours. */
+		tlb_flush_range(base, n);
+		irq_restore(f);
+		for (unsigned k = 0; k < got; k++)
+			pmm_free(pa[k]);
+		done += got;
+	}
+	return done;
+}
+
 int vmm_protect(uintptr_t va, uint32_t flags)
 {
 	uint32_t *pte, f;
@@ -199,8 +231,7 @@ void *vmap_alloc(size_t npages)
 		uintptr_t pa = pmm_alloc();
 
 		if (!pa) {
-			while (--i)
-				pmm_free(vmm_unmap(base + i * PAGE_SIZE));
+			vmm_unmap_free(base + PAGE_SIZE, i - 1);
 			f = irq_save();
 			vrange_free(&vmap, base, npages + 1);
 			irq_restore(f);
@@ -217,12 +248,7 @@ void vmap_free(void *va, size_t npages)
 	uintptr_t base = (uintptr_t)va - PAGE_SIZE;
 	uint32_t f;
 
-	for (size_t i = 0; i < npages; i++) {
-		uintptr_t pa = vmm_unmap((uintptr_t)va + i * PAGE_SIZE);
-
-		if (pa)
-			pmm_free(pa);
-	}
+	vmm_unmap_free((uintptr_t)va, npages);
 	f = irq_save();
 	vrange_free(&vmap, base, npages + 1);
 	irq_restore(f);

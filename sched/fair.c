@@ -25,10 +25,9 @@
 
 struct sched_clock sched_clock = { .max_charge = ~0ull };
 
-void sched_clock_tick_locked(uint64_t tsc)
+void sched_clock_clamp_locked(uint64_t tsc)
 {
-	struct sched_clock *c = &sched_clock;
-	uint64_t d = tsc - c->last_tick, per_ms;
+	struct cpu *c = this_cpu();
 
 	assert_held(&sched_lock);
 	/* Every tick charges the running task, so what it charges is at
@@ -36,13 +35,27 @@ void sched_clock_tick_locked(uint64_t tsc)
 	 * stalled it: its TSC follows the host clock; a stall ends with the
 	 * tick QEMU owes): charge two ticks, not a run of seconds that would
 	 * send the task to the back of the queue for as long. */
-	if (tsc - c->run_start > c->max_charge)
-		c->run_start = tsc - c->max_charge;
+	if (tsc - c->run_start > sched_clock.max_charge)
+		c->run_start = tsc - sched_clock.max_charge;
+}
+
+void sched_clock_tick_locked(uint64_t tsc)
+{
+	struct sched_clock *c = &sched_clock;
+	uint64_t d = tsc - c->last_tick, per_ms;
+
+	assert_held(&sched_lock);
 	c->last_tick = tsc;
 	if (!d || d == tsc)
 		return;                 /* the first tick: nothing to measure */
-	if (c->per_tick && d > 2 * c->per_tick)
-		return;                 /* a host stall, not a tick's length */
+	/* A host stall, not a tick's length; or a tick QEMU owed, delivered
+	 * at once after a stall. But eight odd ones in a row are the
+	 * measure that was wrong (it had learnt from a run of owed ticks):
+	 * learn again. */
+	if (c->per_tick && (d > 2 * c->per_tick || d < c->per_tick / 2) &&
+	    ++c->odd < 8)
+		return;
+	c->odd = 0;
 	c->per_tick = c->per_tick ? c->per_tick - c->per_tick / 8 + d / 8 : d;
 	c->max_charge = 2 * c->per_tick;
 	per_ms = c->per_tick * hz / 1000;
@@ -59,12 +72,11 @@ void sched_clock_tick_locked(uint64_t tsc)
 void sched_enqueue_locked(struct task *t)
 {
 	assert_held(&sched_lock);
-	assert(t != &idle_task && t != current);
+	assert(!t->idle && t != current);
 	rq_place_woken(&sched_runqueue, &t->rq, sched_clock.credit);
 	t->state = TASK_RUNNABLE;
 	rq_insert(&sched_runqueue, &t->rq);
-	if (current == &idle_task)
-		sched_need_resched = true;
+	sched_kick_idle_locked(t);
 }
 
 /*
@@ -87,7 +99,7 @@ void sched_wake_preempt_locked(struct task *t)
 {
 	struct task *c = current;
 
-	if (c == &idle_task)
+	if (c->idle)
 		return;                 /* enqueue already asked */
 	/* The cheap test first: a task that sleeps often is left alone
 	 * (its CPU time may be stale by a tick: it errs towards "not yet"). */

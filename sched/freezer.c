@@ -13,8 +13,12 @@
  *                run queue if it was RUNNABLE (it was preempted, or had
  *                yielded), in place if it was SLEEPING (frozen_from =
  *                SLEEPING: a wakeup during the freeze sets frozen_from =
- *                RUNNABLE, so nothing is lost). Nothing to wait for on one
- *                CPU; on SMP a task running elsewhere would need an IPI.
+ *                RUNNABLE, so nothing is lost). A target running on
+ *                another CPU is IPI'd into the freezer: its CPU is asked
+ *                to reschedule, and the scheduler, switching it out,
+ *                freezes it where it was preempted
+ *                (freezer_preempted_locked); the freezer waits for that.
+ *                On one CPU there is nothing to wait for.
  *
  * In both modes a target still NEW (created, not started) is marked and
  * freezes at its first instruction (sched_task_entry calls
@@ -24,6 +28,7 @@
  * (sched_lock); one freeze at a time (`active`).
  */
 #include <sched/freezer.h>
+#include <drivers/pit.h>
 #include <sched/sched.h>
 #include <sched/waitqueue.h>
 #include "internal.h"
@@ -44,7 +49,7 @@ static struct wait_queue freeze_wq = WAIT_QUEUE_INIT(freeze_wq, "freezer");
 static bool is_target(struct task *t, const struct task_set *exempt)
 {
 /* LAB(freezer) BEGIN: is t to be frozen? (not the caller, not exempt...) */
-	return t != caller && t->freezable && t != &idle_task &&
+	return t != caller && t->freezable && !t->idle &&
 	       t->state != TASK_ZOMBIE && t->state != TASK_DEAD &&
 	       !task_set_contains(exempt, t);
 /* LAB(freezer) STUB
@@ -71,6 +76,44 @@ static void freeze_in_place_locked(struct task *t)
 	nfrozen++;
 /* LAB(freezer) STUB
    LAB(freezer) END */
+}
+
+bool freezer_preempted_locked(struct task *t)
+{
+	assert_held(&sched_lock);
+	if (!active || mode != FREEZE_PREEMPTIVE || !t->freeze_pending ||
+	    t->frozen)
+		return false;
+	t->state = TASK_FROZEN;
+	t->frozen = true;
+	t->frozen_from = TASK_RUNNABLE;
+	nfrozen++;
+	return true;
+}
+
+/* Preemptive mode: freeze every target that is off its CPU now (it went
+ * to sleep on its own before the IPI came), kick each that still runs on
+ * one. Return: true when all are frozen. */
+static bool freeze_stragglers(void)
+{
+	struct list_node *n;
+	bool done = true;
+	uint32_t f = spin_lock_irqsave(&sched_lock);
+
+	list_for_each(n, &task_list) {
+		struct task *t = list_entry(n, struct task, all_node);
+
+		if (!t->freeze_pending || t->frozen || t == caller)
+			continue;
+		if (t->state == TASK_RUNNING) {
+			sched_kick_cpu_locked(t->cpu);
+			done = false;
+		} else {
+			freeze_in_place_locked(t);
+		}
+	}
+	spin_unlock_irqrestore(&sched_lock, f);
+	return done;
 }
 
 void freezer_new_task_locked(struct task *t)
@@ -181,8 +224,18 @@ int freezer_freeze(enum freeze_mode m, const struct task_set *exempt,
 			sched_wake_locked(t);   /* kick: go to try_to_freeze */
 	}
 	spin_unlock_irqrestore(&sched_lock, f);
-	if (m == FREEZE_COOPERATIVE)
+	if (m == FREEZE_COOPERATIVE) {
 		err = wait_event_timeout(freeze_wq, all_frozen(), timeout_ms);
+	} else {
+		uint64_t end = sched_deadline(timeout_ms);
+
+		while (!freeze_stragglers() && !err) {
+			if (end && ticks_read() >= end)
+				err = -ETIMEDOUT;
+			else
+				sleep_ms(1);
+		}
+	}
 	if (err) {
 		kprintf("freezer: %u ms passed and some tasks did not freeze; "
 			"thawing\n", timeout_ms);

@@ -41,6 +41,7 @@
 #include <sched/reaper.h>
 #include <sched/waitqueue.h>
 #include "internal.h"
+#include <drivers/lapic.h>
 #include <drivers/pit.h>
 #include <kernel/arch.h>
 #include <kernel/backtrace.h>
@@ -72,6 +73,7 @@ struct task idle_task = {
 	.stack_size = 16384,
 	.freezable = false,
 	.system = true,
+	.idle = true,
 	.refs = 1,
 	.rq = { .node = { &idle_task.rq.node, &idle_task.rq.node } },
 	.zombie_node = { &idle_task.zombie_node, &idle_task.zombie_node },
@@ -82,7 +84,6 @@ unsigned sched_slice_ticks = 1;         /* set from hz at init */
 static unsigned next_slice = 1;         /* [S] the next one picked gets */
 static uint64_t switch_count;           /* [S] */
 static uint64_t idle_ticks;             /* [irq] */
-static volatile uint64_t last_switch_tick;
 
 void task_table_init(void);
 
@@ -104,7 +105,7 @@ void sched_check_sleep(const char *file, int line)
 		sched_assert_fail("preemption enabled to sleep", file, line);
 	if (!irqs_enabled())
 		sched_assert_fail("interrupts on to sleep", file, line);
-	if (current == &idle_task && sched_running)
+	if (current->idle && sched_running)
 		sched_assert_fail("a task other than idle to sleep", file,
 				  line);
 }
@@ -183,14 +184,82 @@ void sched_start_task(struct task *t)
 	spin_unlock_irqrestore(&sched_lock, f);
 }
 
+void sched_kick_cpu_locked(unsigned cpu)
+{
+	struct cpu *c = &cpus[cpu];
+
+	assert_held(&sched_lock);
+	c->need_resched = true;
+	if (c != this_cpu())
+		lapic_send_ipi(c->apic_id, VEC_IPI_RESCHED);
+}
+
+void sched_kick_idle_locked(const struct task *t)
+{
+	struct cpu *me = this_cpu();
+	uint32_t allowed = t ? t->cpus_allowed : ~0u;
+
+	assert_held(&sched_lock);
+	if (current->idle && (allowed & (1u << me->id))) {
+		sched_need_resched = true;
+		return;
+	}
+	for (unsigned i = 0; i < cpu_count; i++) {
+		struct cpu *c = &cpus[i];
+
+		/* cur_task changes only under sched_lock: this is exact. */
+		if (c == me || !c->online || !c->cur_task->idle ||
+		    c->need_resched || !(allowed & (1u << i)))
+			continue;
+		sched_kick_cpu_locked(i);
+		return;
+	}
+}
+
+void sched_set_cpus(struct task *t, uint32_t mask)
+{
+	uint32_t f = spin_lock_irqsave(&sched_lock);
+	bool move;
+
+	assert(mask);
+	t->cpus_allowed = mask;
+	move = t->state == TASK_RUNNING && !(mask & (1u << t->cpu));
+	if (move && t != current)
+		sched_kick_cpu_locked(t->cpu);
+	spin_unlock_irqrestore(&sched_lock, f);
+	if (move && t == current)
+		schedule();
+}
+
 /* ---- the switch ------------------------------------------------------ */
 
-/* The leftmost task: the one that has had the least CPU. */
+/* The leftmost task: the one that has had the least CPU. While another
+ * CPU's task has every other CPU stopped, only it may run. */
 static struct task *pick_next_locked(void)
 {
-	struct rq_entity *e = rq_pop(&sched_runqueue);
+	struct rq_entity *e;
+	struct list_node *n;
+	struct task *s = sched_stopper;
 
-	return e ? list_entry(e, struct task, rq) : &idle_task;
+	if (s) {
+		if (s->state != TASK_RUNNABLE || !rq_queued(&s->rq))
+			return this_cpu()->idle;
+		rq_remove(&sched_runqueue, &s->rq);
+		return s;
+	}
+	list_for_each(n, &sched_runqueue.head) {
+		struct task *t;
+
+		e = list_entry(n, struct rq_entity, node);
+		t = list_entry(e, struct task, rq);
+		if (t->cpus_allowed & (1u << cpu_id())) {
+			rq_remove(&sched_runqueue, e);
+			return t;
+		}
+	}
+	e = NULL;
+
+	return e ? list_entry(e, struct task, rq) : this_cpu()->idle;
 }
 
 void sched_schedule_locked(void)
@@ -201,19 +270,25 @@ void sched_schedule_locked(void)
 	assert(sched_lock.locked && sched_lock.owner == prev);
 	assert(!irqs_enabled() && preempt_count() == 1);
 	sched_charge(prev, rdtsc());
-	if (prev->state == TASK_RUNNING && prev != &idle_task) {
+	if (prev->state == TASK_RUNNING && !prev->idle &&
+	    !freezer_preempted_locked(prev)) {
 		prev->state = TASK_RUNNABLE;
 		rq_insert(&sched_runqueue, &prev->rq);
+		if (!(prev->cpus_allowed & (1u << cpu_id())))
+			sched_kick_idle_locked(prev);   /* it moves away */
 	}
 	next = pick_next_locked();
 	sched_need_resched = false;
+	if (rq_len(&sched_runqueue) && !sched_stopper)
+		sched_kick_idle_locked(list_entry(rq_first(&sched_runqueue),
+						  struct task, rq));
 	if (next == prev) {
 		prev->state = TASK_RUNNING;
 		prev->slice = sched_slice_ticks;
 		next_slice = sched_slice_ticks;
 		return;
 	}
-	if (prev == &idle_task)
+	if (prev->idle)
 		prev->state = TASK_RUNNABLE;    /* idle waits off the queue */
 	next->state = TASK_RUNNING;
 	next->slice = next_slice;
@@ -221,9 +296,13 @@ void sched_schedule_locked(void)
 	next->switches++;
 	prev->switched_out_at = switch_count;
 	switch_count++;
-	last_switch_tick = ticks;
+	this_cpu()->last_switch_tick = ticks;
+	next->cpu = cpu_id();
 	this_cpu()->cur_task = next;
 	sched_lock.owner = next;        /* the lock travels with the CPU */
+	/* So does the interrupt lock: prev leaves with its depth, next
+	 * comes back to its own (a new task: 1, from this very switch). */
+	prev->irqlock_depth = irqlock_switch(next->irqlock_depth);
 	sched_switch(&prev->esp, next->esp);
 	/* We are prev again, maybe much later, still holding sched_lock. */
 }
@@ -269,7 +348,7 @@ void sched_task_entry(void)
 	struct task *t;
 
 	spin_unlock(&sched_lock);       /* taken by whoever switched to us */
-	sti();
+	irq_restore(EFLAGS_IF);         /* and the switch's irq_save */
 	t = current;
 	if (t->should_stop)             /* stopped before it ever ran */
 		kthread_exit(-EINTR);
@@ -378,8 +457,8 @@ void sched_exit(int code)
 {
 	struct task *t = current;
 
-	assert(t != &idle_task);
-	cli();
+	assert(!t->idle);
+	(void)irq_save();               /* never restored: we do not return */
 	if (preempt_count()) {
 		pr_warn("sched: task '%s' exits with preempt count %d; reset",
 			t->name, preempt_count());
@@ -406,17 +485,19 @@ static void sched_tick(struct trap_frame *tf)
 
 	if (!sched_running)
 		return;
-	if (t == &idle_task) {
+	if (t->idle) {
 		idle_ticks++;
 	} else if (t->slice && --t->slice == 0) {
 		sched_need_resched = true;
 		t->nr_slices++;
 	}
 	spin_lock(&sched_lock);
-	sched_clock_tick_locked(tsc);
+	sched_clock_clamp_locked(tsc);
+	if (cpu_id() == 0)
+		sched_clock_tick_locked(tsc);
 	sched_charge(t, tsc);
-	rq_advance_min(&sched_runqueue, t == &idle_task ? NULL : &t->rq);
-	while (!list_empty(&timer_list)) {
+	rq_advance_min(&sched_runqueue, t->idle ? NULL : &t->rq);
+	while (cpu_id() == 0 && !list_empty(&timer_list)) {
 		struct task *s = list_entry(timer_list.next, struct task,
 					    timer_node);
 
@@ -426,9 +507,17 @@ static void sched_tick(struct trap_frame *tf)
 		sched_timer_cancel_locked(s);
 		sched_wake_locked(s);
 	}
-	if (t == &idle_task && rq_len(&sched_runqueue))
+	if (t->idle && rq_len(&sched_runqueue))
 		sched_need_resched = true;
 	spin_unlock(&sched_lock);
+}
+
+void sched_local_tick(void)
+{
+	uint32_t f = irq_save();
+
+	sched_tick(NULL);
+	irq_restore(f);
 }
 
 uint64_t sched_switch_count(void)
@@ -443,7 +532,7 @@ uint64_t sched_idle_ticks(void)
 
 uint64_t sched_last_switch_tick(void)
 {
-	return last_switch_tick;
+	return this_cpu()->last_switch_tick;
 }
 
 unsigned sched_nr_runnable(void)
@@ -474,7 +563,7 @@ static void kill_faulting_task(struct trap_frame *tf,
 {
 	struct task *t = current;
 
-	if (t == &idle_task || !sched_running)
+	if (t->idle || !sched_running)
 		return;         /* no task to blame: the caller panics */
 	kprintf("killed task '%s' (id %d) after the fault above\n", t->name,
 		t->id);
@@ -490,8 +579,8 @@ static void console_sleep(void)
 {
 	struct wait_entry we;
 
-	if (!sched_running || current == &idle_task) {
-		__asm__ volatile("sti; hlt; cli");
+	if (!sched_running || current->idle) {
+		irq_wait_interrupt();
 		return;
 	}
 	wq_add(&console_wq, &we);
@@ -582,11 +671,21 @@ void sched_start(struct task *first)
 	sti();
 	kthread_start(first);
 	/* The boot stack is the idle task from here on. */
+	sched_idle_loop();
+}
+
+void sched_idle_loop(void)
+{
+	assert(current->idle);
 	for (;;) {
-		cli();
-		if (!rq_len(&sched_runqueue))
-			__asm__ volatile("sti; hlt; cli");
-		sti();
+		uint32_t f = irq_save();
+
+		/* Work for this CPU comes with need_resched: an enqueue
+		 * kicks an idle CPU the task may run on. Queued tasks
+		 * pinned elsewhere are not ours to look at. */
+		while (!sched_need_resched)
+			irq_wait_interrupt();
+		irq_restore(f);
 		schedule();
 	}
 }

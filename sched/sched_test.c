@@ -92,6 +92,7 @@ static void sched_busy_loop_does_not_starve(struct ktest *t)
 	uint64_t end, ca, cb;
 	bool done;
 
+	pin_cpu0(current);      /* fair share on one CPU: the cast inherits */
 	ta = kthread_run(counter_fn, (void *)&a, NULL, "test-busy-a");
 	tb = kthread_run(counter_fn, (void *)&b, NULL, "test-busy-b");
 	KASSERT(t, ta && tb);
@@ -130,6 +131,7 @@ static void sched_busy_loop_does_not_starve(struct ktest *t)
 	KEXPECT_EQ(t, kthread_stop(tb), 0);
 	task_put(ta);
 	task_put(tb);
+	unpin(current);
 }
 
 static void sched_preempt_disable_holds_cpu(struct ktest *t)
@@ -140,6 +142,8 @@ static void sched_preempt_disable_holds_cpu(struct ktest *t)
 				      "test-busy");
 
 	KASSERT(t, ta);
+	pin_cpu0(current);              /* the two share one CPU */
+	pin_cpu0(ta);
 	KEXPECT(t, WAIT_UNTIL(a > 0, 5000));
 	preempt_disable();
 	before = a;
@@ -147,6 +151,7 @@ static void sched_preempt_disable_holds_cpu(struct ktest *t)
 	KEXPECT_EQ(t, a, before);       /* nobody ran */
 	preempt_enable();               /* the pending reschedule happens */
 	KEXPECT(t, WAIT_UNTIL(a > before, 5000));
+	unpin(current);
 	KEXPECT_EQ(t, kthread_stop(ta), 0);
 }
 
@@ -235,6 +240,8 @@ static void sched_context_switch_cost(struct ktest *t)
 
 	KASSERT(t, y);
 	task_get(y);
+	pin_cpu0(current);              /* a ping-pong on one CPU */
+	pin_cpu0(y);
 	sched_yield();
 	s0 = sched_switch_count();
 	y0 = sched_task_cycles(y);
@@ -243,7 +250,8 @@ static void sched_context_switch_cost(struct ktest *t)
 		sched_yield();
 	cycles = sched_task_cycles(current) - me0 + sched_task_cycles(y) - y0;
 	switches = sched_switch_count() - s0;
-	KEXPECT(t, switches >= N);      /* each yield went to another */
+	unpin(current);
+	KASSERT(t, switches >= N);      /* each yield went to another */
 	ktest_diag(t, "context switch: %llu cycles (%lu switches, yield "
 		   "ping-pong)", (unsigned long long)(cycles / switches),
 		   switches);

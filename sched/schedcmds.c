@@ -43,18 +43,25 @@ static void fmt_vrun(char *buf, size_t len, struct task *t,
 
 static void ps_line(struct task *t, bool verbose)
 {
-	char sym[96], own[32], state[24], vrun[16];
+	char sym[96], own[32], state[24], vrun[16], cpu[8] = "-";
 	struct sched_stat st;
 
-	ksyms_format(task_where(t), sym, sizeof(sym));
+	if (t->state == TASK_RUNNING)
+		ksnprintf(cpu, sizeof(cpu), "%d", t->cpu);
+	/* A task running on another CPU has no saved stack to read. */
+	if (t->state == TASK_RUNNING && t != current)
+		ksnprintf(sym, sizeof(sym), "(running on CPU %d)", t->cpu);
+	else
+		ksyms_format(task_where(t), sym, sizeof(sym));
 	kstrlcpy(state, task_state_name(t->state), sizeof(state));
 	if (t->state == TASK_FROZEN)
 		kstrlcpy(state, t->frozen_from == TASK_SLEEPING ?
 			 "frozen(sleep)" : "frozen(run)", sizeof(state));
 	sched_task_stat(t, &st);
 	fmt_vrun(vrun, sizeof(vrun), t, &st);
-	kprintf("%4d %-12s %-13s %-8s %c %8s %8lu %6lu %5lu %s\n", t->id,
-		t->name, state, task_owner_name(t->owner, own, sizeof(own)),
+	kprintf("%4d %-12s %-13s %3s %-8s %c %8s %8lu %6lu %5lu %s\n",
+		t->id, t->name, state, cpu,
+		task_owner_name(t->owner, own, sizeof(own)),
 		t->freezable ? ' ' : 'N', vrun,
 		(unsigned long)(st.cpu_us / 1000), (unsigned long)st.slices,
 		(unsigned long)st.wake_preempts, t->state >= TASK_ZOMBIE ?
@@ -65,7 +72,11 @@ static void ps_line(struct task *t, bool verbose)
 				t->wait_what,
 				(unsigned long)(ticks_read() - t->sleep_since)
 					* 1000 / hz);
-		task_print_backtrace(t, "       ");
+		if (t->state == TASK_RUNNING && t != current)
+			kprintf("       (its stack is in use on CPU %d)\n",
+				t->cpu);
+		else
+			task_print_backtrace(t, "       ");
 	}
 }
 
@@ -80,8 +91,8 @@ static int cmd_ps(int argc, char **argv)
 	snap = task_snapshot_all(&n);
 	if (!snap)
 		return cmd_error(-ENOMEM, "no memory for the task list");
-	kprintf("  ID NAME         STATE         OWNER    F VRUN(ms)  CPU(ms) "
-		"SLICES WAKEP WHERE\n");
+	kprintf("  ID NAME         STATE         CPU OWNER    F VRUN(ms)  "
+		"CPU(ms) SLICES WAKEP WHERE\n");
 	for (unsigned i = 0; i < n; i++)
 		ps_line(snap[i], verbose);
 	task_snapshot_free(snap, n);
@@ -89,6 +100,8 @@ static int cmd_ps(int argc, char **argv)
 		"frozen%s\n", n, sched_nr_runnable(),
 		(unsigned long)sched_switch_count(),
 		freezer_active() ? "; a freeze is active" : "");
+	kprintf("CPU: the CPU a running task is on (%u online). ",
+		cpus_online);
 	kprintf("VRUN: virtual runtime ahead (+) of or behind (-) the "
 		"queue's floor; the lowest runs next.\nSLICES: %u ms slices "
 		"used up; WAKEP: wakeups that preempted the running task "

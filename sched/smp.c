@@ -33,6 +33,7 @@
 #include <mm/vmm.h>
 #include <sched/list.h>
 #include <sched/task.h>
+#include "internal.h"
 
 #define AP_TRAMP_ADDR   0x8000u         /* boot/trampoline.asm */
 #define AP_STACK_SIZE   16384
@@ -53,6 +54,15 @@ static void local_tick(struct trap_frame *tf)
 {
 	this_cpu()->ticks++;
 	lapic_eoi();
+	if (sched_running)
+		sched_local_tick();
+}
+
+/* Another CPU queued work for us: the irq-exit hook reschedules. */
+static void resched_ipi(struct trap_frame *tf)
+{
+	this_cpu()->ipis++;
+	lapic_eoi();
 }
 
 /* ---- application processors --------------------------------------------- */
@@ -67,6 +77,8 @@ static void ap_idle_init(unsigned i)
 	t->stack = ap_stack[i];
 	t->stack_size = AP_STACK_SIZE;
 	t->system = true;
+	t->idle = true;
+	t->cpu = i;
 	t->refs = 1;
 	list_node_init(&t->rq.node);
 	list_node_init(&t->all_node);
@@ -87,10 +99,12 @@ __attribute__((noreturn)) void ap_main(unsigned i)
 	assert(lapic_id() == c->apic_id);
 	__atomic_add_fetch(&cpus_online, 1, __ATOMIC_RELEASE);
 	__atomic_store_n(&c->online, true, __ATOMIC_RELEASE);
-	for (;;) {
+	while (!sched_running) {
 		c->idle_halts++;
 		__asm__ volatile("sti; hlt; cli" ::: "memory");
 	}
+	c->run_start = rdtsc();         /* its first charge starts now */
+	sched_idle_loop();
 }
 
 static void wait_ticks(uint64_t n)
@@ -147,9 +161,20 @@ static int smp_init(void)
 	me = lapic_id();
 	cpus[0].apic_id = me;
 	trap_set_local_handler(VEC_LAPIC_TIMER, local_tick);
+	trap_set_local_handler(VEC_IPI_RESCHED, resched_ipi);
 	smp_call_init();
 	memcpy((void *)AP_TRAMP_ADDR, ap_tramp_start,
 	       ap_tramp_end - ap_tramp_start);
+	if (m.ncpus > 1) {
+		/* From now on irq_save takes the interrupt lock. Flipped
+		 * with interrupts off, outside every irq_save section, and
+		 * before any task has switched: every depth is 0. */
+		uint32_t f = irq_save_local();
+
+		assert(!sched_running && irqlock_depth() == 0);
+		irqlock_on = true;
+		irq_restore_local(f);
+	}
 	for (unsigned k = 0; k < m.ncpus; k++) {
 		if (m.apic_ids[k] == me)
 			continue;

@@ -136,6 +136,12 @@ struct task *task_alloc(const char *name, int (*fn)(void *), void *arg,
 	t->freezable = true;
 	t->state = TASK_NEW;
 	t->refs = 1;                    /* the task's own, dropped at reap */
+	/* It starts inside the switch's irq_save section, like a task
+	 * coming back from sched_switch (sched_task_entry leaves it). */
+	t->irqlock_depth = 1;
+	/* Inherited, as in Linux: what a pinned task starts runs where it
+	 * runs (the race scenarios pin their whole cast this way). */
+	t->cpus_allowed = current->idle ? ~0u : current->cpus_allowed;
 	rq_entity_init(&t->rq);
 	list_node_init(&t->zombie_node);
 	list_node_init(&t->timer_node);
@@ -206,7 +212,7 @@ void task_put(struct task *t)
 	if (!last)
 		return;
 	/* Only the reaper drops the task's own reference, after DEAD. */
-	assert(t->state == TASK_DEAD && t != &idle_task);
+	assert(t->state == TASK_DEAD && !t->idle);
 	kfree(t);
 }
 
@@ -291,7 +297,7 @@ void task_snapshot_put(struct task **tasks, unsigned n)
 	spin_unlock_irqrestore(&sched_lock, f);
 	/* As task_put: the last reference goes only after the reaper's. */
 	for (unsigned i = 0; i < nlast; i++) {
-		assert(tasks[i]->state == TASK_DEAD && tasks[i] != &idle_task);
+		assert(tasks[i]->state == TASK_DEAD && !tasks[i]->idle);
 		kfree(tasks[i]);
 	}
 }
@@ -334,7 +340,7 @@ unsigned task_backtrace(struct task *t, uintptr_t *out, unsigned max)
 			return 0;
 		return stack_walk(ebp, lo, hi, out, max);
 	}
-	if (!t->stack && t != &idle_task)
+	if (!t->stack && !t->idle)
 		return 0;
 	/* The saved frame: esp+12 holds the ebp pushed by sched_switch,
 	 * esp+16 the return address into the scheduler (the saved EIP). */

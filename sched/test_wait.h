@@ -9,6 +9,19 @@
 #include <kernel/arch.h>
 #include <sched/sched.h>
 
+/* Run t on CPU 0 only, or anywhere again: for a case that needs two
+ * tasks to share one CPU (who runs while the other spins), as on a
+ * uniprocessor. */
+static inline void pin_cpu0(struct task *t)
+{
+	sched_set_cpus(t, 1u);
+}
+
+static inline void unpin(struct task *t)
+{
+	sched_set_cpus(t, ~0u);
+}
+
 /* Spin (not sleep) for ms milliseconds of timer ticks. */
 static inline void spin_ms(unsigned ms)
 {

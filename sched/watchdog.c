@@ -116,7 +116,10 @@ static void watchdog_tick(struct trap_frame *tf)
 {
 	uint64_t last = sched_last_switch_tick();
 
-	if (!sched_running || !sched_nr_runnable() || last == stall_reported_at)
+	/* This CPU's switches (the PIT ticks on CPU 0): an idle CPU 0
+	 * with tasks queued that may not run on it is no stall. */
+	if (!sched_running || !sched_nr_runnable() || current->idle ||
+	    last == stall_reported_at)
 		return;
 	if (ticks - last <= ms_to_ticks(limit_ms))
 		return;

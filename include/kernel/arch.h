@@ -65,15 +65,70 @@ static inline bool irqs_enabled(void)
 	return read_eflags() & EFLAGS_IF;
 }
 
-/* Save the interrupt flag and disable interrupts; restore it later. */
+/*
+ * The global interrupt lock (kernel/irqlock.c). On one CPU, turning
+ * interrupts off is how the kernel keeps its data to itself. With more
+ * CPUs that is not enough: another CPU runs on. So once a second CPU
+ * starts (irqlock_on), "interrupts off" means "interrupts off on this CPU
+ * and the global interrupt lock held", and every irq_save section is
+ * excluded from every other CPU's. Code runs in parallel where it runs
+ * with interrupts on: tasks' own code, modules, the shell's parsing.
+ */
+extern bool irqlock_on;
+void irqlock_enter(void);
+void irqlock_exit(void);
+/* This CPU's nesting of irq_save sections (0: it does not hold the lock).
+ * Context: any. */
+unsigned irqlock_depth(void);
+/* Go to depth (taking or dropping the lock): a fault catch or a test
+ * abort jumping out of irq_save sections. Context: interrupts off. */
+void irqlock_set_depth(unsigned depth);
+/* A task switch: this CPU's depth becomes the next task's; returns the
+ * one the outgoing task leaves with. Context: the scheduler. */
+unsigned irqlock_switch(unsigned next_depth);
+/* With interrupts off (in an irq_save section or not), wait for an
+ * interrupt: the lock is dropped while halted. Context: idle loops. */
+void irq_wait_interrupt(void);
+/* The CPU holding the lock, or 0xffffffff. */
+unsigned irqlock_holder(void);
+/* Run while waiting for the lock: the cross-CPU calls (drivers/smp_call.c
+ * installs it). */
+extern void (*irqlock_spin_hook)(void);
+
+/* Save the interrupt flag and disable interrupts (and, with more than one
+ * CPU, take the interrupt lock); irq_restore undoes it. Nest freely.
+ * Context: any. */
 static inline uint32_t irq_save(void)
+{
+	uint32_t f = read_eflags();
+	cli();
+#ifndef HOST_TEST
+	if (irqlock_on)
+		irqlock_enter();
+#endif
+	return f;
+}
+
+static inline void irq_restore(uint32_t flags)
+{
+#ifndef HOST_TEST
+	if (irqlock_on)
+		irqlock_exit();
+#endif
+	if (flags & EFLAGS_IF)
+		sti();
+}
+
+/* Interrupts off on this CPU only, no lock: for this CPU's own data and
+ * its local APIC. Context: any. */
+static inline uint32_t irq_save_local(void)
 {
 	uint32_t f = read_eflags();
 	cli();
 	return f;
 }
 
-static inline void irq_restore(uint32_t flags)
+static inline void irq_restore_local(uint32_t flags)
 {
 	if (flags & EFLAGS_IF)
 		sti();

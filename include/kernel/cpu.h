@@ -38,6 +38,10 @@ struct cpu {
 	volatile bool need_resched;     /* [own] a reschedule is pending */
 	volatile unsigned irq_depth;    /* [own] IRQ handlers running */
 	unsigned fault_nesting;         /* [own] fault reports running */
+	unsigned irqlock_depth;         /* [own] irq_save nesting, lock held */
+	volatile uint64_t last_switch_tick; /* [own] for the stall check */
+	uint64_t run_start;             /* [own] TSC when its running task
+					 * was last charged (sched_charge) */
 	unsigned id;                    /* [boot] index in cpus[] */
 	uint8_t apic_id;                /* [boot] its local APIC's ID */
 	volatile bool online;           /* [boot] running kernel code */
@@ -48,6 +52,7 @@ struct cpu {
 	volatile uint64_t ticks;        /* [own] local timer interrupts */
 	volatile uint64_t ipis;         /* [own] IPIs handled */
 	volatile uint64_t idle_halts;   /* [own] times the idle loop halted */
+	volatile uint64_t irqlock_spins;/* [own] waits for the irq lock */
 
 	/* The call mailbox (kernel/smp.c): one call at a time per target,
 	 * its caller holding call_lock. */

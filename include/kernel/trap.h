@@ -111,6 +111,7 @@ struct fault_catch {
 	bool quiet;             /* record only, print no report */
 	int preempt_count;      /* restored when a fault lands here */
 	unsigned at_depth;      /* catches only faults at this irq_depth */
+	unsigned lock_depth;    /* irqlock_depth(), restored with the count */
 };
 
 /*

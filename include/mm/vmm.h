@@ -55,6 +55,11 @@ void vmm_init(void);
 int vmm_map(uintptr_t va, uintptr_t pa, uint32_t flags);
 /* Unmap va and flush it from the TLB. Return: the frame, or 0. */
 uintptr_t vmm_unmap(uintptr_t va);
+/* Unmap the mapped pages of [va, va + npages pages) and free their
+ * frames: every CPU's TLB is shot down (one IPI round per batch of
+ * pages) before a frame goes back. Return: the pages unmapped. Context:
+ * task or boot. */
+size_t vmm_unmap_free(uintptr_t va, size_t npages);
 /* Change the flags of a mapped page. Return: 0 or -EINVAL. */
 int vmm_protect(uintptr_t va, uint32_t flags);
 /* Return: true if va is mapped; *pte gets the entry when pte != NULL. */

@@ -110,6 +110,11 @@ void schedule(void);
  * Context: task, may sleep. Return: none.
  */
 void sched_yield(void);
+/* Let t run only on the CPUs in mask (bit i: CPU i; a CPU that is not
+ * online is never used). A running t moves at once: its CPU is kicked, or
+ * the caller reschedules. For tests and demonstrations that need two tasks
+ * on one CPU, or one on a given CPU. Context: task; may schedule. */
+void sched_set_cpus(struct task *t, uint32_t mask);
 
 /*
  * Sleep for at least ms milliseconds (to the next tick boundary after
@@ -168,7 +173,7 @@ uint64_t sched_switch_count(void);
 uint64_t sched_idle_ticks(void);
 /* Return: the tick of the last context switch (the watchdog's progress
  * check). Context: any. */
-uint64_t sched_last_switch_tick(void);
+uint64_t sched_last_switch_tick(void);  /* this CPU's */
 /* Return: tasks on the run queue now. Context: any. */
 unsigned sched_nr_runnable(void);
 

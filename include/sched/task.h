@@ -80,6 +80,11 @@ struct task {
 	struct module *owner;           /* [const] NULL for the core */
 	bool freezable;                 /* [const] false: never frozen */
 	bool system; /* [const] core task: `kill` refuses it */
+	bool idle;                      /* [const] a CPU's idle task */
+	int cpu;                        /* [S] the CPU it runs or last ran on */
+	uint32_t cpus_allowed;          /* [S] bit i: may run on CPU i */
+	unsigned irqlock_depth;         /* [S] its irq_save nesting while
+					 * switched out (kernel/irqlock.c) */
 	struct fault_catch *fault_catch;/* [own] innermost armed catch */
 	int exit_code;                  /* [S] valid from ZOMBIE on */
 

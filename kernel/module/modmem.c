@@ -62,12 +62,9 @@ static uint32_t mapped_pages;           /* [irq] */
 
 static void unmap_pages(uintptr_t base, uint32_t pages)
 {
-	for (uint32_t i = 0; i < pages; i++) {
-		uintptr_t pa = vmm_unmap(base + i * PAGE_SIZE);
+	size_t n = vmm_unmap_free(base, pages);
 
-		assert(pa);
-		pmm_free(pa);
-	}
+	assert(n == pages);
 }
 
 int modmem_alloc(struct modmem *mm, uint32_t pages)

@@ -42,6 +42,7 @@
 #include <kernel/lib/stackwalk.h>
 #include <kernel/mutant.h>
 #include <sched/freezer.h>
+#include <sched/stop_cpus.h>
 #include "internal.h"
 
 uintptr_t quiesce_saved_eip(struct task *t)
@@ -253,12 +254,24 @@ static int freeze_and_scan(struct module *m, struct unload_req *r)
 		r->by |= UD_CALLER_EXEMPT;
 	/* The seed's first rule: never the process doing rmmod. */
 	mutant_assert(!freezer_is_frozen(current));
+	/* With more than one CPU, the tasks that are never frozen (the
+	 * reaper, the shell...) may be running elsewhere: stop every other
+	 * CPU, so no stack we read is in use (sched/stop_cpus.c). */
+	err = sched_stop_others(r->timeout_ms);
+	if (err) {
+		freezer_thaw();
+		ksnprintf(r->msg, sizeof(r->msg), "another CPU did not stop "
+			  "within %u ms (a task there kept preemption off)",
+			  r->timeout_ms);
+		return -EAGAIN;
+	}
 	/* The list is taken under the freeze, so every task that could be
 	 * inside is on it: a freezable task created from now on is frozen
 	 * before it first runs, and the module's own threads were stopped
 	 * and reaped in step a. */
 	snap = task_snapshot_all(&n);
 	if (!snap) {
+		sched_resume_others();
 		freezer_thaw();
 		ksnprintf(r->msg, sizeof(r->msg), "no memory to list the tasks "
 			  "to scan");
@@ -275,9 +288,9 @@ static int freeze_and_scan(struct module *m, struct unload_req *r)
 		if (t == current || t->state == TASK_ZOMBIE ||
 		    t->state == TASK_DEAD || t->state == TASK_NEW)
 			continue;
-		/* Unfrozen tasks (idle, reaper, watchdog) are scanned too:
-		 * on one CPU they are stopped while we run, and an exit hook
-		 * or a callback could have them inside. */
+		/* Unfrozen tasks (reaper, watchdog) are scanned too: the
+		 * other CPUs are stopped, so they are off every CPU, and an
+		 * exit hook or a callback could have them inside. */
 		unfrozen += !freezer_is_frozen(t);
 		scanned++;
 		found = task_inside(m, t, r);
@@ -285,6 +298,7 @@ static int freeze_and_scan(struct module *m, struct unload_req *r)
 		inside += found != 0;
 	}
 	task_snapshot_free(snap, n);
+	sched_resume_others();
 	narrate(r->verbose, current->name,
 		"  d. scanned %u task(s) (%u not frozen): EIP and every "
 		"return address; %u inside",

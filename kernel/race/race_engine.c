@@ -231,6 +231,7 @@ int race_run_one(const char *id, enum unload_strategy strategy,
 	struct race_ctx c = { .strategy = strategy, .busy = busy,
 			      .seed = seed, .rng = seed * 2654435761u + 1,
 			      .verbose = verbose };
+	uint32_t allowed;
 	bool clean;
 
 	if (!s)
@@ -240,6 +241,15 @@ int race_run_one(const char *id, enum unload_strategy strategy,
 			s->name, s->what, unload_strategy_name(strategy),
 			(unsigned long)seed);
 	race_events_begin(s->id, s->name, strategy, busy, seed);
+	/* R1 to R15 are the races of one CPU: preemption and sleep. Their
+	 * cast (clients, the module's threads, the unload task: every task
+	 * started from here inherits the pin) shares this CPU, as on a
+	 * uniprocessor, so a replay is the same with any number of CPUs;
+	 * the rest of the kernel (reaper, unloadd, interrupts, the freeze's
+	 * IPIs, the stop of the other CPUs for the scan) runs on all. A
+	 * race only a multiprocessor has places its cast itself. */
+	allowed = current->cpus_allowed;
+	sched_set_cpus(current, 1u << cpu_id());
 	c.uaf0 = modmem_uaf_reports();
 	c.gate0 = module_gate_refusals;
 	c.tasks0 = task_count();
@@ -250,6 +260,7 @@ int race_run_one(const char *id, enum unload_strategy strategy,
 	measure(&c, clean, out);
 	race_last_harness_err = c.harness_err;
 	race_events_end(out);
+	sched_set_cpus(current, allowed);
 	kprintf("race: %s %s strategy=%s outcome=%s by=%s\n", s->id, s->name,
 		unload_strategy_name(strategy), out->outcome, out->by);
 	return 0;

@@ -29,6 +29,7 @@
  * with the use-after-free explained, within seconds.
  */
 #include <kernel/race/stress.h>
+#include <sched/task.h>
 #include <kernel/module/memusage.h>
 #include <kernel/arch.h>
 #include <kernel/bench.h>
@@ -435,6 +436,7 @@ static int stress_run(void)
 
 int stress_run_cfg(const struct stress_cfg *cfg, bool be_quiet)
 {
+	uint32_t allowed;
 	int err;
 
 	if (!mutex_trylock(&stress_mutex))
@@ -451,7 +453,14 @@ int stress_run_cfg(const struct stress_cfg *cfg, bool be_quiet)
 	err = -EBUSY;
 	if (module_loaded_already())
 		goto unlock;
+	/* A seeded or pct run is a replay: its cast (inheriting the pin)
+	 * shares one CPU, where the baton decides who runs. A timer run
+	 * uses every CPU: clients, loaders and unloads truly in parallel. */
+	allowed = current->cpus_allowed;
+	if (stress_cfg.sched != STRESS_SCHED_TIMER)
+		sched_set_cpus(current, 1u << cpu_id());
 	err = stress_run();
+	sched_set_cpus(current, allowed);
 unlock:
 	quiet = false;
 	mutex_unlock(&stress_mutex);
