@@ -50,6 +50,7 @@ void task_unlink(struct task *t);
 
 static struct list_node zombies = LIST_HEAD_INIT(zombies);   /* [S] */
 static unsigned nzombies;                                   /* [S] */
+static unsigned reaping;        /* [a] taken, reap not finished yet */
 static struct wait_queue reaper_wq = WAIT_QUEUE_INIT(reaper_wq, "zombies");
 static struct wait_queue reaped_wq = WAIT_QUEUE_INIT(reaped_wq, "reaped");
 static unsigned long reaped;
@@ -159,6 +160,7 @@ static struct task *take_zombie(void)
 		t = list_entry(zombies.next, struct task, zombie_node);
 		list_del_init(&t->zombie_node);
 		nzombies--;
+		reaping++;
 	}
 	spin_unlock_irqrestore(&sched_lock, f);
 	return t;
@@ -170,8 +172,12 @@ static int reaper_fn(void *arg)
 		struct task *t;
 
 		wait_event_idle(reaper_wq, !list_empty(&zombies));
-		while ((t = take_zombie()))
+		while ((t = take_zombie())) {
 			reap(t);
+			/* Pending until its memory is back: with more CPUs
+			 * a test may look while the reap runs elsewhere. */
+			__atomic_sub_fetch(&reaping, 1, __ATOMIC_RELEASE);
+		}
 	}
 	return 0;
 }
@@ -217,7 +223,7 @@ unsigned long reaper_reaped_count(void)
 
 unsigned reaper_pending(void)
 {
-	return nzombies;
+	return nzombies + __atomic_load_n(&reaping, __ATOMIC_ACQUIRE);
 }
 
 static int reaper_init(void)

@@ -184,53 +184,6 @@ void sched_start_task(struct task *t)
 	spin_unlock_irqrestore(&sched_lock, f);
 }
 
-void sched_kick_cpu_locked(unsigned cpu)
-{
-	struct cpu *c = &cpus[cpu];
-
-	assert_held(&sched_lock);
-	c->need_resched = true;
-	if (c != this_cpu())
-		lapic_send_ipi(c->apic_id, VEC_IPI_RESCHED);
-}
-
-void sched_kick_idle_locked(const struct task *t)
-{
-	struct cpu *me = this_cpu();
-	uint32_t allowed = t ? t->cpus_allowed : ~0u;
-
-	assert_held(&sched_lock);
-	if (current->idle && (allowed & (1u << me->id))) {
-		sched_need_resched = true;
-		return;
-	}
-	for (unsigned i = 0; i < cpu_count; i++) {
-		struct cpu *c = &cpus[i];
-
-		/* cur_task changes only under sched_lock: this is exact. */
-		if (c == me || !c->online || !c->cur_task->idle ||
-		    c->need_resched || !(allowed & (1u << i)))
-			continue;
-		sched_kick_cpu_locked(i);
-		return;
-	}
-}
-
-void sched_set_cpus(struct task *t, uint32_t mask)
-{
-	uint32_t f = spin_lock_irqsave(&sched_lock);
-	bool move;
-
-	assert(mask);
-	t->cpus_allowed = mask;
-	move = t->state == TASK_RUNNING && !(mask & (1u << t->cpu));
-	if (move && t != current)
-		sched_kick_cpu_locked(t->cpu);
-	spin_unlock_irqrestore(&sched_lock, f);
-	if (move && t == current)
-		schedule();
-}
-
 /* ---- the switch ------------------------------------------------------ */
 
 /* The leftmost task: the one that has had the least CPU. While another
@@ -597,50 +550,6 @@ static const struct console_waiter sched_console_waiter = {
 	console_sleep, console_wake,
 };
 
-static const char *const core_fns[] = {
-	"sched_switch", "sched_schedule_locked", "schedule", "sched_yield",
-	"sched_sleep_irqoff", "sleep_ms", "try_to_freeze", "sched_irq_exit",
-	"irq_dispatch", "trap_dispatch", "trap_common", "preempt_enable",
-	"spin_unlock_irqrestore", "spin_unlock", "console_sleep",
-	"console_getc",
-	/* a task stopped at a probe "is" where the probe is */
-	"probe", "fire", "probe_trap",
-};
-
-/* Names a higher layer adds (its probe subscribers). [boot] */
-static const char *extra_core_fns[8];
-static unsigned nextra_core_fns;
-
-void sched_add_core_fn(const char *name)
-{
-	assert(nextra_core_fns < sizeof(extra_core_fns) /
-				 sizeof(extra_core_fns[0]));
-	extra_core_fns[nextra_core_fns++] = name;
-}
-
-static bool name_is(const char *sym, const char *fn)
-{
-	size_t n = strlen(fn);
-
-	/* GCC may split a function: "schedule.part.0" is schedule too. */
-	return !strncmp(sym, fn, n) && (sym[n] == '\0' || sym[n] == '.');
-}
-
-bool sched_is_core_fn(uintptr_t addr)
-{
-	struct ksym s;
-
-	if (!ksyms_lookup(addr, &s) || !s.name)
-		return false;
-	for (unsigned i = 0; i < sizeof(core_fns) / sizeof(core_fns[0]); i++)
-		if (name_is(s.name, core_fns[i]))
-			return true;
-	for (unsigned i = 0; i < nextra_core_fns; i++)
-		if (name_is(s.name, extra_core_fns[i]))
-			return true;
-	return false;
-}
-
 static const struct fault_task_ops sched_fault_ops = {
 	task_catch_slot, kill_faulting_task, get_preempt_count,
 	set_preempt_count,
@@ -672,20 +581,4 @@ void sched_start(struct task *first)
 	kthread_start(first);
 	/* The boot stack is the idle task from here on. */
 	sched_idle_loop();
-}
-
-void sched_idle_loop(void)
-{
-	assert(current->idle);
-	for (;;) {
-		uint32_t f = irq_save();
-
-		/* Work for this CPU comes with need_resched: an enqueue
-		 * kicks an idle CPU the task may run on. Queued tasks
-		 * pinned elsewhere are not ours to look at. */
-		while (!sched_need_resched)
-			irq_wait_interrupt();
-		irq_restore(f);
-		schedule();
-	}
 }

@@ -16,6 +16,7 @@
 #include <kernel/ktest.h>
 #include <mm/tlb.h>
 #include <mm/vmm.h>
+#include <sched/stop_cpus.h>
 #include <sched/task.h>
 #include "test_wait.h"
 
@@ -182,12 +183,15 @@ static void flush_all(void *arg)
 }
 
 /* The same with the shootdown switched off: CPU 0 faults at the freed
- * page, another CPU still reads it through its stale TLB entry. */
+ * page, another CPU still reads it through its stale TLB entry. The other
+ * CPUs are stopped meanwhile (idle, halted): a busy task there could push
+ * the entry out of CPU 1's TLB and hide the stale read. */
 static void smp_without_shootdown_a_stale_tlb_reads_freed_memory(
 	struct ktest *t)
 {
 	struct probe here = { 0 }, there = { 0 };
 	uint32_t *page;
+	bool primed;
 
 	need_two(t);
 	pin_cpu0(current);
@@ -195,8 +199,9 @@ static void smp_without_shootdown_a_stale_tlb_reads_freed_memory(
 	KASSERT(t, page);
 	*page = MAGIC;
 	here.p = there.p = page;
-	KASSERT_EQ(t, smp_call(1, probe_page, &there), 0);
-	KASSERT(t, !there.faulted && there.seen == MAGIC);
+	KASSERT_EQ(t, sched_stop_others(5000), 0);
+	smp_call(1, probe_page, &there);
+	primed = !there.faulted && there.seen == MAGIC;
 	tlb_shootdown_enabled = false;
 	vmap_free(page, 1);
 	tlb_shootdown_enabled = true;
@@ -204,7 +209,9 @@ static void smp_without_shootdown_a_stale_tlb_reads_freed_memory(
 	smp_call(1, probe_page, &there);
 	probe_page(&here);
 	smp_call_others(flush_all, NULL);       /* no stale entry stays */
+	sched_resume_others();
 	unpin(current);
+	KEXPECT(t, primed);
 	KEXPECT(t, here.faulted);
 	KEXPECT(t, !there.faulted);
 	KEXPECT_EQ(t, there.seen, MAGIC);

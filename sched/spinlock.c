@@ -5,6 +5,13 @@
  * the lock held means this CPU already holds it (recursion, or an IRQ
  * handler taking a lock its task holds without irqsave). We panic with the
  * lock's name and holder: a clear report beats a silent hang.
+ *
+ * More CPUs: every spinlock nests inside the global interrupt lock
+ * (kernel/irqlock.c, docs/smp.md): it is taken in an irq_save section
+ * (spin_lock_irqsave is one). That is the one lock order, and it is
+ * checked: a spinlock taken outside could deadlock against a CPU holding
+ * the interrupt lock and wanting this spinlock. Inside it, no other CPU
+ * can hold a spinlock either, so "found held" is still this CPU's doing.
  */
 #include <sched/spinlock.h>
 #include <sched/sched.h>
@@ -21,6 +28,10 @@ void spin_lock_init(struct spinlock *l, const char *name)
 
 void spin_lock(struct spinlock *l)
 {
+	if (irqlock_on && !irqlock_depth())
+		panic("spinlock '%s' taken outside an irq_save section with "
+		      "%u CPUs: the interrupt lock must be taken first",
+		      l->name ? l->name : "?", cpus_online);
 	preempt_disable();
 	if (__atomic_exchange_n(&l->locked, 1, __ATOMIC_ACQUIRE))
 		panic("spinlock '%s' taken twice on one CPU (holder: '%s')",

@@ -57,8 +57,17 @@ GOALS = {
 LOADED_BUSY, LOADED_LIMIT = 4, 1.5
 
 
-def qemu_direct(kernel, modules, commands, timeout=600):
+# Run again with 2 and 4 CPUs: the unload and the freeze, where more CPUs
+# change the work (IPIs into the freezer, stopping the other CPUs for the
+# scan, TLB shootdowns). Under -icount QEMU runs the CPUs in turn on one
+# host thread, so the figures are as exact as with one.
+SMP_RUNS = (2, 4)
+SMP_PATTERNS = ("module_rmmod", "module_cycle", "sched_freezer")
+
+
+def qemu_direct(kernel, modules, commands, timeout=600, smp=1):
     cmd = ["qemu-system-i386", "-icount", "shift=0,sleep=off", "-m", "64",
+           "-smp", str(smp),
            "-no-reboot", "-display", "none", "-serial", "stdio",
            "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04",
            "-kernel", kernel, "-append", 'run="%s"' % commands]
@@ -107,14 +116,18 @@ def wall_to_prompt(iso, runs=5):
     return statistics.median(times), times
 
 
-def measure(kernel, moddir, pattern):
-    """Two direct boots running `bench PATTERN`.
-    Return: (figures of the first run, names that differ, error or None)."""
+def measure(kernel, moddir, pattern, smp=1):
+    """Two direct boots with smp CPUs running `bench PATTERN` (a pattern
+    or a tuple of them). Figures of a run with more than one CPU are named
+    NAME@smpN. Return: (figures of the first run, names that differ, error
+    or None)."""
     mods = sorted(m for m in glob.glob(os.path.join(moddir, "*.ko"))
                   if not os.path.basename(m).startswith("bad_"))
+    pats = pattern if isinstance(pattern, tuple) else (pattern,)
     runs = []
     for i in range(2):
-        rc, text = qemu_direct(kernel, mods, "bench %s; poweroff" % pattern)
+        rc, text = qemu_direct(kernel, mods, "; ".join(
+            "bench %s" % p for p in pats) + "; poweroff", smp=smp)
         figs, failed = figures(text)
         if failed:
             return [], [], ("run %d: %d benchmark(s) failed, their figures "
@@ -125,6 +138,9 @@ def measure(kernel, moddir, pattern):
             sys.stdout.write(text[-3000:])
             return [], [], ("run %d failed (QEMU exit %d, %d figures)"
                             % (i + 1, rc, len(figs)))
+        if smp > 1:
+            for f in figs:
+                f["name"] += "@smp%d" % smp
         runs.append(figs)
     a = {f["name"]: f["cycles"] for f in runs[0]}
     b = {f["name"]: f["cycles"] for f in runs[1]}
@@ -275,6 +291,15 @@ def main():
             return 1
         return ret
 
+    if args.pattern == "*":
+        for n in SMP_RUNS:
+            more, d, err = measure(args.kernel, args.modules, SMP_PATTERNS,
+                                   smp=n)
+            if err:
+                print("bench: %d CPUs: %s" % (n, err))
+                return 1
+            figs += more
+            differ += d
     median, times = wall_to_prompt(args.iso)
     rows = figs + [{"name": "wall_qemu_start_to_prompt_ms",
                     "ms": round(median * 1000, 1),

@@ -1,8 +1,10 @@
 """tests/e2e_stress.py: console end-to-end checks for the stress test.
 
-Three short runs (20 s of emulated time each) in one boot, typed at the
-prompt: twophase and refcount must end `stress: SUCCESS` with memory back
-at the baseline; the negative control, naive, must end `stress: FAILURE`
+Three short runs (20 s of emulated time each) in one boot of a 4-CPU
+machine (the CPUs really in parallel: -accel tcg,thread=multi), typed at
+the prompt: twophase and refcount must end `stress: SUCCESS` with memory
+back at the baseline, their clients, loaders and unloads spread over the
+CPUs; the negative control, naive, must end `stress: FAILURE`
 with the use-after-free caught and explained, within seconds. Naive runs
 last: the references its faulting callers never dropped stay behind.
 Called by tests/run.py's e2e part:
@@ -27,8 +29,11 @@ def at_baseline(out):
     return f == f0 and h == h0 and a == a0
 
 
+SMP4 = ["-smp", "4", "-accel", "tcg,thread=multi"]
+
+
 def e2e_stress(res, iso, boot, power_off):
-    q = boot(res, iso, "e2e-stress")
+    q = boot(res, iso, "e2e-stress", extra=SMP4)
     if not q:
         return
     for strategy, seed in (("twophase", 1), ("refcount", 2)):
@@ -40,6 +45,9 @@ def e2e_stress(res, iso, boot, power_off):
                   repr(out[-600:]))
         res.check(at_baseline(out), name + " with memory at baseline",
                   repr(out[-400:]))
+        cpus = q.command("cpus") or ""
+        res.check("4 of 4 CPUs online" in cpus, name + " on 4 CPUs",
+                  repr(cpus))
         m = re.findall(r"cycles (\d+)/(\d+)", out)
         res.check(bool(m) and int(m[-1][1]) > 0,
                   name + " with unload cycles done", repr(out[-400:]))
