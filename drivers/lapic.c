@@ -51,7 +51,7 @@
 #define ICR_LEVEL       0x8000
 #define ICR_PENDING     0x1000
 
-#define LAPIC_CALIBRATE_TICKS 10
+#define LAPIC_CALIBRATE_TICKS 4
 #define ICR_WAIT_POLLS  1000000
 
 static volatile uint32_t *regs;

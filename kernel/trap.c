@@ -45,10 +45,10 @@ static void local_dispatch(struct trap_frame *tf)
 {
 	irq_handler fn = local_handlers[tf->vector - VEC_LOCAL0];
 
-	irq_depth++;
+	this_cpu_inc(irq_nest);
 	if (fn)
 		fn(tf);
-	irq_depth--;
+	this_cpu_dec(irq_nest);
 	if (irq_depth == 0 && irq_exit_hook) {
 		uint32_t f = irq_save();
 
@@ -64,10 +64,10 @@ static void irq_dispatch(struct trap_frame *tf)
 	assert(irq_ctl); /* no IRQ is unmasked before the PIC is set up */
 	if (irq_ctl->spurious(irq))
 		return;
-	irq_depth++;
+	this_cpu_inc(irq_nest);
 	if (handlers[irq])
 		handlers[irq](tf);
-	irq_depth--;
+	this_cpu_dec(irq_nest);
 	irq_ctl->eoi(irq);
 	if (irq_depth == 0 && irq_exit_hook)
 		irq_exit_hook(tf);
@@ -82,8 +82,6 @@ void trap_set_preempt_point_handler(void (*fn)(struct trap_frame *tf))
 
 void trap_dispatch(struct trap_frame *tf)
 {
-	uint32_t f;
-
 	if (tf->vector >= VEC_LOCAL0 && tf->vector < NR_VECTORS) {
 		local_dispatch(tf);
 	} else if (tf->vector == VEC_PREEMPT_POINT) {
@@ -91,12 +89,15 @@ void trap_dispatch(struct trap_frame *tf)
 			preempt_point(tf);
 	} else {
 		/* The PIC's IRQs and the exceptions touch shared data:
-		 * under the interrupt lock, like an irq_save section. */
-		f = irq_save();
+		 * under the interrupt lock, like an irq_save section
+		 * (interrupts are off already: an interrupt gate). */
+		if (irqlock_on)
+			irqlock_enter();
 		if (tf->vector >= VEC_IRQ0)
 			irq_dispatch(tf);
 		else
 			fault_handle(tf);
-		irq_restore(f);
+		if (irqlock_on)
+			irqlock_exit();
 	}
 }

@@ -76,7 +76,12 @@ void sched_enqueue_locked(struct task *t)
 	rq_place_woken(&sched_runqueue, &t->rq, sched_clock.credit);
 	t->state = TASK_RUNNABLE;
 	rq_insert(&sched_runqueue, &t->rq);
-	sched_kick_idle_locked(t);
+	if (!irqlock_on) {              /* one CPU */
+		if (current->idle)
+			sched_set_need_resched(true);
+	} else {
+		sched_kick_idle_locked(t);
+	}
 }
 
 /*
@@ -107,7 +112,7 @@ void sched_wake_preempt_locked(struct task *t)
 		return;
 	sched_charge(c, rdtsc());       /* compare with its vruntime of now */
 	if (rq_wakeup_preempts(&t->rq, &c->rq, sched_clock.gran)) {
-		sched_need_resched = true;
+		sched_set_need_resched(true);
 		t->nr_wake_preempts++;
 	}
 }

@@ -226,7 +226,8 @@ int freezer_freeze(enum freeze_mode m, const struct task_set *exempt,
 	spin_unlock_irqrestore(&sched_lock, f);
 	if (m == FREEZE_COOPERATIVE) {
 		err = wait_event_timeout(freeze_wq, all_frozen(), timeout_ms);
-	} else {
+	} else if (cpus_online > 1) {
+		/* One CPU: every target was off it, and froze above. */
 		uint64_t end = sched_deadline(timeout_ms);
 
 		while (!freeze_stragglers() && !err) {

@@ -29,7 +29,7 @@ void sched_kick_idle_locked(const struct task *t)
 
 	assert_held(&sched_lock);
 	if (current->idle && (allowed & (1u << me->id))) {
-		sched_need_resched = true;
+		sched_set_need_resched(true);
 		return;
 	}
 	for (unsigned i = 0; i < cpu_count; i++) {

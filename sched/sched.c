@@ -194,6 +194,10 @@ static struct task *pick_next_locked(void)
 	struct list_node *n;
 	struct task *s = sched_stopper;
 
+	if (!irqlock_on) {              /* one CPU: no affinity, no stop */
+		e = rq_pop(&sched_runqueue);
+		return e ? list_entry(e, struct task, rq) : this_cpu()->idle;
+	}
 	if (s) {
 		if (s->state != TASK_RUNNABLE || !rq_queued(&s->rq))
 			return this_cpu()->idle;
@@ -224,15 +228,16 @@ void sched_schedule_locked(void)
 	assert(!irqs_enabled() && preempt_count() == 1);
 	sched_charge(prev, rdtsc());
 	if (prev->state == TASK_RUNNING && !prev->idle &&
-	    !freezer_preempted_locked(prev)) {
+	    !(prev->freeze_pending && freezer_preempted_locked(prev))) {
 		prev->state = TASK_RUNNABLE;
 		rq_insert(&sched_runqueue, &prev->rq);
-		if (!(prev->cpus_allowed & (1u << cpu_id())))
+		if (irqlock_on &&
+		    !(prev->cpus_allowed & (1u << cpu_id())))
 			sched_kick_idle_locked(prev);   /* it moves away */
 	}
 	next = pick_next_locked();
-	sched_need_resched = false;
-	if (rq_len(&sched_runqueue) && !sched_stopper)
+	sched_set_need_resched(false);
+	if (irqlock_on && rq_len(&sched_runqueue) && !sched_stopper)
 		sched_kick_idle_locked(list_entry(rq_first(&sched_runqueue),
 						  struct task, rq));
 	if (next == prev) {
@@ -250,12 +255,14 @@ void sched_schedule_locked(void)
 	prev->switched_out_at = switch_count;
 	switch_count++;
 	this_cpu()->last_switch_tick = ticks;
-	next->cpu = cpu_id();
-	this_cpu()->cur_task = next;
+	this_cpu_write(cur_task, next);
 	sched_lock.owner = next;        /* the lock travels with the CPU */
 	/* So does the interrupt lock: prev leaves with its depth, next
 	 * comes back to its own (a new task: 1, from this very switch). */
-	prev->irqlock_depth = irqlock_switch(next->irqlock_depth);
+	if (irqlock_on) {               /* more than one CPU */
+		next->cpu = cpu_id();
+		prev->irqlock_depth = irqlock_switch(next->irqlock_depth);
+	}
 	sched_switch(&prev->esp, next->esp);
 	/* We are prev again, maybe much later, still holding sched_lock. */
 }
@@ -288,9 +295,9 @@ void sched_yield(void)
 
 void preempt_enable(void)
 {
-	assert(sched_preempt_count > 0);
-	__asm__ volatile("" ::: "memory");
-	if (--sched_preempt_count == 0 && sched_need_resched &&
+	assert(preempt_count() > 0);
+	this_cpu_dec(preempt_count);
+	if (preempt_count() == 0 && sched_need_resched &&
 	    irqs_enabled() && sched_running && !irq_depth &&
 	    current->state == TASK_RUNNING)
 		schedule();
@@ -415,7 +422,7 @@ void sched_exit(int code)
 	if (preempt_count()) {
 		pr_warn("sched: task '%s' exits with preempt count %d; reset",
 			t->name, preempt_count());
-		sched_preempt_count = 0;
+		this_cpu_write(preempt_count, 0);
 	}
 	spin_lock(&sched_lock);
 	t->exit_code = code;
@@ -441,7 +448,7 @@ static void sched_tick(struct trap_frame *tf)
 	if (t->idle) {
 		idle_ticks++;
 	} else if (t->slice && --t->slice == 0) {
-		sched_need_resched = true;
+		sched_set_need_resched(true);
 		t->nr_slices++;
 	}
 	spin_lock(&sched_lock);
@@ -461,7 +468,7 @@ static void sched_tick(struct trap_frame *tf)
 		sched_wake_locked(s);
 	}
 	if (t->idle && rq_len(&sched_runqueue))
-		sched_need_resched = true;
+		sched_set_need_resched(true);
 	spin_unlock(&sched_lock);
 }
 
@@ -502,12 +509,12 @@ static struct fault_catch **task_catch_slot(void)
 
 static int get_preempt_count(void)
 {
-	return sched_preempt_count;
+	return preempt_count();
 }
 
 static void set_preempt_count(int count)
 {
-	sched_preempt_count = count;
+	this_cpu_write(preempt_count, count);
 }
 
 /* An uncaught fault in a task ends the task; the kernel goes on. */
@@ -520,7 +527,7 @@ static void kill_faulting_task(struct trap_frame *tf,
 		return;         /* no task to blame: the caller panics */
 	kprintf("killed task '%s' (id %d) after the fault above\n", t->name,
 		t->id);
-	sched_preempt_count = 0;        /* whatever it held is abandoned */
+	this_cpu_write(preempt_count, 0);        /* whatever it held is abandoned */
 	t->preempt_tf = NULL;
 	kthread_exit(-EFAULT);
 }

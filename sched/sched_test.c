@@ -290,7 +290,7 @@ static void sched_irq_preemption_keeps_the_outer_frame(struct ktest *t)
 	uint32_t f = irq_save();
 
 	current->preempt_tf = &outer;
-	sched_need_resched = true;
+	sched_set_need_resched(true);
 	irq_exit_hook(&inner);          /* as the timer's interrupt ends */
 	KEXPECT(t, current->preempt_tf == &outer);
 	current->preempt_tf = NULL;

@@ -154,6 +154,8 @@ static int smp_init(void)
 
 	if (madt_read(&m))
 		pr_info("smp: no MADT: one CPU");
+	if (m.ncpus < 2)
+		return 0;       /* nothing to start: the PIT does it all */
 	if (lapic_init_bsp(vmm_map_device(m.lapic_phys, PAGE_SIZE))) {
 		pr_info("smp: no local APIC: one CPU");
 		return 0;
@@ -211,9 +213,12 @@ static int cmd_cpus(int argc, char **argv)
 			(unsigned long long)c->ipis,
 			(unsigned long long)c->idle_halts, c->cur_task->name);
 	}
-	kprintf("%u of %u CPUs online; local timer %lu counts a tick; TICKS "
-		"on CPU 0 are the PIT's\n", cpus_online, cpu_count,
-		(unsigned long)lapic_timer_per_tick());
+	kprintf("%u of %u CPU%s online; TICKS on CPU 0 are the PIT's",
+		cpus_online, cpu_count, cpu_count == 1 ? "" : "s");
+	if (lapic_timer_per_tick())
+		kprintf(", on the others their local APIC timer's (%lu "
+			"counts a tick)", (unsigned long)lapic_timer_per_tick());
+	kprintf("\n");
 	return 0;
 }
 COMMAND(cpus, "cpus", "", "list the CPUs: APIC ID, state, timer ticks, "

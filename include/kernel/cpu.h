@@ -35,8 +35,10 @@ struct cpu {
 	struct cpu *self;               /* [boot] %fs:0 */
 	struct task *cur_task;          /* [own] read as `current` */
 	volatile int preempt_count;     /* [own] preempt_disable nesting */
-	volatile bool need_resched;     /* [own] a reschedule is pending */
-	volatile unsigned irq_depth;    /* [own] IRQ handlers running */
+	volatile uint32_t need_resched; /* [own] a reschedule is pending
+					 * (any CPU may set it, under
+					 * sched_lock) */
+	volatile unsigned irq_nest;     /* [own] IRQ handlers running */
 	unsigned fault_nesting;         /* [own] fault reports running */
 	unsigned irqlock_depth;         /* [own] irq_save nesting, lock held */
 	volatile uint64_t last_switch_tick; /* [own] for the stall check */
@@ -67,6 +69,13 @@ extern struct cpu cpus[MAX_CPUS];
 extern unsigned cpu_count;
 extern volatile unsigned cpus_online;
 
+/*
+ * this_cpu_read/write/inc/dec(f): one instruction on this CPU's 32-bit
+ * field f (%fs-relative). No pointer is kept, so nothing goes stale if the
+ * task moves to another CPU between two of them; on one CPU they cost
+ * what a global variable did. Each is a compiler barrier.
+ */
+#define cpu_off(f) offsetof(struct cpu, f)
 #ifdef HOST_TEST
 /* Host unit tests: one CPU, a plain variable. */
 __attribute__((weak)) struct cpu host_cpu;
@@ -74,6 +83,10 @@ static inline struct cpu *this_cpu(void)
 {
 	return &host_cpu;
 }
+#define this_cpu_read(f) (host_cpu.f)
+#define this_cpu_write(f, v) ((void)(host_cpu.f = (v)))
+#define this_cpu_inc(f) ((void)host_cpu.f++)
+#define this_cpu_dec(f) ((void)host_cpu.f--)
 #else
 static inline struct cpu *this_cpu(void)
 {
@@ -82,6 +95,20 @@ static inline struct cpu *this_cpu(void)
 	__asm__ volatile("movl %%fs:0, %0" : "=r"(c));
 	return c;
 }
+#define this_cpu_read(f)                                                   \
+	({                                                                 \
+		uint32_t __v;                                              \
+		__asm__ volatile("movl %%fs:%c1, %0" : "=r"(__v)           \
+				 : "i"(cpu_off(f)) : "memory");            \
+		(__typeof__(((struct cpu *)0)->f))__v;                     \
+	})
+#define this_cpu_write(f, v)                                               \
+	__asm__ volatile("movl %0, %%fs:%c1" : : "ri"((uint32_t)(v)),      \
+			 "i"(cpu_off(f)) : "memory")
+#define this_cpu_inc(f)                                                    \
+	__asm__ volatile("incl %%fs:%c0" : : "i"(cpu_off(f)) : "memory")
+#define this_cpu_dec(f)                                                    \
+	__asm__ volatile("decl %%fs:%c0" : : "i"(cpu_off(f)) : "memory")
 #endif
 
 /* This CPU's index. Context: any (stable with preemption off). */

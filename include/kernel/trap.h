@@ -83,7 +83,7 @@ void trap_set_preempt_point_handler(void (*fn)(struct trap_frame *tf));
 void trap_dispatch(struct trap_frame *tf);
 /* Nesting depth of interrupt handlers now running on this CPU (0: task
  * context). */
-#define irq_depth (this_cpu()->irq_depth)
+#define irq_depth this_cpu_read(irq_nest)
 /* Install the handler of local APIC vector vec (VEC_LOCAL0..63). It runs
  * with irq_depth raised; the APIC's EOI is its own business. Context:
  * boot. */

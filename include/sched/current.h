@@ -12,9 +12,11 @@
 struct task;
 
 /* The task running on this CPU (its struct cpu's cur_task). Never NULL
- * (the CPU's idle task at boot). A task reads itself however often it
- * moves between CPUs: the scheduler changes cur_task only when it
- * switches tasks. */
+ * (the CPU's idle task at boot). Within one call of any function it is
+ * the same task, on whichever CPU that call goes on after a switch: the
+ * task is the one running the call. So the read is not volatile: the
+ * compiler may keep it in a register across the function, as it kept the
+ * global variable this once was (Linux's this_cpu_read_stable). */
 #ifdef HOST_TEST
 extern struct task *current;    /* host unit tests set it themselves */
 #else
@@ -22,8 +24,8 @@ static inline struct task *get_current(void)
 {
 	struct task *t;
 
-	__asm__ volatile("movl %%fs:%c1, %0" : "=r"(t)
-			 : "i"(offsetof(struct cpu, cur_task)));
+	__asm__("movl %%fs:%c1, %0" : "=r"(t)
+		: "i"(offsetof(struct cpu, cur_task)));
 	return t;
 }
 #define current get_current()

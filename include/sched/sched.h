@@ -54,12 +54,16 @@ enum sleep_kind {
  * reschedule (<kernel/cpu.h>). A task always switches out at count 1
  * (sched_lock held), so the count is the same for every task that comes
  * in: it stays with the CPU. */
-#define sched_preempt_count (this_cpu()->preempt_count)
-#define sched_need_resched (this_cpu()->need_resched)
+#define sched_need_resched this_cpu_read(need_resched)
+
+static inline void sched_set_need_resched(bool on)
+{
+	this_cpu_write(need_resched, on);
+}
 
 static inline void preempt_disable(void)
 {
-	sched_preempt_count++;
+	this_cpu_inc(preempt_count);
 	__asm__ volatile("" ::: "memory");
 }
 
@@ -72,12 +76,12 @@ void preempt_enable(void);
 static inline void preempt_enable_no_resched(void)
 {
 	__asm__ volatile("" ::: "memory");
-	sched_preempt_count--;
+	this_cpu_dec(preempt_count);
 }
 
 static inline int preempt_count(void)
 {
-	return sched_preempt_count;
+	return this_cpu_read(preempt_count);
 }
 
 void sched_assert_fail(const char *what, const char *file, int line)
