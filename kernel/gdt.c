@@ -8,6 +8,10 @@
  * stack the machine would triple fault and reset without a word. So vector 8
  * is a task gate: the CPU switches to df_tss, with a stack of its own, and
  * df_task() reports what the overflowing context was doing.
+ *
+ * With several CPUs the GDT also holds one data segment per CPU, based at
+ * its struct cpu (%fs: <kernel/cpu.h>), and a TSS for each application
+ * processor.
  */
 #include <kernel/trap.h>
 #include <kernel/arch.h>

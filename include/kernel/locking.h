@@ -6,9 +6,12 @@
  *
  *   [const]        set before the object is visible to anyone else, then
  *                  only read (no lock needed to read it).
- *   [irq]          changed only with interrupts off. On one CPU that keeps
- *                  out interrupt handlers and every other task; a reader
- *                  of more than one word turns interrupts off too.
+ *   [irq]          changed only with interrupts off (irq_save). On one CPU
+ *                  that keeps out interrupt handlers and every other task;
+ *                  with more, irq_save also takes the global interrupt
+ *                  lock (kernel/irqlock.c), which keeps out every other
+ *                  CPU's irq_save sections. A reader of more than one word
+ *                  uses irq_save too.
  *   [a]            one aligned word, written whole; read without a lock
  *                  (a reader may see the value just before a change).
  *   [own]          touched only by the task that owns the object.

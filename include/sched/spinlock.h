@@ -7,7 +7,10 @@
  * on this CPU cannot spin on a lock its own CPU holds). On one CPU the
  * "spin" can never succeed: a held lock found held again is a self
  * deadlock, and we panic naming the lock and its holder instead of hanging.
- * On SMP the loop would spin, and the code around it stays correct.
+ * With more CPUs every spinlock is taken inside the global interrupt lock
+ * (irq_save), so no other CPU can hold it either: the same reasoning and
+ * the same panic hold, and spin_lock checks the nesting (sched/spinlock.c,
+ * docs/smp.md).
  *
  * Rules (asserted): never sleep while holding one; unlock what you locked;
  * a lock used from IRQs is taken with spin_lock_irqsave in task context.
