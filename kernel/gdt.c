@@ -121,7 +121,8 @@ void gdt_init(void)
 	for (unsigned i = 0; i + 1 < MAX_CPUS; i++) {
 		ap_tss[i].iomap = sizeof(struct tss);
 		gdt[GDT_APTSS + i] = descriptor((uint32_t)&ap_tss[i],
-						sizeof(struct tss) - 1, 0x89, 0);
+						sizeof(struct tss) - 1,
+						0x89, 0);
 	}
 	gdt_load(0, SEL_TSS);
 }

@@ -2,7 +2,7 @@
  * mm/tlb.c: TLB shootdown, as <mm/tlb.h> describes it.
  *
  * One range at a time: the other CPUs each run flush_here() in an IPI
- * (kernel/smp.c) while we wait, so when tlb_flush_range returns no CPU
+ * (drivers/smp_call.c) while we wait, so when tlb_flush_range returns no CPU
  * can still reach the old pages. With one CPU online it is invlpg alone.
  */
 #include <mm/tlb.h>

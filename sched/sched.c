@@ -527,7 +527,8 @@ static void kill_faulting_task(struct trap_frame *tf,
 		return;         /* no task to blame: the caller panics */
 	kprintf("killed task '%s' (id %d) after the fault above\n", t->name,
 		t->id);
-	this_cpu_write(preempt_count, 0);        /* whatever it held is abandoned */
+	/* whatever it held is abandoned */
+	this_cpu_write(preempt_count, 0);
 	t->preempt_tf = NULL;
 	kthread_exit(-EFAULT);
 }

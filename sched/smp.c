@@ -11,8 +11,9 @@
  *      does not, the CPU is reported and left out (it may still be
  *      running the trampoline: we never reuse the page while it could).
  * ap_main loads the real GDT (and with it %fs: its struct cpu), the IDT,
- * enables its local APIC and timer, and goes idle: it halts until an
- * interrupt (its timer, or an IPI) comes.
+ * enables its local APIC and timer, and halts until the scheduler runs;
+ * then it runs its idle task's loop (sched/placement.c) and takes tasks
+ * when an IPI or its tick says there is work.
  *
  * The PIC's interrupts keep going to CPU 0 only (<drivers/lapic.h>); an
  * AP sees its timer and IPIs.
@@ -217,7 +218,8 @@ static int cmd_cpus(int argc, char **argv)
 		cpus_online, cpu_count, cpu_count == 1 ? "" : "s");
 	if (lapic_timer_per_tick())
 		kprintf(", on the others their local APIC timer's (%lu "
-			"counts a tick)", (unsigned long)lapic_timer_per_tick());
+			"counts a tick)",
+			(unsigned long)lapic_timer_per_tick());
 	kprintf("\n");
 	return 0;
 }

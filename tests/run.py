@@ -329,8 +329,8 @@ def e2e_cpus(res, iso):
         out = (q.command("cpus") or "").replace("\r", "")
         rows = re.findall(r"^(\d+)\s+\d+\s+online\s+(\d+)\s+\d+\s+\d+\s+"
                           r"(\S+)$", out, re.M)
-        res.check(len(rows) == n and "%d of %d CPU%s online" % (n, n, "s" * (n > 1))
-                  in out,
+        online = "%d of %d CPU%s online" % (n, n, "s" * (n > 1))
+        res.check(len(rows) == n and online in out,
                   "e2e: cpus on %d CPU%s lists %d online" % (
                       n, "s" * (n > 1), n), repr(out))
         if n > 1:

@@ -2,10 +2,10 @@
  * <drivers/smp_call.h>: asking the other CPUs to run code.
  *
  * The CPUs are started by sched/smp.c (the MADT, INIT-STARTUP-STARTUP,
- * boot/trampoline.asm). smp_call(cpu, fn, arg) runs fn(arg) on that CPU in an IPI
- * handler (interrupts off there) and waits for it to finish. A caller
- * waiting for its call to finish runs calls made to its own CPU, so two
- * CPUs calling each other with interrupts off do not deadlock.
+ * boot/trampoline.asm). smp_call(cpu, fn, arg) runs fn(arg) on that CPU
+ * in an IPI handler (interrupts off there) and waits for it to finish. A
+ * caller waiting for its call to finish runs calls made to its own CPU,
+ * so two CPUs calling each other with interrupts off do not deadlock.
  */
 #ifndef DRIVERS_SMP_CALL_H
 #define DRIVERS_SMP_CALL_H

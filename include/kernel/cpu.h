@@ -28,7 +28,7 @@
 struct task;
 struct trap_frame;
 
-/* A function another CPU runs for us in an IPI (kernel/smp.c). */
+/* A function another CPU runs for us in an IPI (drivers/smp_call.c). */
 typedef void (*smp_call_fn)(void *arg);
 
 struct cpu {
@@ -56,7 +56,7 @@ struct cpu {
 	volatile uint64_t idle_halts;   /* [own] times the idle loop halted */
 	volatile uint64_t irqlock_spins;/* [own] waits for the irq lock */
 
-	/* The call mailbox (kernel/smp.c): one call at a time per target,
+	/* The call mailbox (drivers/smp_call.c): one call at a time per target,
 	 * its caller holding call_lock. */
 	volatile uint32_t call_lock;    /* [any] 1: a caller owns the box */
 	volatile smp_call_fn call_fn;   /* [any] NULL: empty */
