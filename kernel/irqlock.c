@@ -135,8 +135,3 @@ void irq_wait_interrupt(void)
 		c->irqlock_depth = depth;
 	}
 }
-
-unsigned irqlock_holder(void)
-{
-	return holder;
-}

@@ -68,8 +68,10 @@ void sched_idle_loop(void)
 		/* Work for this CPU comes with need_resched: an enqueue
 		 * kicks an idle CPU the task may run on. Queued tasks
 		 * pinned elsewhere are not ours to look at. */
-		while (!sched_need_resched)
+		while (!sched_need_resched) {
+			this_cpu()->idle_halts++;
 			irq_wait_interrupt();
+		}
 		irq_restore(f);
 		schedule();
 	}

@@ -214,9 +214,7 @@ static struct task *pick_next_locked(void)
 			return t;
 		}
 	}
-	e = NULL;
-
-	return e ? list_entry(e, struct task, rq) : this_cpu()->idle;
+	return this_cpu()->idle;
 }
 
 void sched_schedule_locked(void)

@@ -33,6 +33,7 @@
 #include <mm/pmm.h>
 #include <mm/vmm.h>
 #include <sched/list.h>
+#include <sched/stop_cpus.h>
 #include <sched/task.h>
 #include "internal.h"
 
@@ -128,9 +129,8 @@ static bool ap_start(unsigned i)
 	c->id = i;
 	c->idle = &ap_idle[i];
 	c->cur_task = c->idle;
-	c->stack_top = (uintptr_t)ap_stack[i] + AP_STACK_SIZE;
 	a->cr3 = read_cr3();
-	a->stack = c->stack_top;
+	a->stack = (uintptr_t)ap_stack[i] + AP_STACK_SIZE;
 	a->cpu = i;
 	a->entry = (uint32_t)ap_main;
 	__atomic_thread_fence(__ATOMIC_SEQ_CST);
@@ -221,6 +221,19 @@ static int cmd_cpus(int argc, char **argv)
 			"counts a tick)",
 			(unsigned long)lapic_timer_per_tick());
 	kprintf("\n");
+	if (cpu_count > 1) {
+		uint64_t spins = 0;
+
+		for (unsigned i = 0; i < cpu_count; i++)
+			spins += cpus[i].irqlock_spins;
+		kprintf("interrupt lock: %llu waits for another CPU; other "
+			"CPUs stopped for a stack scan %llu times, %llu "
+			"cycles each on average\n",
+			(unsigned long long)spins,
+			(unsigned long long)stop_stats.stops,
+			(unsigned long long)(stop_stats.stops ?
+				stop_stats.cycles / stop_stats.stops : 0));
+	}
 	return 0;
 }
 COMMAND(cpus, "cpus", "", "list the CPUs: APIC ID, state, timer ticks, "

@@ -89,8 +89,6 @@ unsigned irqlock_switch(unsigned next_depth);
 /* With interrupts off (in an irq_save section or not), wait for an
  * interrupt: the lock is dropped while halted. Context: idle loops. */
 void irq_wait_interrupt(void);
-/* The CPU holding the lock, or 0xffffffff. */
-unsigned irqlock_holder(void);
 /* Run while waiting for the lock: the cross-CPU calls (drivers/smp_call.c
  * installs it). */
 extern void (*irqlock_spin_hook)(void);

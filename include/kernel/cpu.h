@@ -48,7 +48,6 @@ struct cpu {
 	uint8_t apic_id;                /* [boot] its local APIC's ID */
 	volatile bool online;           /* [boot] running kernel code */
 	struct task *idle;              /* [boot] its idle task */
-	uintptr_t stack_top;            /* [boot] the AP's boot stack */
 
 	/* Statistics, for `cpus`. */
 	volatile uint64_t ticks;        /* [own] local timer interrupts */
