@@ -49,7 +49,9 @@ static void local_dispatch(struct trap_frame *tf)
 	if (fn)
 		fn(tf);
 	this_cpu_dec(irq_nest);
-	if (irq_depth == 0 && irq_exit_hook) {
+	/* The hook only acts on a pending reschedule: do not take the lock
+	 * for every timer tick of every CPU to learn there is none. */
+	if (irq_depth == 0 && irq_exit_hook && this_cpu_read(need_resched)) {
 		uint32_t f = irq_save();
 
 		irq_exit_hook(tf);

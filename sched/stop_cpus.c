@@ -71,6 +71,11 @@ int sched_stop_others(unsigned timeout_ms)
 	return 0;
 }
 
+bool sched_stopper_is_me(void)
+{
+	return cpus_online == 1 || sched_stopper == current;
+}
+
 void sched_resume_others(void)
 {
 	uint32_t f;

@@ -11,6 +11,7 @@
 #ifndef SCHED_STOP_CPUS_H
 #define SCHED_STOP_CPUS_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 /* Make every other CPU switch to its idle task and stay there until
@@ -20,6 +21,9 @@
  * (a task there kept preemption off), and then nothing is stopped. */
 int sched_stop_others(unsigned timeout_ms);
 void sched_resume_others(void);
+/* Return: true if the caller has the other CPUs stopped (or there is one
+ * CPU). Context: task. */
+bool sched_stopper_is_me(void);
 
 struct stop_stats {
 	uint64_t stops;                 /* sched_stop_others that stopped */

@@ -291,6 +291,15 @@ static int freeze_and_scan(struct module *m, struct unload_req *r)
 		/* Unfrozen tasks (reaper, watchdog) are scanned too: the
 		 * other CPUs are stopped, so they are off every CPU, and an
 		 * exit hook or a callback could have them inside. */
+		/* The rule the scan stands on: no stack it reads is in use.
+		 * One CPU: only we run. More: the others are stopped, each
+		 * running its idle task, whose stack is in use: not walked
+		 * (an idle task runs no module code; callbacks that ran in
+		 * interrupts on its stack were drained in b). */
+		if (t->state == TASK_RUNNING) {
+			assert(t->idle && sched_stopper_is_me());
+			continue;
+		}
 		unfrozen += !freezer_is_frozen(t);
 		scanned++;
 		found = task_inside(m, t, r);
