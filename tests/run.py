@@ -483,6 +483,13 @@ def main():
     pattern = os.environ.get("T", "all") or "all"
     res = Results()
     t0 = time.monotonic()
+    laps = [t0]
+
+    def lap(what):
+        """One line per part: where make test's minutes go."""
+        now = time.monotonic()
+        print("# %.1fs %s" % (now - laps[0], what), flush=True)
+        laps[0] = now
     idle = None
     sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
     if args.only in (None, "tree"):
@@ -494,6 +501,7 @@ def main():
                     os.path.abspath(args.modules))
     if args.only in (None, "host"):
         run_host(res, args.host)
+        lap("host")
     if args.only in (None, "host", "diagrams"):
         from diagram_checks import diagram_unit
         diagram_unit(res)
@@ -503,31 +511,44 @@ def main():
             idle = took
             # Small memory and 4 CPUs in one boot: the suites pass
             # with 1 CPU (above) and with 4, the APs in parallel.
+            lap("kernel, 1 CPU")
             run_kernel(res, args.iso, "all", mem=16, name="kernel-m16",
                        cpus=4)
+            lap("kernel, 4 CPUs")
     if args.only in (None, "e2e"):
         e2e_loaded(res, args.iso, idle)
+        lap("e2e loaded")
         e2e_cpus(res, args.iso)
+        lap("e2e cpus")
         e2e_prompt_and_errors(res, args.iso)
         e2e_line_noise(res, args.iso)
         e2e_small_memory(res, args.iso)
+        lap("e2e prompt, noise, small memory")
         from e2e_modules import e2e_modules
         e2e_modules(res, args.iso, boot, power_off)
+        lap("e2e modules")
         from e2e_misbehave import e2e_misbehave
         e2e_misbehave(res, args.iso, boot, power_off)
+        lap("e2e misbehave")
         from e2e_machines import e2e_machines
         e2e_machines(res, args.iso, Qemu)
+        lap("e2e machines")
         from e2e_stress import e2e_stress
         e2e_stress(res, args.iso, boot, power_off)
+        lap("e2e stress")
         from e2e_flood import flood
         flood(res, args.iso, boot, power_off, 65536, 1000)
+        lap("e2e flood")
         from e2e_failalloc import e2e_failalloc
         e2e_failalloc(res, args.iso, boot, power_off)
+        lap("e2e failalloc")
         e2e_soak(res, args.iso)
+        lap("e2e soak")
     if args.only in (None, "e2e", "diagrams"):
         from diagram_checks import diagram_current, diagram_red
         diagram_current(res, args.iso)
         diagram_red(res)
+        lap("diagrams")
     if args.only == "misbehave":
         from e2e_misbehave import e2e_misbehave
         e2e_misbehave(res, args.iso, boot, power_off)
@@ -536,8 +557,10 @@ def main():
     if args.only in (None, "labs"):
         from labs.check import labs_check
         labs_check(res, args.iso)
+        lap("labs")
     if args.only in (None, "mutants"):
         run_mutants(res, 2)
+        lap("mutants")
     print("# %.1fs" % (time.monotonic() - t0))
     if res.failures:
         print("# failed: " + ", ".join(res.failures[:20]))
