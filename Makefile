@@ -70,7 +70,7 @@ MODCFLAGS := $(KCFLAGS) -fno-asynchronous-unwind-tables -fno-unwind-tables \
 # make mutants builds each in build/mutants/NAME.
 MUTANTS := no-stack-scan no-eip-check no-entry-window no-recheck \
 	no-thread-reap no-callback-drain freeze-caller freeze-module-threads \
-	no-gate early-thread-put no-raw-entry
+	no-gate early-thread-put no-raw-entry no-shootdown scan-sleeping-only
 ifneq ($(MUTANT),)
   ifeq ($(filter $(MUTANT),$(MUTANTS)),)
     $(error MUTANT=$(MUTANT) is not one of: $(MUTANTS))

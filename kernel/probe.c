@@ -15,6 +15,7 @@
 static probe_fn subs[PROBE_SUBSCRIBERS_MAX];
 static volatile unsigned nsubs;         /* [irq] only grows */
 static volatile unsigned armed;         /* [irq] probe_arm() - disarm() */
+static volatile unsigned spin_word = 1; /* PROBE_SPIN's: 1 = go on */
 
 void probe_arm(void)
 {
@@ -61,6 +62,16 @@ __attribute__((noinline)) void probe(const char *name)
 {
 	if (armed)
 		fire(name, NULL);
+}
+
+volatile unsigned *probe_spin_word(void)
+{
+	return &spin_word;
+}
+
+void probe_spin_hold(bool hold)
+{
+	spin_word = !hold;
 }
 
 /* int $0x81: EAX holds the name (PROBE_PREEMPT). */

@@ -8,6 +8,7 @@
 #include <mm/tlb.h>
 #include <kernel/arch.h>
 #include <kernel/cpu.h>
+#include <kernel/mutant.h>
 #include <drivers/smp_call.h>
 #include <mm/pmm.h>
 
@@ -33,7 +34,7 @@ void tlb_flush_range(uintptr_t va, size_t npages)
 	uint32_t f = irq_save_local();
 
 	flush_here(&r);
-	if (cpus_online > 1 && tlb_shootdown_enabled) {
+	if (cpus_online > 1 && tlb_shootdown_enabled && !MUTANT_NO_SHOOTDOWN) {
 		smp_call_others(flush_here, &r);
 		tlb_shootdowns++;
 	}

@@ -1,5 +1,6 @@
 /*
- * modules/race_notify.c: a notifier on the event chain, for races R11, R12.
+ * modules/race_notify.c: a notifier on the event chain, for races R11, R12,
+ * R16 and R17.
  *
  * The core calls a notifier without taking any reference on its module
  * (<kernel/module/notifier.h>): a task inside this module through the
@@ -13,12 +14,22 @@
  *        preempted. Its EIP is here, every return address is in the core:
  *        only the EIP check sees it.
  *
+ * Two more are for a multiprocessor, the caller on another CPU than the
+ * unload:
+ *
+ *   R16  event 16: *running* here (PROBE_SPIN), neither asleep nor
+ *        preempted: nothing of it is saved anywhere until its CPU is
+ *        made to stop it (the freeze's IPI, the stop for the scan).
+ *   R17  event 17: as R11, asleep in the kernel under a return address
+ *        here, after touching this module's code and data: its CPU keeps
+ *        their translations in its TLB while it sleeps.
+ *
  * Any other event just counts. From the console: `notify 11`.
  */
 #include <kernel/module.h>
 
 MODULE_DESCRIPTION("a notifier the core calls without a reference, for "
-		   "races R11 and R12");
+		   "races R11, R12, R16 and R17");
 MODULE_AUTHOR("Quiesce");
 MODULE_LICENSE("GPL");
 
@@ -31,7 +42,11 @@ static __attribute__((noinline)) int on_event(struct notifier *nb,
 		probe("R11.asleep");            /* asleep in the kernel */
 	else if (event == 12)
 		PROBE_PREEMPT("R12.preempted"); /* stopped right here */
+	else if (event == 16)
+		PROBE_SPIN("R16.running");      /* running right here */
 	events++;
+	if (event == 17)
+		probe("R17.asleep");            /* asleep, pages in its TLB */
 	return 0;
 }
 

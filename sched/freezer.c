@@ -34,6 +34,7 @@
 #include "internal.h"
 #include <kernel/lib/errno.h>
 #include <kernel/ksyms.h>
+#include <kernel/mutant.h>
 #include <kernel/panic.h>
 #include <kernel/printk.h>
 #include <mm/heap.h>
@@ -215,6 +216,10 @@ int freezer_freeze(enum freeze_mode m, const struct task_set *exempt,
 		struct task *t = list_entry(n, struct task, all_node);
 
 		if (!is_target(t, exempt))
+			continue;
+		/* The careless port: "running elsewhere, so not in a module
+		 * we are about to free". */
+		if (MUTANT_SCAN_SLEEPING_ONLY && t->state == TASK_RUNNING)
 			continue;
 		t->freeze_pending = true;
 		if (m == FREEZE_PREEMPTIVE)

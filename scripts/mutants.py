@@ -2,8 +2,9 @@
 """scripts/mutants.py: mutation testing of the unload protocol (make mutants).
 
 Each mutant (<kernel/mutant.h>) is the kernel with one safety mechanism
-switched off. For each: build it in build/mutants/NAME, boot its ISO,
-run `race matrix --seeds=N` at the console, and read the matrix. The
+switched off. For each: build it in build/mutants/NAME, boot its ISO on
+two CPUs (so the multiprocessor races R16 and R17 run too), run
+`race matrix --seeds=N` at the console, and read the matrix. The
 mutant is killed when a cell differs from the documented one (the
 kernel marks it "!"), or the kernel panics or hangs; it survives when
 the matrix is as documented, which means no test proves the mechanism.
@@ -23,7 +24,7 @@ import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(ROOT, "tests"))
-from run import Qemu, PROMPT  # noqa: E402 (tests/run.py)
+from run import Qemu, PROMPT, smp_args  # noqa: E402 (tests/run.py)
 
 STRATEGIES = ["naive", "eip", "twophase", "refcount"]
 
@@ -75,7 +76,7 @@ def run_one(name, seeds):
     iso, err = build(name)
     if not iso:
         return "error", "does not build: " + err.strip()[-300:], 0
-    q = Qemu(iso)
+    q = Qemu(iso, extra=smp_args(2))
     if q.wait_for(PROMPT, 60) < 0:
         q.finish(1)
         return "killed", "no prompt (the boot broke)", time.monotonic() - t0

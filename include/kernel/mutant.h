@@ -20,6 +20,12 @@
  *   early-thread-put   a module thread drops its count when it exits,
  *                      before the reaper ran its exit hooks
  *   no-raw-entry       refcount unloads a module with raw notifiers
+ *   no-shootdown       an unmap drops the translations of its own CPU
+ *                      only (no TLB shootdown IPI)
+ *   scan-sleeping-only the freeze and the scan see only the tasks that
+ *                      are off their CPU: a task running elsewhere is
+ *                      neither IPI'd into the freezer nor stopped for the
+ *                      scan, and the scan skips it (a careless SMP port)
  *
  * In a mutant build the asserts that restate what the protocol proves
  * (mutant_assert) are off: the point is to see the consequence in the
@@ -63,13 +69,20 @@
 #ifndef MUTANT_NO_RAW_ENTRY
 #define MUTANT_NO_RAW_ENTRY 0
 #endif
+#ifndef MUTANT_NO_SHOOTDOWN
+#define MUTANT_NO_SHOOTDOWN 0
+#endif
+#ifndef MUTANT_SCAN_SLEEPING_ONLY
+#define MUTANT_SCAN_SLEEPING_ONLY 0
+#endif
 
 #define MUTANT_ANY                                                         \
 	(MUTANT_NO_STACK_SCAN || MUTANT_NO_EIP_CHECK ||                    \
 	 MUTANT_NO_ENTRY_WINDOW || MUTANT_NO_RECHECK ||                    \
 	 MUTANT_NO_THREAD_REAP || MUTANT_NO_CALLBACK_DRAIN ||              \
 	 MUTANT_FREEZE_CALLER || MUTANT_FREEZE_MODULE_THREADS ||           \
-	 MUTANT_NO_GATE || MUTANT_EARLY_THREAD_PUT || MUTANT_NO_RAW_ENTRY)
+	 MUTANT_NO_GATE || MUTANT_EARLY_THREAD_PUT || MUTANT_NO_RAW_ENTRY || \
+	 MUTANT_NO_SHOOTDOWN || MUTANT_SCAN_SLEEPING_ONLY)
 
 /* An assert of something the protocol guarantees: off in mutant builds. */
 #define mutant_assert(cond)                                                \

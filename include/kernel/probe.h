@@ -23,6 +23,14 @@
  *       it look exactly like a task the timer preempted at that module
  *       instruction (its EIP inside the module).
  *
+ *   PROBE_SPIN("R16.running")    in module code: a probe() call, then the
+ *       task keeps *running* the caller's own instructions (a load, a
+ *       test, a pause, a jump) until the spin word is set: a task
+ *       executing module code at a known place, on whichever CPU it is.
+ *       The word is read through a pointer taken before the loop, so not
+ *       one instruction of the spin is outside the caller. The word is
+ *       set (spinners go on) except while a subscriber holds it clear.
+ *
  * Names are "place.what", lower case: reaper.reap, quiesce.reap,
  * quiesce.callbacks, quiesce.freeze, unload.wait_users, unload.checked,
  * unload.recheck, unload.free, ref.get, ref.put, ref.inc, ref.dec,
@@ -34,6 +42,7 @@
  */
 #ifndef KERNEL_PROBE_H
 #define KERNEL_PROBE_H
+#include <stdbool.h>
 
 struct trap_frame;
 
@@ -62,5 +71,17 @@ void probe(const char *name);
 /* A probe that looks like a preemption at this instruction. */
 #define PROBE_PREEMPT(name) \
 	__asm__ volatile("int $0x81" : : "a"(name) : "memory")
+/* The spin word of PROBE_SPIN; set it to let spinners go on, clear it to
+ * keep the next ones spinning. Context: any. */
+volatile unsigned *probe_spin_word(void);
+void probe_spin_hold(bool hold);
+/* A probe that keeps running here until the spin word is set. */
+#define PROBE_SPIN(name)                                                   \
+	do {                                                               \
+		volatile unsigned *w_ = probe_spin_word();                 \
+		probe(name);                                               \
+		while (!*w_)                                               \
+			__asm__ volatile("pause");                         \
+	} while (0)
 
 #endif

@@ -11,7 +11,8 @@
  * "not present".
  *
  * tlb_shootdown_enabled is a switch for the demonstration of what goes
- * wrong without it (`smp tlb off`, race R11); it is on at boot.
+ * wrong without it (`race run R17 --shootdown=off`, the smp suite); it is
+ * on at boot.
  */
 #ifndef MM_TLB_H
 #define MM_TLB_H

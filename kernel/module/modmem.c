@@ -148,9 +148,11 @@ void modmem_free(struct modmem *mm, const char *name,
 	uint32_t f;
 
 	assert(mm->base);
-	unmap_pages(mm->base, mm->pages);
+	/* The grave first, then the unmap: from the moment a page is gone
+	 * from any CPU, a fault at it must find its grave. (Unmapping first
+	 * let a task running the module on another CPU fault in between
+	 * and be told "in no module": found by race R16.) */
 	f = irq_save();
-	mapped_pages -= mm->pages;
 	g = &graves[grave_next];
 	grave_next = (grave_next + 1) % MODMEM_QUARANTINE;
 	if (g->used)    /* evict the oldest: its range may be reused now */
@@ -165,6 +167,10 @@ void modmem_free(struct modmem *mm, const char *name,
 		g->unload_depth = stack_walk(ebp, lo, hi, g->unload_bt,
 					     MODMEM_UNLOAD_BT);
 	grave_copy_syms(g, syms, nsyms);
+	irq_restore(f);
+	unmap_pages(mm->base, mm->pages);
+	f = irq_save();
+	mapped_pages -= mm->pages;
 	irq_restore(f);
 	mm->base = 0;
 }

@@ -235,6 +235,7 @@ static int freeze_and_scan(struct module *m, struct unload_req *r)
 	struct task_set exempt = { 0 };
 	struct task **snap;
 	unsigned n, inside = 0, scanned = 0, unfrozen = 0;
+	bool stop = !MUTANT_SCAN_SLEEPING_ONLY;
 	int err;
 
 	if (!MUTANT_FREEZE_CALLER)
@@ -257,7 +258,7 @@ static int freeze_and_scan(struct module *m, struct unload_req *r)
 	/* With more than one CPU, the tasks that are never frozen (the
 	 * reaper, the shell...) may be running elsewhere: stop every other
 	 * CPU, so no stack we read is in use (sched/stop_cpus.c). */
-	err = sched_stop_others(r->timeout_ms);
+	err = stop ? sched_stop_others(r->timeout_ms) : 0;
 	if (err) {
 		freezer_thaw();
 		ksnprintf(r->msg, sizeof(r->msg), "another CPU did not stop "
@@ -271,7 +272,8 @@ static int freeze_and_scan(struct module *m, struct unload_req *r)
 	 * and reaped in step a. */
 	snap = task_snapshot_all(&n);
 	if (!snap) {
-		sched_resume_others();
+		if (stop)
+			sched_resume_others();
 		freezer_thaw();
 		ksnprintf(r->msg, sizeof(r->msg), "no memory to list the tasks "
 			  "to scan");
@@ -297,7 +299,7 @@ static int freeze_and_scan(struct module *m, struct unload_req *r)
 		 * (an idle task runs no module code; callbacks that ran in
 		 * interrupts on its stack were drained in b). */
 		if (t->state == TASK_RUNNING) {
-			assert(t->idle && sched_stopper_is_me());
+			mutant_assert(t->idle && sched_stopper_is_me());
 			continue;
 		}
 		unfrozen += !freezer_is_frozen(t);
@@ -307,7 +309,8 @@ static int freeze_and_scan(struct module *m, struct unload_req *r)
 		inside += found != 0;
 	}
 	task_snapshot_free(snap, n);
-	sched_resume_others();
+	if (stop)
+		sched_resume_others();
 	narrate(r->verbose, current->name,
 		"  d. scanned %u task(s) (%u not frozen): EIP and every "
 		"return address; %u inside",

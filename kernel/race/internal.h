@@ -2,7 +2,8 @@
  * kernel/race/internal.h: what the files of the race catalogue share.
  *
  *   race_engine.c     one run: noise from the seed, settling, measuring
- *   race_scenarios.c  R1..R10 and the expected matrix
+ *   race_scenarios.c  R1..R17
+ *   race_expected.c   the expected matrix
  *   race_cmds.c       `race list | run | matrix`
  *   stress_sched.c    the stress test's baton, recording its decisions in
  *   stress_trace.c    the ring and hash of decisions
@@ -36,12 +37,17 @@ struct race_ctx {
 	struct task *noise[3];
 	unsigned nnoise;
 	int harness_err;                /* the scenario itself went wrong */
+	int client_cpu;                 /* clients run here; -1: ours */
+	bool spin;                      /* clients spin at their point */
+	bool ran_freed;                 /* a client returned normally from
+					 * a module freed under it */
 };
 
 struct scenario {
 	const char *id, *name, *what;
 	void (*run)(struct race_ctx *c);
 	const char *modules[2];         /* unloaded at the end if left */
+	unsigned cpus;                  /* needs at least this many CPUs */
 };
 
 #define RACE_MAX_SCENARIOS 32

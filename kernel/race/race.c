@@ -5,10 +5,14 @@
  *
  *   FREE --race_arm--> ARMED --a task arrives--> HELD --race_release--> FREE
  *         --race_watch--> WATCHED --arrivals counted-- ... --release--> FREE
+ *         --race_spin--> SPIN --a task arrives--> SPINNING --release--> FREE
  *
  * A held task sleeps until its slot's `released` flag is set. The flag,
  * not the slot, is what it waits on, so a slot reused after the release
- * cannot capture the task again.
+ * cannot capture the task again. A spinning task does not sleep: it runs
+ * PROBE_SPIN's loop in its own code until the probe's spin word is set,
+ * which is clear exactly while a SPIN or SPINNING slot exists (one at a
+ * time: there is one word).
  */
 #include <kernel/race/race.h>
 #include <kernel/probe.h>
@@ -24,7 +28,8 @@
 
 #define RACE_SLOTS 8
 
-enum slot_state { SLOT_FREE, SLOT_ARMED, SLOT_HELD, SLOT_WATCHED };
+enum slot_state { SLOT_FREE, SLOT_ARMED, SLOT_HELD, SLOT_WATCHED, SLOT_SPIN,
+		  SLOT_SPINNING };
 
 struct race_slot {
 	enum slot_state state;          /* [race_lock] */
@@ -42,6 +47,7 @@ static struct wait_queue release_wq =
 	WAIT_QUEUE_INIT(release_wq, "race-release");
 unsigned race_hold_max_ms = RACE_HOLD_MAX_MS;
 static volatile unsigned armed;         /* [race_lock] slots not FREE */
+static unsigned spinning;               /* [race_lock] SPIN(NING) slots */
 
 static struct race_slot *find_locked(const char *name)
 {
@@ -57,7 +63,7 @@ static int arm(const char *point, struct task *only, enum slot_state st)
 	uint32_t f = spin_lock_irqsave(&race_lock);
 	int err = -ENOSPC;
 
-	if (find_locked(point)) {
+	if (find_locked(point) || (st == SLOT_SPIN && spinning)) {
 		spin_unlock_irqrestore(&race_lock, f);
 		return -EBUSY;
 	}
@@ -68,6 +74,10 @@ static int arm(const char *point, struct task *only, enum slot_state st)
 					       .only = only };
 		armed++;
 		probe_arm();
+		if (st == SLOT_SPIN) {
+			spinning++;
+			probe_spin_hold(true);
+		}
 		err = 0;
 		break;
 	}
@@ -85,11 +95,21 @@ int race_watch(const char *point)
 	return arm(point, NULL, SLOT_WATCHED);
 }
 
+int race_spin(const char *point)
+{
+	return arm(point, NULL, SLOT_SPIN);
+}
+
 static void release_locked(struct race_slot *s)
 {
 	assert_held(&race_lock);
 	if (s->release_flag)
 		*s->release_flag = true;
+	if (s->state == SLOT_SPIN || s->state == SLOT_SPINNING) {
+		assert(spinning == 1);
+		spinning--;
+		probe_spin_hold(false);
+	}
 	s->state = SLOT_FREE;
 	s->held = NULL;
 	s->release_flag = NULL;
@@ -117,6 +137,13 @@ static void hold_here(const char *name)
 		return;
 	}
 	s->arrivals++;
+	if (s->state == SLOT_SPIN) {    /* it spins in its own code */
+		s->state = SLOT_SPINNING;
+		s->held = current;
+		spin_unlock_irqrestore(&race_lock, f);
+		wake_up(&arrive_wq);
+		return;
+	}
 	if (s->state != SLOT_ARMED) {   /* watched, or someone is held */
 		spin_unlock_irqrestore(&race_lock, f);
 		wake_up(&arrive_wq);
@@ -175,12 +202,14 @@ int race_wait(const char *point, unsigned timeout_ms, struct task **who)
 	if (!s)
 		return -ENOENT;
 	err = wait_event_timeout(arrive_wq, s->state == SLOT_HELD ||
+				 s->state == SLOT_SPINNING ||
 				 (s->state == SLOT_WATCHED && s->arrivals),
 				 timeout_ms);
 	if (err || !who)
 		return err;
 	f = spin_lock_irqsave(&race_lock);
-	*who = s->state == SLOT_HELD ? s->held : NULL;
+	*who = s->state == SLOT_HELD || s->state == SLOT_SPINNING ?
+	       s->held : NULL;
 	spin_unlock_irqrestore(&race_lock, f);
 	return *who ? 0 : -ETIMEDOUT;   /* the hold ended on its own */
 }
@@ -223,7 +252,8 @@ const char *race_where_held(const struct task *t)
 	uint32_t f = spin_lock_irqsave(&race_lock);
 
 	for (unsigned i = 0; i < RACE_SLOTS; i++)
-		if (slots[i].state == SLOT_HELD && slots[i].held == t)
+		if ((slots[i].state == SLOT_HELD ||
+		     slots[i].state == SLOT_SPINNING) && slots[i].held == t)
 			name = slots[i].name;
 	spin_unlock_irqrestore(&race_lock, f);
 	return name;

@@ -8,7 +8,10 @@
  * name:
  *
  *   uaf       the module area's use-after-free detector fired
- *             (modmem_uaf_reports() went up);
+ *             (modmem_uaf_reports() went up), or a client held inside
+ *             the module came back normally after the module was freed
+ *             (it ran freed code and nothing faulted: "stale-tlb", only
+ *             possible on another CPU whose TLB was not shot down);
  *   deadlock  the unload's bounded wait caught it (unload_wait);
  *   leak      frames or heap not back to the baseline once the module is
  *             gone and every task of the scenario has been reaped;
@@ -23,6 +26,7 @@
  * only by the load and unload calls.
  */
 #include "internal.h"
+#include <kernel/cpu.h>
 #include <kernel/module/module.h>
 #include <kernel/module/modmem.h>
 #include <kernel/lib/errno.h>
@@ -195,6 +199,8 @@ static void measure(struct race_ctx *c, bool clean, struct race_result *out)
 		o = "error", by = "harness";
 	else if (modmem_uaf_reports() != c->uaf0)
 		o = "uaf", by = "uaf-detector";
+	else if (c->ran_freed)
+		o = "uaf", by = "stale-tlb";
 	else if (c->deadlocked)
 		o = "deadlock", by = "deadlock-wait";
 	else if (!clean)
@@ -230,12 +236,17 @@ int race_run_one(const char *id, enum unload_strategy strategy,
 	const struct scenario *s = race_find(id);
 	struct race_ctx c = { .strategy = strategy, .busy = busy,
 			      .seed = seed, .rng = seed * 2654435761u + 1,
-			      .verbose = verbose };
+			      .verbose = verbose, .client_cpu = -1 };
 	uint32_t allowed;
 	bool clean;
 
 	if (!s)
 		return -ENOENT;
+	if (cpus_online < s->cpus) {
+		kstrlcpy(out->outcome, "n/a", sizeof(out->outcome));
+		kstrlcpy(out->by, "one-cpu", sizeof(out->by));
+		return -ENODEV;
+	}
 	if (verbose)
 		kprintf("race %s %s: %s\n  strategy %s, seed %lu\n", s->id,
 			s->name, s->what, unload_strategy_name(strategy),
@@ -247,7 +258,8 @@ int race_run_one(const char *id, enum unload_strategy strategy,
 	 * uniprocessor, so a replay is the same with any number of CPUs;
 	 * the rest of the kernel (reaper, unloadd, interrupts, the freeze's
 	 * IPIs, the stop of the other CPUs for the scan) runs on all. A
-	 * race only a multiprocessor has places its cast itself. */
+	 * race only a multiprocessor has (R16, R17) places its client on
+	 * another CPU itself. */
 	allowed = current->cpus_allowed;
 	sched_set_cpus(current, 1u << cpu_id());
 	c.uaf0 = modmem_uaf_reports();

@@ -1,6 +1,7 @@
 /*
  * kernel/race/race_test.c: the race point mechanism itself (suite `racepoint`).
  */
+#include <kernel/cpu.h>
 #include <kernel/ktest.h>
 #include <kernel/race/race.h>
 #include <kernel/probe.h>
@@ -167,6 +168,9 @@ static void check_scenario(struct ktest *t, unsigned i)
 {
 	int saved = console_loglevel;
 
+	if (cpus_online < race_scenario_cpus(i))
+		ktest_skip(t, "a race of a multiprocessor: needs 2 CPUs "
+			   "(boot with -smp 2 or more)");
 	console_loglevel = LOG_ERR;
 	for (unsigned s = 0; s < UNLOAD_NR_STRATEGIES; s++) {
 		const struct race_result *want = race_expected(i, s);
@@ -209,6 +213,8 @@ RACE_CASE(11, race_r12_notifier_preempted)
 RACE_CASE(12, race_r13_got_not_called)
 RACE_CASE(13, race_r14_opened_during_unregister)
 RACE_CASE(14, race_r15_thread_left_running)
+RACE_CASE(15, race_r16_running_elsewhere)
+RACE_CASE(16, race_r17_stale_tlb)
 
 static int idle_fn(void *arg)
 {
@@ -259,7 +265,8 @@ static void race_safe_strategies_never_fail(struct ktest *t)
 
 	console_loglevel = LOG_ERR;
 	for (unsigned i = 0; race_scenario_id(i); i++)
-		for (unsigned p = 0; p < 2; p++)
+		for (unsigned p = 0; p < 2 &&
+		     cpus_online >= race_scenario_cpus(i); p++)
 			for (unsigned s = UNLOAD_TWOPHASE; s <= UNLOAD_REFCOUNT;
 			     s++) {
 				struct race_result got = { "?", "?" };
@@ -297,5 +304,7 @@ KTEST_SUITE(race,
 	    KTEST_CASE(race_r13_got_not_called),
 	    KTEST_CASE(race_r14_opened_during_unregister),
 	    KTEST_CASE(race_r15_thread_left_running),
+	    KTEST_CASE(race_r16_running_elsewhere),
+	    KTEST_CASE(race_r17_stale_tlb),
 	    KTEST_CASE(race_scan_covers_every_task),
 	    KTEST_CASE(race_safe_strategies_never_fail));

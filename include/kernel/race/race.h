@@ -42,6 +42,10 @@ extern unsigned race_hold_max_ms;
 int race_arm(const char *point, struct task *only);
 /* Count arrivals at point without holding anyone. Return: as race_arm. */
 int race_watch(const char *point);
+/* Keep the next task that reaches PROBE_SPIN(point) spinning there,
+ * running its own code, until released (race_wait gives it as *who).
+ * One spin point at a time. Return: as race_arm. Context: task. */
+int race_spin(const char *point);
 /*
  * Wait until a task is held at point (armed) or the point was reached
  * (watched) since armed. Return: 0, -ETIMEDOUT, -ENOENT if not armed.

@@ -12,15 +12,17 @@
 /* One cell of the matrix: what happened, and which detector decided it. */
 struct race_result {
 	char outcome[16];       /* safe refused delayed reregistered failed
-				 * uaf deadlock leak error */
+				 * uaf deadlock leak error; n/a: the
+				 * scenario needs more CPUs */
 	char by[64];            /* "stack-scan", "eip+entry-window", ... */
 };
 
 /*
  * Run scenario id ("R4" or "entered-not-counted") once and measure it into
  * out. Prints the timeline when verbose, and always the closing line
- * "race: Rn NAME strategy=S outcome=O by=D". Return: 0, or -ENOENT for an
- * unknown id (out untouched). Context: task (the shell), may sleep.
+ * "race: Rn NAME strategy=S outcome=O by=D". Return: 0, -ENOENT for an
+ * unknown id (out untouched), -ENODEV when it needs more CPUs than are
+ * online (out is "n/a" by "one-cpu", nothing was run). Context: task (the shell), may sleep.
  */
 int race_run_one(const char *id, enum unload_strategy strategy,
 		 enum unload_busy busy, uint32_t seed, bool verbose,
@@ -30,6 +32,8 @@ int race_run_one(const char *id, enum unload_strategy strategy,
 const struct race_result *race_expected(unsigned i, enum unload_strategy s);
 /* "R1", "R2", ..., or NULL past the end. */
 const char *race_scenario_id(unsigned i);
+/* How many CPUs scenario i needs (R16 and R17: 2). */
+unsigned race_scenario_cpus(unsigned i);
 unsigned race_scenario_count(void);
 
 #endif
