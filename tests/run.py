@@ -526,7 +526,9 @@ def main():
         e2e_loaded(res, args.iso, idle)
         lap("e2e loaded")
         e2e_cpus(res, args.iso)
-        lap("e2e cpus")
+        from e2e_lockrules import e2e_lockrules
+        e2e_lockrules(res, args.iso, boot, power_off, smp_args)
+        lap("e2e cpus, lock rules")
         e2e_prompt_and_errors(res, args.iso)
         e2e_line_noise(res, args.iso)
         e2e_small_memory(res, args.iso)
