@@ -309,9 +309,10 @@ failalloc: all
 # ---- soak: stress over 20 seeds until 1,000,000 unloads per strategy ------
 SOAK_SEEDS  ?= 20
 SOAK_CYCLES ?= 1000000
+SOAK_SMP    ?= 1
 soak: all
 	$(PYTHON) scripts/soak.py --iso $(ISO) --seeds $(SOAK_SEEDS) \
-		--cycles $(SOAK_CYCLES) --table $(B)/soak.md
+		--cycles $(SOAK_CYCLES) --smp $(SOAK_SMP) --table $(B)/soak.md
 
 # ---- the console flood, long: 1 MiB of random bytes, 100,000 lines ----------
 flood: all
@@ -492,7 +493,7 @@ help:
 	@echo "make fuzz        run every fuzz target (FUZZ_TIME=600 s each, or FUZZ_RUNS=N)"
 	@echo "make fuzz-smoke  each fuzz target over its corpus, briefly (part of make test)"
 	@echo "make failalloc   fail each allocation of each operation in turn (table in build/failalloc.md)"
-	@echo "make soak        stress over 20 seeds to 1,000,000 unloads each for twophase and refcount, naive caught"
+	@echo "make soak        stress over 20 seeds to 1,000,000 unloads each for twophase and refcount, naive caught (SOAK_SMP=4: on 4 CPUs)"
 	@echo "make flood       1 MiB of random bytes and 100,000 random lines at the console"
 	@echo "make bochs       run the in-kernel suites in Bochs; last line: bochs: N passed, N failed"
 	@echo "make bochs-console  boot the ISO in Bochs, serial console on this terminal"

@@ -19,6 +19,10 @@ naive run was caught.
   scripts/soak.py [--iso build/quiesce.iso] [--seeds 20]
                   [--cycles 1000000] [--per-run 5000] [--hours H]
                   [--strategies twophase,refcount] [--table FILE]
+                  [--smp N]
+
+--smp N boots N CPUs running in parallel (-accel tcg,thread=multi; make
+soak SOAK_SMP=4).
 
 --cycles is the total per strategy (make soak: 1,000,000; make test's
 short tier: 4,000); one run does at most --per-run of them. The table
@@ -41,12 +45,15 @@ TSC = re.compile(r"# tsc: (\d+) cycles per ms")
 SCALE = float(os.environ.get("TIMEOUT_SCALE", "1"))
 
 
+SMP = []         # --smp N: QEMU's arguments for N CPUs in parallel
+
+
 class Boot:
     def __init__(self, iso):
         self.p = subprocess.Popen(
             ["qemu-system-i386", "-m", "64", "-no-reboot", "-display",
              "none", "-serial", "stdio", "-device",
-             "isa-debug-exit,iobase=0xf4,iosize=0x04", "-cdrom", iso],
+             "isa-debug-exit,iobase=0xf4,iosize=0x04", "-cdrom", iso] + SMP,
             stdin=subprocess.PIPE, stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT)
         self.out = bytearray()
@@ -226,7 +233,10 @@ def main():
     ap.add_argument("--no-naive", action="store_true")
     ap.add_argument("--table")
     ap.add_argument("--log", default="build/soak.log")
+    ap.add_argument("--smp", type=int, default=1)
     a = ap.parse_args()
+    if a.smp > 1:
+        SMP[:] = ["-smp", str(a.smp), "-accel", "tcg,thread=multi"]
     strategies = a.strategies.split(",")
     per_run = max(1, min(a.per_run, -(-a.cycles // a.seeds)))
     deadline = time.monotonic() + (a.hours * 3600 if a.hours else 1e9)
