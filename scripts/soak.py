@@ -111,7 +111,9 @@ def run_one(b, strategy, seed, per_run, tot, log):
     out = b.command(line, 120 + per_run / 50)
     tot["runs"] += 1
     tot["seeds"].add(seed)
-    log.write("$ %s\n%s\n" % (line, out or "(no prompt: hang?)"))
+    log.write("$ %s\n%s\n" % (line, out or "(no prompt: hang?) the last "
+                                "of the console:\n" + bytes(b.out[-3000:])
+                                .decode(errors="replace")))
     log.flush()
     if out is None or "kernel panic" in out:
         tot["failures"].append("seed %d: hang or panic" % seed)
