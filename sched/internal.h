@@ -9,6 +9,7 @@
 #ifndef SCHED_INTERNAL_H
 #define SCHED_INTERNAL_H
 
+#include <drivers/pit.h>
 #include <sched/list.h>
 #include <sched/runqueue.h>
 #include <sched/spinlock.h>
@@ -100,6 +101,14 @@ void sched_run_first_locked(struct task *t);
  * idle CPU, if there is one, to come and take it (an IPI). Caller holds
  * sched_lock. */
 void sched_kick_idle_locked(const struct task *t);
+
+/* Call fn at every tick of an AP's local timer, after the scheduler's,
+ * with its trap frame (CPU 0's tick is the PIT's: pit_add_tick_hook).
+ * Context: boot. */
+void smp_add_local_tick_hook(tick_hook fn);
+/* Return: queued tasks that may run on this CPU. Context: any; takes the
+ * interrupt lock and sched_lock; O(queued). */
+unsigned sched_nr_runnable_here(void);
 
 /* True for the scheduler's own functions (task_where skips them). */
 bool sched_is_core_fn(uintptr_t addr);

@@ -567,6 +567,37 @@ static void watchdog_reports_a_stall(struct ktest *t)
 	KEXPECT_EQ(t, stop_put(k), 0);
 }
 
+/* The same on CPU 1: its own tick looks at it (the check used to look
+ * at CPU 0 only). */
+static void watchdog_reports_a_stall_on_another_cpu(struct ktest *t)
+{
+	struct worker w = { 0 };
+	unsigned limit = watchdog_limit_ms(), reports = watchdog_report_count();
+	struct task *k;
+	unsigned cpu;
+	int seen;
+
+	if (cpus_online < 2)
+		ktest_skip(t, "needs 2 CPUs (boot with -smp 2 or more)");
+	k = start(busy_fn, &w, "test-starved");
+	KASSERT(t, k);
+	sched_set_cpus(current, 1u << 1);       /* we move to CPU 1 */
+	sched_set_cpus(k, 1u << 1);             /* k waits for it */
+	watchdog_set_limit_ms(50);
+	preempt_disable();
+	cpu = cpu_id();
+	spin_ms(120);
+	seen = watchdog_last_reported_id();     /* before k runs, catching up */
+	preempt_enable();
+	watchdog_set_limit_ms(limit);
+	unpin(current);
+	KEXPECT_EQ(t, cpu, 1);
+	KEXPECT(t, watchdog_report_count() > reports);
+	KEXPECT_EQ(t, seen, current->id);
+	KEXPECT_EQ(t, stop_put(k), 0);
+}
+
 KTEST_SUITE(watchdog,
 	KTEST_CASE(watchdog_reports_a_hung_task),
-	KTEST_CASE(watchdog_reports_a_stall));
+	KTEST_CASE(watchdog_reports_a_stall),
+	KTEST_CASE(watchdog_reports_a_stall_on_another_cpu));

@@ -52,12 +52,24 @@ static uint8_t ap_stack[MAX_CPUS][AP_STACK_SIZE] __attribute__((aligned(16)));
 
 /* ---- the local timer ---------------------------------------------------- */
 
+static tick_hook local_hooks[2];        /* [boot] */
+static unsigned nlocal_hooks;
+
+void smp_add_local_tick_hook(tick_hook fn)
+{
+	assert(nlocal_hooks < sizeof(local_hooks) / sizeof(local_hooks[0]));
+	local_hooks[nlocal_hooks++] = fn;
+}
+
 static void local_tick(struct trap_frame *tf)
 {
 	this_cpu()->ticks++;
 	lapic_eoi();
-	if (sched_running)
-		sched_local_tick();
+	if (!sched_running)
+		return;
+	sched_local_tick();
+	for (unsigned i = 0; i < nlocal_hooks; i++)
+		local_hooks[i](tf);
 }
 
 /* Another CPU queued work for us: the irq-exit hook reschedules. */

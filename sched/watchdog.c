@@ -4,8 +4,9 @@
  * What is checked, and why, is in <sched/watchdog.h>. The hung-task check
  * runs in the "watchdog" thread every limit/4 ms; it is not freezable, so
  * a freeze that deadlocks (race R2: the unloader waits for a thread it
- * froze) is still reported. The stall check runs in the timer tick: when
- * no switch happens, no thread can run to notice.
+ * froze) is still reported. The stall check runs in every CPU's timer
+ * tick (CPU 0's PIT, each AP's local timer), each CPU looking at itself:
+ * when no switch happens there, no thread can run there to notice.
  *
  * A report prints once per sleep (t->hung_reported) or once per stall;
  * watchdog_report_count() lets tests and race scenarios see it happened.
@@ -30,7 +31,8 @@
 static volatile unsigned limit_ms = WATCHDOG_DEFAULT_MS;
 static volatile unsigned reports;
 static volatile int last_reported_id = -1;
-static uint64_t stall_reported_at;      /* [irq] last_switch_tick reported */
+/* [irq] per CPU: the last_switch_tick last reported */
+static uint64_t stall_reported_at[MAX_CPUS];
 static struct wait_queue wd_wq = WAIT_QUEUE_INIT(wd_wq, "watchdog");
 
 unsigned watchdog_report_count(void)
@@ -111,23 +113,27 @@ static int watchdog_fn(void *arg)
 	return 0;
 }
 
-/* Stall check, from the tick with IRQs off. */
+/* Stall check of this CPU, from its tick with IRQs off. */
 static void watchdog_tick(struct trap_frame *tf)
 {
 	uint64_t last = sched_last_switch_tick();
+	unsigned cpu = cpu_id(), waiting;
 
-	/* This CPU's switches (the PIT ticks on CPU 0): an idle CPU 0
-	 * with tasks queued that may not run on it is no stall. */
+	/* This CPU's switches: an idle CPU is no stall, nor a task that
+	 * keeps its CPU because every queued task may only run elsewhere
+	 * (counted last: it walks the queue). */
 	if (!sched_running || !sched_nr_runnable() || current->idle ||
-	    last == stall_reported_at)
+	    last == stall_reported_at[cpu] ||
+	    ticks - last <= ms_to_ticks(limit_ms))
 		return;
-	if (ticks - last <= ms_to_ticks(limit_ms))
+	waiting = sched_nr_runnable_here();
+	if (!waiting)
 		return;
-	stall_reported_at = last;
-	kprintf("watchdog: no context switch for more than %u ms: task '%s' "
-		"(id %d) keeps the CPU (preempt count %d), %u tasks wait\n",
-		limit_ms, current->name, current->id, preempt_count(),
-		sched_nr_runnable());
+	stall_reported_at[cpu] = last;
+	kprintf("watchdog: no context switch on CPU %u for more than %u ms: "
+		"task '%s' (id %d) keeps the CPU (preempt count %d), %u "
+		"tasks wait for it\n", cpu, limit_ms, current->name,
+		current->id, preempt_count(), waiting);
 	backtrace_print(tf->eip, tf->ebp, "    ");
 	last_reported_id = current->id;
 	reports++;
@@ -148,6 +154,7 @@ static int watchdog_init(void)
 	t->system = true;
 	kthread_start(t);
 	pit_add_tick_hook(watchdog_tick);
+	smp_add_local_tick_hook(watchdog_tick);
 	return 0;
 }
 INITCALL(watchdog_init, INIT_SUBSYS);
