@@ -21,6 +21,19 @@ static int call_point_fn(void *arg)
 	return 0;
 }
 
+/* Start fn in a thread we hold a reference to from before it runs: on
+ * another CPU it may end, and be reaped, before kthread_run returns. */
+static struct task *start_held(int (*fn)(void *), const char *name)
+{
+	struct task *k = kthread_create(fn, NULL, NULL, name);
+
+	if (k) {
+		task_get(k);
+		kthread_start(k);
+	}
+	return k;
+}
+
 static void racepoint_holds_and_releases(struct ktest *t)
 {
 	struct task *who = NULL, *k;
@@ -28,9 +41,8 @@ static void racepoint_holds_and_releases(struct ktest *t)
 	progress = 0;
 	KASSERT_EQ(t, race_arm("test.point", NULL), 0);
 	KEXPECT_EQ(t, race_arm("test.point", NULL), -EBUSY);
-	k = kthread_run(call_point_fn, NULL, NULL, "test-racer");
+	k = start_held(call_point_fn, "test-racer");
 	KASSERT(t, k);
-	task_get(k);
 	KASSERT_EQ(t, race_wait("test.point", 1000, &who), 0);
 	KEXPECT(t, who == k);
 	KEXPECT_EQ(t, progress, 1);
@@ -59,9 +71,8 @@ static void racepoint_watch_counts_without_holding(struct ktest *t)
 	progress = 0;
 	KASSERT_EQ(t, race_watch("test.point"), 0);
 	KEXPECT(t, !race_reached("test.point"));
-	k = kthread_run(call_point_fn, NULL, NULL, "test-racer");
+	k = start_held(call_point_fn, "test-racer");
 	KASSERT(t, k);
-	task_get(k);
 	KEXPECT_EQ(t, race_wait("test.point", 1000, NULL), 0);
 	KEXPECT_EQ(t, kthread_stop(k), 0);
 	KEXPECT_EQ(t, progress, 2);             /* went straight on */
@@ -87,9 +98,8 @@ static void racepoint_preempt_looks_preempted(struct ktest *t)
 
 	progress = 0;
 	KASSERT_EQ(t, race_arm("test.preempt", NULL), 0);
-	k = kthread_run(preempt_fn, NULL, NULL, "test-preempt");
+	k = start_held(preempt_fn, "test-preempt");
 	KASSERT(t, k);
-	task_get(k);
 	KASSERT_EQ(t, race_wait("test.preempt", 1000, &who), 0);
 	KEXPECT(t, who == k);
 	KEXPECT(t, k->preempt_tf != NULL);
@@ -109,9 +119,8 @@ static void racepoint_reset_releases_everything(struct ktest *t)
 	struct task *k;
 
 	KASSERT_EQ(t, race_arm("test.point", NULL), 0);
-	k = kthread_run(call_point_fn, NULL, NULL, "test-racer");
+	k = start_held(call_point_fn, "test-racer");
 	KASSERT(t, k);
-	task_get(k);
 	KASSERT_EQ(t, race_wait("test.point", 1000, NULL), 0);
 	race_reset();
 	KEXPECT_EQ(t, kthread_stop(k), 0);
@@ -130,9 +139,8 @@ static void racepoint_hold_that_times_out_frees_its_slot(struct ktest *t)
 	progress = 0;
 	race_hold_max_ms = 20;
 	KASSERT_EQ(t, race_arm("test.point", NULL), 0);
-	k = kthread_run(call_point_fn, NULL, NULL, "test-racer");
+	k = start_held(call_point_fn, "test-racer");
 	KASSERT(t, k);
-	task_get(k);
 	/* Held (0), or already let go if this task came back to the CPU
 	 * more than 20 ms later (busy tasks running): either way it came. */
 	err = race_wait("test.point", 1000, &who);
