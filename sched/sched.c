@@ -294,8 +294,7 @@ void sched_yield(void)
 void preempt_enable(void)
 {
 	assert(preempt_count() > 0);
-	this_cpu_dec(preempt_count);
-	if (preempt_count() == 0 && sched_need_resched &&
+	if (this_cpu_dec_and_test(preempt_count) && sched_need_resched &&
 	    irqs_enabled() && sched_running && !irq_depth &&
 	    current->state == TASK_RUNNING)
 		schedule();
