@@ -27,15 +27,25 @@ static void flush_here(void *arg)
 		invlpg(r->va + i * PAGE_SIZE);
 }
 
-void tlb_flush_range(uintptr_t va, size_t npages)
+/* The other CPUs' part, out of line: the range goes to them by address,
+ * and one CPU's path keeps it in registers. */
+static void __attribute__((noinline)) shoot_others(uintptr_t va,
+						    size_t npages)
 {
 	struct tlb_range r = { va, npages };
+
+	smp_call_others(flush_here, &r);
+	tlb_shootdowns++;
+}
+
+void tlb_flush_range(uintptr_t va, size_t npages)
+{
+	uintptr_t end = va + npages * PAGE_SIZE;
 	uint32_t f = irq_save_local();
 
-	flush_here(&r);
-	if (cpus_online > 1 && tlb_shootdown_enabled) {
-		smp_call_others(flush_here, &r);
-		tlb_shootdowns++;
-	}
+	for (uintptr_t a = va; a != end; a += PAGE_SIZE)
+		invlpg(a);
+	if (cpus_online > 1 && tlb_shootdown_enabled)
+		shoot_others(va, npages);
 	irq_restore_local(f);
 }

@@ -3,7 +3,8 @@
  *
  * How: sched_stopper is set under sched_lock; from then on the scheduler
  * picks, on every CPU, either the stopper or the CPU's idle task
- * (pick_next_locked), and an idle CPU does not wake up for queued work.
+ * (sched_pick_next_smp_locked), and an idle CPU does not wake up for
+ * queued work.
  * Each other CPU running a task is kicked (need_resched and an IPI), its
  * task is preempted at the end of the IPI, and the stopper waits until
  * every CPU runs its idle task or the stopper itself. Nothing runs a

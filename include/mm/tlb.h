@@ -19,6 +19,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <stddef.h>
+#include <kernel/arch.h>
+#include <kernel/cpu.h>
 
 extern bool tlb_shootdown_enabled;
 /* Shootdowns sent (each to every other online CPU) since boot. */
@@ -27,5 +29,16 @@ extern uint64_t tlb_shootdowns;
 /* Drop the translations of npages pages from va on every CPU. Context:
  * any but an IRQ handler; may spin (IPIs) with interrupts off. */
 void tlb_flush_range(uintptr_t va, size_t npages);
+
+/* One page: tlb_flush_range(va, 1). With one CPU online that is invlpg
+ * alone, here, without a call (vmm_protect and vmm_unmap are on the
+ * loader's and the unload's paths). Context: as tlb_flush_range. */
+static inline void tlb_flush_page(uintptr_t va)
+{
+	if (cpus_online > 1)
+		tlb_flush_range(va, 1);
+	else
+		invlpg(va);
+}
 
 #endif
