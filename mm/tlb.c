@@ -2,8 +2,9 @@
  * mm/tlb.c: TLB shootdown, as <mm/tlb.h> describes it.
  *
  * One range at a time: the other CPUs each run flush_here() in an IPI
- * (drivers/smp_call.c) while we wait, so when tlb_flush_range returns no CPU
- * can still reach the old pages. With one CPU online it is invlpg alone.
+ * (drivers/smp_call.c) while we wait, so when tlb_shootdown returns no CPU
+ * can still reach the old pages. With one CPU online tlb_flush_range
+ * (<mm/tlb.h>) is invlpg alone and does not come here.
  */
 #include <mm/tlb.h>
 #include <kernel/arch.h>
@@ -27,25 +28,16 @@ static void flush_here(void *arg)
 		invlpg(r->va + i * PAGE_SIZE);
 }
 
-/* The other CPUs' part, out of line: the range goes to them by address,
- * and one CPU's path keeps it in registers. */
-static void __attribute__((noinline)) shoot_others(uintptr_t va,
-						    size_t npages)
+void tlb_shootdown(uintptr_t va, size_t npages)
 {
 	struct tlb_range r = { va, npages };
-
-	smp_call_others(flush_here, &r);
-	tlb_shootdowns++;
-}
-
-void tlb_flush_range(uintptr_t va, size_t npages)
-{
-	uintptr_t end = va + npages * PAGE_SIZE;
+	/* Interrupts off: no move to another CPU between the two halves. */
 	uint32_t f = irq_save_local();
 
-	for (uintptr_t a = va; a != end; a += PAGE_SIZE)
-		invlpg(a);
-	if (cpus_online > 1 && tlb_shootdown_enabled)
-		shoot_others(va, npages);
+	flush_here(&r);
+	if (cpus_online > 1 && tlb_shootdown_enabled) {
+		smp_call_others(flush_here, &r);
+		tlb_shootdowns++;
+	}
 	irq_restore_local(f);
 }

@@ -125,7 +125,7 @@ uintptr_t vmm_unmap(uintptr_t va)
 	if (*pte & PTE_PRESENT) {
 		pa = *pte & ~PTE_FLAGS;
 		*pte = 0;
-		tlb_flush_page(va);
+		tlb_flush_range(va, 1);
 	}
 	irq_restore(f);
 	return pa;
@@ -176,7 +176,7 @@ int vmm_protect(uintptr_t va, uint32_t flags)
 		return -EINVAL;
 	}
 	*pte = (*pte & ~PTE_WRITE) | (flags & PTE_WRITE);
-	tlb_flush_page(va);
+	tlb_flush_range(va, 1);
 	irq_restore(f);
 	return 0;
 }

@@ -43,12 +43,14 @@ static bool others_stopped(void)
 
 int sched_stop_others(unsigned timeout_ms)
 {
-	uint64_t end = sched_deadline(timeout_ms), t0 = rdtsc(), d;
+	uint64_t end, t0, d;
 	uint32_t f;
 
 	sched_might_sleep();
 	if (cpus_online == 1)
-		return 0;
+		return 0;       /* nothing else runs: no deadline to compute */
+	end = sched_deadline(timeout_ms);
+	t0 = rdtsc();
 	f = spin_lock_irqsave(&sched_lock);
 	assert(!sched_stopper);
 	sched_stopper = current;
