@@ -86,7 +86,7 @@ void fault_catch_push(struct fault_catch *fc, bool quiet)
 	fc->quiet = quiet;
 	fc->preempt_count = task_ops->preempt_count();
 	fc->at_depth = irq_depth;
-	fc->lock_depth = irqlock_depth();
+	fc->lock_depth = this_cpu_read(irqlock_depth);  /* irqlock_depth() */
 	fc->prev = *slot;
 	fc->info = (struct fault_info){ 0 };
 	*slot = fc;

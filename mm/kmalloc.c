@@ -34,8 +34,10 @@ void heap_init(void)
 	heap_core_init(&kheap, HEAP_BASE, HEAP_END, grow, PAGE_SIZE);
 }
 
-/* site: the caller of kmalloc, kzalloc or kstrdup, for failalloc's report. */
-static void *kmalloc_from(size_t size, uintptr_t site, uintptr_t site2)
+/* site: the caller of kmalloc, kzalloc or kstrdup, for failalloc's report.
+ * Inline in all three: kmalloc is one of the hottest calls there is. */
+static inline __attribute__((always_inline)) void *
+kmalloc_from(size_t size, uintptr_t site, uintptr_t site2)
 {
 	uint32_t f;
 	void *p;

@@ -2,8 +2,9 @@
  * mm/tlb.c: TLB shootdown, as <mm/tlb.h> describes it.
  *
  * One range at a time: the other CPUs each run flush_here() in an IPI
- * (drivers/smp_call.c) while we wait, so when tlb_flush_range returns no CPU
- * can still reach the old pages. With one CPU online it is invlpg alone.
+ * (drivers/smp_call.c) while we wait, so when tlb_shootdown returns no CPU
+ * can still reach the old pages. With one CPU online tlb_flush_range
+ * (<mm/tlb.h>) is invlpg alone and does not come here.
  */
 #include <mm/tlb.h>
 #include <kernel/arch.h>
@@ -28,9 +29,10 @@ static void flush_here(void *arg)
 		invlpg(r->va + i * PAGE_SIZE);
 }
 
-void tlb_flush_range(uintptr_t va, size_t npages)
+void tlb_shootdown(uintptr_t va, size_t npages)
 {
 	struct tlb_range r = { va, npages };
+	/* Interrupts off: no move to another CPU between the two halves. */
 	uint32_t f = irq_save_local();
 
 	flush_here(&r);

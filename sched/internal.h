@@ -101,6 +101,12 @@ void sched_run_first_locked(struct task *t);
  * idle CPU, if there is one, to come and take it (an IPI). Caller holds
  * sched_lock. */
 void sched_kick_idle_locked(const struct task *t);
+/* More than one CPU (irqlock_on): the next task for this CPU, its
+ * affinity and the stop obeyed, then the kicks: an idle CPU for prev if it
+ * was requeued (still runnable) but may not run here, and one for the
+ * first task still queued. The caller has cleared this CPU's
+ * need_resched. Caller: sched_schedule_locked. */
+struct task *sched_pick_next_smp_locked(struct task *prev, bool requeued);
 
 /* Call fn at every tick of an AP's local timer, after the scheduler's,
  * with its trap frame (CPU 0's tick is the PIT's: pit_add_tick_hook).

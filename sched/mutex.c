@@ -19,7 +19,8 @@ void mutex_init(struct mutex *m, const char *name)
 	wait_queue_init(&m->wq, name);
 }
 
-bool mutex_trylock(struct mutex *m)
+/* Inline in mutex_lock's wait condition too, not a call each time. */
+static inline __attribute__((always_inline)) bool take(struct mutex *m)
 {
 	uint32_t f = irq_save();
 	bool got = !m->owner;
@@ -28,6 +29,11 @@ bool mutex_trylock(struct mutex *m)
 		m->owner = current;
 	irq_restore(f);
 	return got;
+}
+
+bool mutex_trylock(struct mutex *m)
+{
+	return take(m);
 }
 
 static void check_no_recursion(struct mutex *m)
@@ -41,14 +47,14 @@ void mutex_lock(struct mutex *m)
 {
 	sched_might_sleep();
 	check_no_recursion(m);
-	wait_event(m->wq, mutex_trylock(m));
+	wait_event(m->wq, take(m));
 }
 
 int mutex_lock_timeout(struct mutex *m, unsigned ms)
 {
 	sched_might_sleep();
 	check_no_recursion(m);
-	return wait_event_timeout(m->wq, mutex_trylock(m), ms);
+	return wait_event_timeout(m->wq, take(m), ms);
 }
 
 void mutex_unlock(struct mutex *m)

@@ -1,8 +1,10 @@
 /*
- * sched/placement.c: which CPU runs what, with more than one: waking idle
- * CPUs (sched_kick_*), CPU affinity (sched_set_cpus), and the idle loop
- * every CPU runs when it has nothing to do. docs/smp.md tells the story.
- * On one CPU a kick is need_resched on this CPU, and the idle loop halts.
+ * sched/placement.c: which CPU runs what, with more than one: the pick of
+ * the next task (affinity, the stop of the other CPUs), waking idle CPUs
+ * (sched_kick_*), CPU affinity (sched_set_cpus), and the idle loop every
+ * CPU runs when it has nothing to do. docs/smp.md tells the story. On one
+ * CPU the scheduler picks without this file (pick_next_locked, sched.c),
+ * a kick is need_resched on this CPU, and the idle loop halts.
  */
 #include <sched/sched.h>
 #include <drivers/lapic.h>
@@ -42,6 +44,49 @@ void sched_kick_idle_locked(const struct task *t)
 		sched_kick_cpu_locked(i);
 		return;
 	}
+}
+
+/* The leftmost task this CPU may run. While another CPU's task has every
+ * other CPU stopped, only it may run. */
+static struct task *pick_allowed_locked(void)
+{
+	struct list_node *n;
+	struct task *s = sched_stopper;
+
+	if (s) {
+		if (s->state != TASK_RUNNABLE || !rq_queued(&s->rq))
+			return this_cpu()->idle;
+		rq_remove(&sched_runqueue, &s->rq);
+		return s;
+	}
+	list_for_each(n, &sched_runqueue.head) {
+		struct rq_entity *e = list_entry(n, struct rq_entity, node);
+		struct task *t = list_entry(e, struct task, rq);
+
+		if (t->cpus_allowed & (1u << cpu_id())) {
+			rq_remove(&sched_runqueue, e);
+			return t;
+		}
+	}
+	return this_cpu()->idle;
+}
+
+struct task *sched_pick_next_smp_locked(struct task *prev, bool requeued)
+{
+	struct task *next;
+
+	assert_held(&sched_lock);
+	assert(irqlock_on);
+	next = pick_allowed_locked();
+	/* prev is not idle when requeued: neither kick below can set this
+	 * CPU's need_resched on its account, so the kick for prev may
+	 * follow the pick (it used to come first). */
+	if (requeued && !(prev->cpus_allowed & (1u << cpu_id())))
+		sched_kick_idle_locked(prev);   /* it moves away */
+	if (rq_len(&sched_runqueue) && !sched_stopper)
+		sched_kick_idle_locked(list_entry(rq_first(&sched_runqueue),
+						  struct task, rq));
+	return next;
 }
 
 void sched_set_cpus(struct task *t, uint32_t mask)

@@ -186,58 +186,35 @@ void sched_start_task(struct task *t)
 
 /* ---- the switch ------------------------------------------------------ */
 
-/* The leftmost task: the one that has had the least CPU. While another
- * CPU's task has every other CPU stopped, only it may run. */
+/* The leftmost task: the one that has had the least CPU. One CPU: no
+ * affinity, no stop (sched_pick_next_smp_locked does the rest). */
 static struct task *pick_next_locked(void)
 {
-	struct rq_entity *e;
-	struct list_node *n;
-	struct task *s = sched_stopper;
+	struct rq_entity *e = rq_pop(&sched_runqueue);
 
-	if (!irqlock_on) {              /* one CPU: no affinity, no stop */
-		e = rq_pop(&sched_runqueue);
-		return e ? list_entry(e, struct task, rq) : this_cpu()->idle;
-	}
-	if (s) {
-		if (s->state != TASK_RUNNABLE || !rq_queued(&s->rq))
-			return this_cpu()->idle;
-		rq_remove(&sched_runqueue, &s->rq);
-		return s;
-	}
-	list_for_each(n, &sched_runqueue.head) {
-		struct task *t;
-
-		e = list_entry(n, struct rq_entity, node);
-		t = list_entry(e, struct task, rq);
-		if (t->cpus_allowed & (1u << cpu_id())) {
-			rq_remove(&sched_runqueue, e);
-			return t;
-		}
-	}
-	return this_cpu()->idle;
+	return e ? list_entry(e, struct task, rq) : this_cpu()->idle;
 }
 
 void sched_schedule_locked(void)
 {
 	struct task *prev = current, *next;
+	bool requeued;
 
 	/* assert_held, inline: this runs at every switch. */
 	assert(sched_lock.locked && sched_lock.owner == prev);
 	assert(!irqs_enabled() && preempt_count() == 1);
 	sched_charge(prev, rdtsc());
-	if (prev->state == TASK_RUNNING && !prev->idle &&
-	    !(prev->freeze_pending && freezer_preempted_locked(prev))) {
+	requeued = prev->state == TASK_RUNNING && !prev->idle &&
+		   !(prev->freeze_pending && freezer_preempted_locked(prev));
+	if (requeued) {
 		prev->state = TASK_RUNNABLE;
 		rq_insert(&sched_runqueue, &prev->rq);
-		if (irqlock_on &&
-		    !(prev->cpus_allowed & (1u << cpu_id())))
-			sched_kick_idle_locked(prev);   /* it moves away */
 	}
-	next = pick_next_locked();
-	sched_set_need_resched(false);
-	if (irqlock_on && rq_len(&sched_runqueue) && !sched_stopper)
-		sched_kick_idle_locked(list_entry(rq_first(&sched_runqueue),
-						  struct task, rq));
+	sched_set_need_resched(false);  /* answered here */
+	/* More than one CPU: affinity, the stop, and kicks to idle CPUs,
+	 * all behind one test (sched/placement.c). */
+	next = irqlock_on ? sched_pick_next_smp_locked(prev, requeued)
+			  : pick_next_locked();
 	if (next == prev) {
 		prev->state = TASK_RUNNING;
 		prev->slice = sched_slice_ticks;
@@ -294,8 +271,7 @@ void sched_yield(void)
 void preempt_enable(void)
 {
 	assert(preempt_count() > 0);
-	this_cpu_dec(preempt_count);
-	if (preempt_count() == 0 && sched_need_resched &&
+	if (this_cpu_dec_and_test(preempt_count) && sched_need_resched &&
 	    irqs_enabled() && sched_running && !irq_depth &&
 	    current->state == TASK_RUNNING)
 		schedule();

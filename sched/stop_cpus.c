@@ -3,7 +3,8 @@
  *
  * How: sched_stopper is set under sched_lock; from then on the scheduler
  * picks, on every CPU, either the stopper or the CPU's idle task
- * (pick_next_locked), and an idle CPU does not wake up for queued work.
+ * (sched_pick_next_smp_locked), and an idle CPU does not wake up for
+ * queued work.
  * Each other CPU running a task is kicked (need_resched and an IPI), its
  * task is preempted at the end of the IPI, and the stopper waits until
  * every CPU runs its idle task or the stopper itself. Nothing runs a
@@ -42,12 +43,14 @@ static bool others_stopped(void)
 
 int sched_stop_others(unsigned timeout_ms)
 {
-	uint64_t end = sched_deadline(timeout_ms), t0 = rdtsc(), d;
+	uint64_t end, t0, d;
 	uint32_t f;
 
 	sched_might_sleep();
 	if (cpus_online == 1)
-		return 0;
+		return 0;       /* nothing else runs: no deadline to compute */
+	end = sched_deadline(timeout_ms);
+	t0 = rdtsc();
 	f = spin_lock_irqsave(&sched_lock);
 	assert(!sched_stopper);
 	sched_stopper = current;

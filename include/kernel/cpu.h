@@ -69,10 +69,10 @@ extern unsigned cpu_count;
 extern volatile unsigned cpus_online;
 
 /*
- * this_cpu_read/write/inc/dec(f): one instruction on this CPU's 32-bit
- * field f (%fs-relative). No pointer is kept, so nothing goes stale if the
- * task moves to another CPU between two of them; on one CPU they cost
- * what a global variable did. Each is a compiler barrier.
+ * this_cpu_read/write/inc/dec/dec_and_test(f): one instruction on this
+ * CPU's 32-bit field f (%fs-relative). No pointer is kept, so nothing
+ * goes stale if the task moves to another CPU between two of them; on one
+ * CPU they cost what a global variable did. Each is a compiler barrier.
  */
 #define cpu_off(f) offsetof(struct cpu, f)
 #ifdef HOST_TEST
@@ -86,6 +86,7 @@ static inline struct cpu *this_cpu(void)
 #define this_cpu_write(f, v) ((void)(host_cpu.f = (v)))
 #define this_cpu_inc(f) ((void)host_cpu.f++)
 #define this_cpu_dec(f) ((void)host_cpu.f--)
+#define this_cpu_dec_and_test(f) (--host_cpu.f == 0)
 #else
 static inline struct cpu *this_cpu(void)
 {
@@ -108,6 +109,15 @@ static inline struct cpu *this_cpu(void)
 	__asm__ volatile("incl %%fs:%c0" : : "i"(cpu_off(f)) : "memory")
 #define this_cpu_dec(f)                                                    \
 	__asm__ volatile("decl %%fs:%c0" : : "i"(cpu_off(f)) : "memory")
+/* Decrement f; true when it reached 0 (the flag of the decl itself: no
+ * second read). */
+#define this_cpu_dec_and_test(f)                                           \
+	({                                                                 \
+		bool __z;                                                  \
+		__asm__ volatile("decl %%fs:%c1" : "=@ccz"(__z)            \
+				 : "i"(cpu_off(f)) : "memory");            \
+		__z;                                                       \
+	})
 #endif
 
 /* This CPU's index. Context: any (stable with preemption off). */

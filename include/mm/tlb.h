@@ -20,13 +20,30 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <stddef.h>
+#include <kernel/arch.h>
+#include <kernel/cpu.h>
+#include <mm/pmm.h>
 
 extern bool tlb_shootdown_enabled;
 /* Shootdowns sent (each to every other online CPU) since boot. */
 extern uint64_t tlb_shootdowns;
 
-/* Drop the translations of npages pages from va on every CPU. Context:
- * any but an IRQ handler; may spin (IPIs) with interrupts off. */
-void tlb_flush_range(uintptr_t va, size_t npages);
+/* The shootdown proper: invlpg here and on every other online CPU (IPIs,
+ * waited for). Context: as tlb_flush_range. */
+void tlb_shootdown(uintptr_t va, size_t npages);
+
+/* Drop the translations of npages pages from va on every CPU. With one
+ * CPU online that is invlpg alone, inline: the loader and the unload
+ * protect and unmap module pages one or two at a time. Context: any but
+ * an IRQ handler; may spin (IPIs) with interrupts off. */
+static inline void tlb_flush_range(uintptr_t va, size_t npages)
+{
+	if (cpus_online > 1) {
+		tlb_shootdown(va, npages);
+		return;
+	}
+	for (size_t i = 0; i < npages; i++)
+		invlpg(va + i * PAGE_SIZE);
+}
 
 #endif
