@@ -15,7 +15,7 @@
 static probe_fn subs[PROBE_SUBSCRIBERS_MAX];
 static volatile unsigned nsubs;         /* [irq] only grows */
 static volatile unsigned armed;         /* [irq] probe_arm() - disarm() */
-static volatile unsigned spin_word = 1; /* PROBE_SPIN's: 1 = go on */
+static struct probe_spin spin = { .go = 1 };    /* PROBE_SPIN's */
 
 void probe_arm(void)
 {
@@ -64,14 +64,16 @@ __attribute__((noinline)) void probe(const char *name)
 		fire(name, NULL);
 }
 
-volatile unsigned *probe_spin_word(void)
+struct probe_spin *probe_spin_state(void)
 {
-	return &spin_word;
+	return &spin;
 }
 
 void probe_spin_hold(bool hold)
 {
-	spin_word = !hold;
+	if (hold)
+		spin.spinning = 0;
+	spin.go = !hold;
 }
 
 /* int $0x81: EAX holds the name (PROBE_PREEMPT). */

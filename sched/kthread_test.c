@@ -548,53 +548,44 @@ static void watchdog_reports_a_hung_task(struct ktest *t)
 	task_put(k);
 }
 
-static void watchdog_reports_a_stall(struct ktest *t)
+/* We keep CPU cpu with preemption off while k waits for it: that CPU's
+ * tick reports the stall, naming us. */
+static void stall_on(struct ktest *t, unsigned cpu)
 {
 	struct worker w = { 0 };
 	unsigned limit = watchdog_limit_ms(), reports = watchdog_report_count();
 	struct task *k = start(busy_fn, &w, "test-starved");
-
-	KASSERT(t, k);
-	pin_cpu0(current);              /* k waits for our CPU, not another */
-	pin_cpu0(k);
-	watchdog_set_limit_ms(50);
-	preempt_disable();
-	spin_ms(120);                   /* a runnable task waits */
-	preempt_enable();
-	watchdog_set_limit_ms(limit);
-	unpin(current);
-	KEXPECT(t, watchdog_report_count() > reports);
-	KEXPECT_EQ(t, stop_put(k), 0);
-}
-
-/* The same on CPU 1: its own tick looks at it (the check used to look
- * at CPU 0 only). */
-static void watchdog_reports_a_stall_on_another_cpu(struct ktest *t)
-{
-	struct worker w = { 0 };
-	unsigned limit = watchdog_limit_ms(), reports = watchdog_report_count();
-	struct task *k;
-	unsigned cpu;
+	unsigned on;
 	int seen;
 
-	if (cpus_online < 2)
-		ktest_skip(t, "needs 2 CPUs (boot with -smp 2 or more)");
-	k = start(busy_fn, &w, "test-starved");
 	KASSERT(t, k);
-	sched_set_cpus(current, 1u << 1);       /* we move to CPU 1 */
-	sched_set_cpus(k, 1u << 1);             /* k waits for it */
+	sched_set_cpus(current, 1u << cpu);     /* k waits for our CPU */
+	sched_set_cpus(k, 1u << cpu);
 	watchdog_set_limit_ms(50);
 	preempt_disable();
-	cpu = cpu_id();
+	on = cpu_id();
 	spin_ms(120);
 	seen = watchdog_last_reported_id();     /* before k runs, catching up */
 	preempt_enable();
 	watchdog_set_limit_ms(limit);
 	unpin(current);
-	KEXPECT_EQ(t, cpu, 1);
+	KEXPECT_EQ(t, on, cpu);
 	KEXPECT(t, watchdog_report_count() > reports);
 	KEXPECT_EQ(t, seen, current->id);
 	KEXPECT_EQ(t, stop_put(k), 0);
+}
+
+static void watchdog_reports_a_stall(struct ktest *t)
+{
+	stall_on(t, 0);
+}
+
+/* CPU 1's own tick looks at it (the check looked at CPU 0 only). */
+static void watchdog_reports_a_stall_on_another_cpu(struct ktest *t)
+{
+	if (cpus_online < 2)
+		ktest_skip(t, "needs 2 CPUs (boot with -smp 2 or more)");
+	stall_on(t, 1);
 }
 
 KTEST_SUITE(watchdog,

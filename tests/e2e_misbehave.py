@@ -132,7 +132,7 @@ def case_owner_null(res, s):
         out = out if s.n == n and s.q else None
         res.check(clean(out) and "orphan" not in (out or ""),
                   "misbehave 4: after a %s with owner NULL, tick, help "
-                  "and svc run" % what, repr(out[-300:]))
+                  "and svc run" % what, repr((out or "")[-300:]))
 
 
 def case_failed_start(res, s):

@@ -25,11 +25,13 @@
  *
  *   PROBE_SPIN("R16.running")    in module code: a probe() call, then the
  *       task keeps *running* the caller's own instructions (a load, a
- *       test, a pause, a jump) until the spin word is set: a task
- *       executing module code at a known place, on whichever CPU it is.
- *       The word is read through a pointer taken before the loop, so not
- *       one instruction of the spin is outside the caller. The word is
- *       set (spinners go on) except while a subscriber holds it clear.
+ *       test, a pause, a jump) until `go` is set: a task executing module
+ *       code at a known place, on whichever CPU it is. Once in its loop
+ *       it sets `spinning` (a store of its own), so a subscriber can wait
+ *       until it is past probe()'s return, wholly in the caller. The
+ *       words are read through a pointer taken first: not one
+ *       instruction of the spin is outside the caller. `go` is set
+ *       (spinners go on) except while a subscriber holds it clear.
  *
  * Names are "place.what", lower case: reaper.reap, quiesce.reap,
  * quiesce.callbacks, quiesce.freeze, unload.wait_users, unload.checked,
@@ -71,16 +73,20 @@ void probe(const char *name);
 /* A probe that looks like a preemption at this instruction. */
 #define PROBE_PREEMPT(name) \
 	__asm__ volatile("int $0x81" : : "a"(name) : "memory")
-/* The spin word of PROBE_SPIN; set it to let spinners go on, clear it to
- * keep the next ones spinning. Context: any. */
-volatile unsigned *probe_spin_word(void);
+/* PROBE_SPIN's words. probe_spin_hold(true) clears both (the next
+ * spinner spins), (false) sets go (spinners go on). Context: any. */
+struct probe_spin {
+	volatile unsigned go, spinning;
+};
+struct probe_spin *probe_spin_state(void);
 void probe_spin_hold(bool hold);
-/* A probe that keeps running here until the spin word is set. */
+/* A probe that keeps running here until go is set. */
 #define PROBE_SPIN(name)                                                   \
 	do {                                                               \
-		volatile unsigned *w_ = probe_spin_word();                 \
+		struct probe_spin *s_ = probe_spin_state();                \
 		probe(name);                                               \
-		while (!*w_)                                               \
+		s_->spinning = 1;                                          \
+		while (!s_->go)                                            \
 			__asm__ volatile("pause");                         \
 	} while (0)
 

@@ -83,7 +83,7 @@ EXPORT_SYMBOL(wait_for_completion_timeout);
 
 /* probes, for the race and stress modules (<kernel/probe.h>) */
 EXPORT_SYMBOL(probe);
-EXPORT_SYMBOL(probe_spin_word);
+EXPORT_SYMBOL(probe_spin_state);
 
 /* the event chain: raw entry, no reference (<kernel/module/notifier.h>) */
 EXPORT_SYMBOL(notifier_register);

@@ -205,6 +205,15 @@ int race_wait(const char *point, unsigned timeout_ms, struct task **who)
 				 s->state == SLOT_SPINNING ||
 				 (s->state == SLOT_WATCHED && s->arrivals),
 				 timeout_ms);
+	/* A spinner is reported from inside probe(): wait until it is in
+	 * its loop, in the caller's code, where the race wants it. */
+	for (unsigned ms = 0; !err && s->state == SLOT_SPINNING &&
+	     !probe_spin_state()->spinning; ms++) {
+		if (ms >= timeout_ms)
+			err = -ETIMEDOUT;
+		else
+			sleep_ms(1);
+	}
 	if (err || !who)
 		return err;
 	f = spin_lock_irqsave(&race_lock);

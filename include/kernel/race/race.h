@@ -43,7 +43,8 @@ int race_arm(const char *point, struct task *only);
 /* Count arrivals at point without holding anyone. Return: as race_arm. */
 int race_watch(const char *point);
 /* Keep the next task that reaches PROBE_SPIN(point) spinning there,
- * running its own code, until released (race_wait gives it as *who).
+ * running its own code, until released (race_wait returns once it is in
+ * its spin loop, and gives it as *who).
  * One spin point at a time. Return: as race_arm. Context: task. */
 int race_spin(const char *point);
 /*
