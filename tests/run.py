@@ -522,6 +522,10 @@ def main():
             run_kernel(res, args.iso, "all", mem=16, name="kernel-m16",
                        cpus=4, parallel=False)
             lap("kernel, 4 CPUs")
+            # The race matrix, 20 seeds a cell, on 2 CPUs truly in
+            # parallel: with the two runs above, the same on 1, 2 and 4.
+            run_kernel(res, args.iso, "race", name="kernel-smp2", cpus=2)
+            lap("kernel, race on 2 parallel CPUs")
     if args.only in (None, "e2e"):
         e2e_loaded(res, args.iso, idle)
         lap("e2e loaded")
