@@ -3,7 +3,8 @@
 
 Boots the ISO once, types `race run Rn --strategy=S --events` for each
 run in RUNS (and those of REPEATS again, which must print the same
-events), and turns the "@ev TASK KIND TEXT" lines each run prints
+events; the races of SMP_RUNS in a second boot with 2 CPUs, each typed
+twice), and turns the "@ev TASK KIND TEXT" lines each run prints
 (kernel/race/race_events.c) into a Mermaid sequenceDiagram: the tasks as
 lifelines (the scenario's driver, the client, the unloader, the reaper,
 module threads), the modules on the right, the unload's steps as notes
@@ -42,8 +43,12 @@ RUNS = [
     ("R5", "naive"), ("R6", "eip"), ("R6", "twophase"), ("R7", "naive"),
     ("R8", "twophase"), ("R9", "twophase"), ("R10", "twophase"),
     ("R11", "twophase"), ("R12", "eip"), ("R13", "twophase"),
-    ("R14", "twophase"), ("R15", "eip"),
+    ("R14", "twophase"), ("R15", "eip"), ("R16", "twophase"),
+    ("R17", "naive"),
 ]
+# The races that need two CPUs: played in a boot of their own, with 2
+# CPUs taking turns on one host thread (the same events on every boot).
+SMP_RUNS = {"R16", "R17"}
 SEED = 1
 # Typed again after RUNS: each must print the same events as its first run
 # (a thread of a freed module waking by itself, R15; the deadlock watch
@@ -156,7 +161,11 @@ def event(d, st, task, kind, text):
     elif kind == "hold":
         m = re.match(r"is held at (\S+), at (\S+)(?: \[(\w+)\])?; (.*)$",
                      text)
-        if m and m.group(3):
+        r = re.match(r"is running in (\w+) at (\S+), (.*)$", text)
+        if r:                   # spinning in module code (R16)
+            d.arrow(me, "-)", d.module(r.group(1)), "runs its code")
+            d.note([me], "running at %s, %s" % r.group(2, 3))
+        elif m and m.group(3):
             d.arrow(me, "-)", d.module(m.group(3)), "in " + m.group(2))
             d.note([me], "held at %s; %s" % (m.group(1), m.group(4)))
         elif m:
@@ -268,22 +277,22 @@ class CaptureError(Exception):
 
 
 def capture(iso):
-    """Boot iso once, type every run of RUNS and REPEATS (timeouts times
-    TIMEOUT_SCALE, as in tests/run.py). Return: the console log. Raise:
+    """Boot iso, type every run of RUNS and REPEATS (timeouts times
+    TIMEOUT_SCALE, as in tests/run.py); those of SMP_RUNS twice in a
+    second boot with 2 CPUs. Return: the console logs. Raise:
     CaptureError (the console log is kept in build/test-logs/)."""
     sys.path.insert(0, os.path.join(os.path.dirname(
         os.path.abspath(__file__)), "..", "tests"))
     import run as runner
-    q = runner.Qemu(iso, mem=64)
-    if q.wait_for(runner.PROMPT, 60) < 0:
-        q.finish(1)
-        raise CaptureError("no prompt from %s within %d s (log: %s)" % (
-            iso, 60 * runner.SCALE, q.save_log("race-diagram")))
-    for race, strategy in RUNS + REPEATS:
-        if q.command(command(race, strategy), timeout=300) is None:
-            q.finish(1)
-            raise CaptureError("no prompt after '%s' (log: %s)" % (
-                command(race, strategy), q.save_log("race-diagram")))
+    up = [rs for rs in RUNS if rs[0] not in SMP_RUNS]
+    smp = [rs for rs in RUNS if rs[0] in SMP_RUNS]
+    q = boot(runner, iso, runner.smp_args(2, False), "race-diagram-smp2")
+    type_all(runner, q, smp + smp, "race-diagram-smp2")
+    q.send("poweroff\r")
+    q.finish(10)
+    log = q.text()
+    q = boot(runner, iso, [], "race-diagram")
+    type_all(runner, q, up + REPEATS, "race-diagram")
     # Without --events a run prints none (race matrix, stress and the
     # tests run many).
     plain = "race run R6 --strategy=eip --seed=%d" % SEED
@@ -294,7 +303,24 @@ def capture(iso):
                            % (plain, q.save_log("race-diagram")))
     q.send("poweroff\r")
     q.finish(10)
-    return q.text()
+    return q.text() + log
+
+
+def boot(runner, iso, extra, name):
+    q = runner.Qemu(iso, mem=64, extra=extra)
+    if q.wait_for(runner.PROMPT, 60) < 0:
+        q.finish(1)
+        raise CaptureError("no prompt from %s within %d s (log: %s)" % (
+            iso, 60 * runner.SCALE, q.save_log(name)))
+    return q
+
+
+def type_all(runner, q, runs, name):
+    for race, strategy in runs:
+        if q.command(command(race, strategy), timeout=300) is None:
+            q.finish(1)
+            raise CaptureError("no prompt after '%s' (log: %s)" % (
+                command(race, strategy), q.save_log(name)))
 
 
 # ---- main --------------------------------------------------------------------

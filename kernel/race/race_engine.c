@@ -258,10 +258,10 @@ int race_run_one(const char *id, enum unload_strategy strategy,
 	 * uniprocessor, so a replay is the same with any number of CPUs;
 	 * the rest of the kernel (reaper, unloadd, interrupts, the freeze's
 	 * IPIs, the stop of the other CPUs for the scan) runs on all. A
-	 * race only a multiprocessor has (R16, R17) places its client on
-	 * another CPU itself. */
+	 * race only a multiprocessor has (R16, R17) runs from CPU 0 and
+	 * places its client on CPU 1 itself, the same on every boot. */
 	allowed = current->cpus_allowed;
-	sched_set_cpus(current, 1u << cpu_id());
+	sched_set_cpus(current, s->cpus > 1 ? 1u : 1u << cpu_id());
 	c.uaf0 = modmem_uaf_reports();
 	c.gate0 = module_gate_refusals;
 	c.tasks0 = task_count();

@@ -14,6 +14,7 @@
 static const struct { const char *start, *kind; } kinds[] = {
 	{ "loaded ", "load" },          { "rmmod ", "unload" },
 	{ "releases ", "release" },     { "is held at ", "hold" },
+	{ "is running in ", "hold" },
 	{ "returned from ", "return" }, { "was refused ", "refused" },
 	{ "was killed ", "killed" },    { "-> ", "decision" },
 	{ "decided by: ", "decided" },  { "task '", "scan-hit" },

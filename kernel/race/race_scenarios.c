@@ -215,9 +215,9 @@ static struct task *hold(struct race_ctx *c, const char *point)
 
 	if (c->spin) {
 		/* Running: nothing of it is saved to read, not even where. */
-		narrate(c->verbose, who->name, "is running in the module at "
-			"%s, on CPU %d (not asleep, not preempted); use "
-			"count %d", point, c->client_cpu, m ? m->refs : 0);
+		narrate(c->verbose, who->name, "is running in %s at %s, on "
+			"CPU %d (not asleep, not preempted); use count %d",
+			c->module, point, c->client_cpu, m ? m->refs : 0);
 		return who;
 	}
 	ksyms_format(held_where(who), sym, sizeof(sym));
@@ -493,7 +493,8 @@ static void r14_opened_during_unregister(struct race_ctx *c)
 
 /*
  * R16, R17: the client runs on another CPU than the unload (the next
- * one), so the notifier is entered there; the rest as R11.
+ * one: CPU 1, the engine runs these from CPU 0), so the notifier is
+ * entered there; the rest as R11.
  */
 static void notify_elsewhere(struct race_ctx *c, uint32_t op,
 			     const char *point)

@@ -76,6 +76,8 @@ TEST(race_event_clean_truncates_and_terminates)
 TEST(race_event_kind_of_narrated_lines)
 {
 	CHECK_STREQ(race_event_kind("is held at R6.sleeping, at x"), "hold");
+	CHECK_STREQ(race_event_kind("is running in race_notify at R16.running"),
+		    "hold");
 	CHECK_STREQ(race_event_kind("  2. froze everything that is freezable"),
 		    "freeze");
 	CHECK_STREQ(race_event_kind("  2. unregister: interfaces withdrawn"),
