@@ -83,6 +83,7 @@ static int cmd_crash(int argc, char **argv)
 		kprintf("  %-10s %s\n", kinds[i].name, kinds[i].what);
 	return cmd_error(-EINVAL, "crash needs one KIND");
 }
-COMMAND(crash, "crash", "KIND (null|rotext|div0|ud|lockorder|sleeplock)",
+COMMAND(crash, "crash",
+	"KIND (null|rotext|div0|ud|lockorder|sleeplock|lockup)",
 	"fault on purpose: see the report (the lock rules stop the kernel)",
 	cmd_crash);

@@ -21,15 +21,15 @@
  */
 #include <kernel/arch.h>
 #include <kernel/cpu.h>
+#include <kernel/ksyms.h>
 #include <kernel/panic.h>
 
 #define NO_CPU 0xffffffffu
-/* Cycles a CPU may wait for the lock before we call it a lockup (about
- * 25 s at 2.7 GHz: a big heap grow holds it for seconds with 4 busy
- * CPUs on a 2-core host; QEMU's TSC runs at the host's rate). */
-#define LOCKUP_CYCLES (1ull << 36)
 
 bool irqlock_on;
+/* About 25 s at 2.7 GHz: a big heap grow holds the lock for seconds with
+ * 4 busy CPUs on a 2-core host; QEMU's TSC runs at the host's rate. */
+volatile uint64_t irqlock_lockup_cycles = 1ull << 36;
 void (*irqlock_spin_hook)(void);
 
 static volatile uint32_t word;          /* 0: free */
@@ -38,9 +38,12 @@ static volatile uintptr_t holder_ip;    /* where the holder took it */
 
 static void lockup(struct cpu *c, uint64_t waited)
 {
+	char sym[96];
+
+	ksyms_format(holder_ip, sym, sizeof(sym));
 	panic("CPU %u waited %llu M cycles for the interrupt lock, held by "
-	      "CPU %u since %p", c->id, (unsigned long long)(waited >> 20),
-	      holder, (void *)holder_ip);
+	      "CPU %u since %s", c->id, (unsigned long long)(waited >> 20),
+	      holder, sym);
 }
 
 static void acquire(struct cpu *c, uintptr_t ip)
@@ -56,7 +59,7 @@ static void acquire(struct cpu *c, uintptr_t ip)
 			if (irqlock_spin_hook)
 				irqlock_spin_hook();
 			cpu_relax();
-			if (rdtsc() - t0 > LOCKUP_CYCLES)
+			if (rdtsc() - t0 > irqlock_lockup_cycles)
 				lockup(c, rdtsc() - t0);
 		} while (word);
 	}

@@ -37,6 +37,10 @@ static void vpanic(struct trap_frame *tf, const char *fmt, va_list ap)
 	char msg[200];
 
 	cli();
+	/* With several CPUs another may hold the interrupt lock and never
+	 * let go (a lockup panics too): print, flush and exit without it.
+	 * The kernel is over; the other CPUs' sections stop excluding. */
+	irqlock_on = false;
 	if (panicking++) {      /* a panic while panicking: just stop */
 		stop();
 	}

@@ -5,11 +5,16 @@
  *                    with two CPUs or more, spin_lock panics naming the
  *                    lock (sched/spinlock.c: the one lock order);
  *   crash sleeplock  a sleep with a spinlock held: sched_might_sleep
- *                    panics (sched/sched.c).
+ *                    panics (sched/sched.c);
+ *   crash lockup     this CPU keeps the interrupt lock forever: another
+ *                    CPU waiting for it panics after the lockup bound
+ *                    (kernel/irqlock.c), lowered to half a second of TSC
+ *                    first, naming the holder and where it took the lock.
  *
  * Each shows a student the check, and lets tests/e2e_lockrules.py prove it
  * is there: delete a check, and the command returns to the prompt.
  */
+#include <kernel/arch.h>
 #include <kernel/crash.h>
 #include <kernel/cpu.h>
 #include <kernel/init.h>
@@ -41,12 +46,33 @@ __attribute__((noinline)) void crash_sleep_locked(void)
 	spin_unlock_irqrestore(&crash_lock, f);
 }
 
+__attribute__((noinline)) void crash_lockup(void)
+{
+	uint64_t t0;
+
+	if (cpus_online < 2) {
+		kprintf("crash: one CPU: nobody else can wait for the "
+			"interrupt lock (boot with SMP=2)\n");
+		return;
+	}
+	t0 = rdtsc();
+	sleep_ms(10);
+	irqlock_lockup_cycles = (rdtsc() - t0) * 50;    /* ~500 ms */
+	kprintf("crash: keeping the interrupt lock forever; another CPU "
+		"gives up after about 500 ms ...\n");
+	(void)irq_save();
+	for (;;)
+		cpu_relax();
+}
+
 static int lockrules_init(void)
 {
 	crash_add_kind("lockorder", crash_lock_order, "a spinlock without "
 		       "the interrupt lock first (2+ CPUs; panics)");
 	crash_add_kind("sleeplock", crash_sleep_locked, "sleep holding a "
 		       "spinlock (panics)");
+	crash_add_kind("lockup", crash_lockup, "keep the interrupt lock "
+		       "forever (2+ CPUs; another CPU panics)");
 	return 0;
 }
 INITCALL(lockrules_init, INIT_SUBSYS);

@@ -1,13 +1,17 @@
 """tests/e2e_lockrules.py: the lock rules are checked (docs/smp.md).
 
 Two rules, each broken on purpose at the prompt (`crash lockorder`,
-`crash sleeplock`, kernel/crash.c), each must stop the kernel with a
+`crash sleeplock`, sched/lockrules.c), each must stop the kernel with a
 panic that names the rule and the lock, QEMU exiting with status 35:
 
 - the one lock order on several CPUs: a spinlock is taken only inside an
   irq_save section (the interrupt lock first). With the check deleted
   from spin_lock, `crash lockorder` returns to the prompt and this fails.
 - no sleep with a spinlock held (sched_might_sleep).
+
+And the lockup bound: `crash lockup` keeps the interrupt lock forever (the
+bound lowered to about 500 ms first); another CPU must panic, naming the
+holder CPU and where it took the lock.
 
 On one CPU `crash lockorder` has no order to break: it says so and the
 shell goes on. Called by tests/run.py:
@@ -41,6 +45,8 @@ def e2e_lockrules(res, iso, boot, power_off, smp_args):
     panics(res, iso, boot, "crash sleeplock", [], "e2e-sleeplock",
            ["kernel panic: scheduling rule broken: preemption enabled to "
             "sleep", "crash_sleep_locked"])
+    panics(res, iso, boot, "crash lockup", smp_args(2, False), "e2e-lockup",
+           ["for the interrupt lock, held by CPU", "since crash_lockup+"])
     q = boot(res, iso, "e2e-lockorder-1cpu")
     if not q:
         return

@@ -92,6 +92,10 @@ void irq_wait_interrupt(void);
 /* Run while waiting for the lock: the cross-CPU calls (drivers/smp_call.c
  * installs it). */
 extern void (*irqlock_spin_hook)(void);
+/* TSC cycles a CPU may wait for the lock before it panics, naming the
+ * holder (a lockup). 2^36 (about 25 s at 2.7 GHz); `crash lockup` lowers
+ * it to show the report. */
+extern volatile uint64_t irqlock_lockup_cycles;
 
 /* Save the interrupt flag and disable interrupts (and, with more than one
  * CPU, take the interrupt lock); irq_restore undoes it. Nest freely.
