@@ -22,7 +22,8 @@ struct race_result {
  * out. Prints the timeline when verbose, and always the closing line
  * "race: Rn NAME strategy=S outcome=O by=D". Return: 0, -ENOENT for an
  * unknown id (out untouched), -ENODEV when it needs more CPUs than are
- * online (out is "n/a" by "one-cpu", nothing was run). Context: task (the shell), may sleep.
+ * online (out is "n/a" by "one-cpu", nothing was run).
+ * Context: task (the shell), may sleep.
  */
 int race_run_one(const char *id, enum unload_strategy strategy,
 		 enum unload_busy busy, uint32_t seed, bool verbose,
