@@ -2,15 +2,21 @@
  * kernel/module/modmem.c: module memory and the use-after-free detector.
  *
  * See <kernel/module/modmem.h> for the layout of one module's range. Interface:
- *   modmem_alloc / modmem_protect_ro / modmem_free / modmem_release,
+ *   modmem_alloc / modmem_protect_ro / modmem_bury / modmem_free /
+ *   modmem_release,
  *   modmem_explain (also installed as a fault explainer),
  *   a ksyms resolver that names addresses in graves "sym [NAME, unloaded]".
  *
  * Lifecycle of a range:
  *
- *   free --modmem_alloc--> mapped --modmem_free--> grave --evicted--> free
+ *   free --modmem_alloc--> mapped --modmem_bury--> grave, still mapped
+ *                            |          --modmem_free--> grave --evicted--> free
  *                            |                                  (17th free)
  *                            +---modmem_release (load failed early)--> free
+ *
+ * The grave comes first: from the moment a module is dead, a fault in its
+ * range is a use-after-free, its code run after its cleanup on another
+ * CPU included, before and after its pages go.
  *
  * While a range is mapped or in a grave its pages stay set in the area's
  * bitmap, so no other load can get them; on top of that the bitmap is
@@ -89,6 +95,7 @@ int modmem_alloc(struct modmem *mm, uint32_t pages)
 	irq_restore(f);
 	mm->base = base;
 	mm->pages = pages;
+	mm->buried = false;
 	return 0;
 
 unmap_frames:
@@ -140,18 +147,14 @@ static void grave_copy_syms(struct grave *g, const struct module_sym *syms,
 	}
 }
 
-void modmem_free(struct modmem *mm, const char *name,
+void modmem_bury(struct modmem *mm, const char *name,
 		 const struct module_sym *syms, uint32_t nsyms)
 {
 	uintptr_t lo, hi, ebp = read_ebp();
 	struct grave *g;
 	uint32_t f;
 
-	assert(mm->base);
-	/* The grave first, then the unmap: from the moment a page is gone
-	 * from any CPU, a fault at it must find its grave. (Unmapping first
-	 * let a task running the module on another CPU fault in between
-	 * and be told "in no module": found by race R16.) */
+	assert(mm->base && !mm->buried);
 	f = irq_save();
 	g = &graves[grave_next];
 	grave_next = (grave_next + 1) % MODMEM_QUARANTINE;
@@ -167,12 +170,21 @@ void modmem_free(struct modmem *mm, const char *name,
 		g->unload_depth = stack_walk(ebp, lo, hi, g->unload_bt,
 					     MODMEM_UNLOAD_BT);
 	grave_copy_syms(g, syms, nsyms);
+	mm->buried = true;
 	irq_restore(f);
+}
+
+void modmem_free(struct modmem *mm)
+{
+	uint32_t f;
+
+	assert(mm->base && mm->buried);
 	unmap_pages(mm->base, mm->pages);
 	f = irq_save();
 	mapped_pages -= mm->pages;
 	irq_restore(f);
 	mm->base = 0;
+	mm->buried = false;
 }
 
 static struct grave *grave_of(uintptr_t addr)

@@ -110,6 +110,32 @@ static void modmem_text_and_rodata_are_read_only(struct ktest *t)
 	KEXPECT_EQ(t, module_unload("shout", err, sizeof(err)), 0);
 }
 
+/* A dead module's code, run before its pages go (another CPU, after the
+ * cleanup), faults at the freed state it reads: its range is a grave from
+ * modmem_bury on, so that fault is a use-after-free too. The code here:
+ * mov eax, [0]; ret. */
+static void modmem_a_fault_in_a_buried_range_is_a_uaf(struct ktest *t)
+{
+	static const uint8_t code[] = { 0xa1, 0, 0, 0, 0, 0xc3 };
+	uint32_t frames = pmm_used();
+	struct modmem mm = { 0 };
+	struct fault_info fi;
+	char line[200];
+
+	KASSERT_EQ(t, modmem_alloc(&mm, 1), 0);
+	memcpy((void *)mm.base, code, sizeof(code));
+	modmem_bury(&mm, "buried", NULL, 0);
+	KASSERT(t, ktest_expect_fault(call_it, (void *)mm.base, &fi));
+	KEXPECT_EQ(t, fi.addr, 0);
+	KEXPECT_EQ(t, fi.eip, mm.base);
+	KEXPECT(t, modmem_explain(fi.addr, fi.eip, fi.err, line,
+				  sizeof(line)));
+	ktest_diag(t, "%s", line);
+	KEXPECT(t, strstr(line, "use-after-free: module 'buried'"));
+	modmem_free(&mm);
+	KEXPECT_EQ(t, pmm_used(), frames);
+}
+
 /* No range comes back while it is in quarantine. */
 static void modmem_quarantine_keeps_ranges(struct ktest *t)
 {
@@ -133,5 +159,6 @@ static void modmem_quarantine_keeps_ranges(struct ktest *t)
 KTEST_SUITE(modmem,
 	KTEST_CASE(modmem_freed_text_faults_and_is_explained),
 	KTEST_CASE(modmem_freed_data_faults_and_is_explained),
+	KTEST_CASE(modmem_a_fault_in_a_buried_range_is_a_uaf),
 	KTEST_CASE(modmem_text_and_rodata_are_read_only),
 	KTEST_CASE(modmem_quarantine_keeps_ranges));

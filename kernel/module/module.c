@@ -285,10 +285,13 @@ void module_bury(struct module *m)
 
 	m->state = MODULE_GONE;
 	irq_restore(f);
+	/* Dead from here: a fault in its range is a use-after-free, on
+	 * whatever list the module still is (modmem_bury). */
+	modmem_bury(&m->mem, m->name, m->syms, m->nsyms);
 	module_unloaded_hook(m);
 	drop_uses(m);
 	unlink_module(m);
-	modmem_free(&m->mem, m->name, m->syms, m->nsyms);
+	modmem_free(&m->mem);
 	free_tables(m);
 	unload_release_struct(m);
 }

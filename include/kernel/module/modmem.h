@@ -37,6 +37,7 @@
 struct modmem {
 	uintptr_t base;                 /* 0: nothing allocated */
 	uint32_t pages;                 /* mapped pages (the guard excluded) */
+	bool buried;                    /* in a grave, pages not yet gone */
 };
 
 struct module_sym;
@@ -51,12 +52,18 @@ int modmem_alloc(struct modmem *mm, uint32_t pages);
  * aligned and inside mm. Context: task. */
 void modmem_protect_ro(struct modmem *mm, uintptr_t addr, uint32_t bytes);
 /*
- * Unmap every page, free the frames, and bury the range: name, the tick,
- * the caller's backtrace and a copy of syms go into a grave.
- * Context: task.
+ * Bury the range, still mapped: name, the tick, the caller's backtrace and
+ * a copy of syms go into a grave, and from now on a fault in the range is
+ * explained as a use-after-free. First thing when a module is dead (found
+ * by race R16 and the 4-CPU soak: a module's code run on another CPU
+ * after its cleanup faulted while the module was on no list, and was
+ * "in no module"). Context: task.
  */
-void modmem_free(struct modmem *mm, const char *name,
+void modmem_bury(struct modmem *mm, const char *name,
 		 const struct module_sym *syms, uint32_t nsyms);
+/* Then unmap every page (on every CPU) and free the frames. Context:
+ * task. */
+void modmem_free(struct modmem *mm);
 /* Give back an allocation that never held module code (a failed load
  * before relocation): no grave. Context: task. */
 void modmem_release(struct modmem *mm);
