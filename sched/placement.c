@@ -46,6 +46,12 @@ void sched_kick_idle_locked(const struct task *t)
 	}
 }
 
+/* May t run on this CPU (its affinity)? */
+static inline bool allowed_here(const struct task *t)
+{
+	return t->cpus_allowed & (1u << cpu_id());
+}
+
 /* The leftmost task this CPU may run. While another CPU's task has every
  * other CPU stopped, only it may run. */
 static struct task *pick_allowed_locked(void)
@@ -63,12 +69,25 @@ static struct task *pick_allowed_locked(void)
 		struct rq_entity *e = list_entry(n, struct rq_entity, node);
 		struct task *t = list_entry(e, struct task, rq);
 
-		if (t->cpus_allowed & (1u << cpu_id())) {
+		if (allowed_here(t)) {
 			rq_remove(&sched_runqueue, e);
 			return t;
 		}
 	}
 	return this_cpu()->idle;
+}
+
+unsigned sched_nr_runnable_here(void)
+{
+	uint32_t f = spin_lock_irqsave(&sched_lock);
+	unsigned n = 0;
+	struct list_node *i;
+
+	list_for_each(i, &sched_runqueue.head)
+		n += allowed_here(list_entry(list_entry(i, struct rq_entity,
+							node), struct task, rq));
+	spin_unlock_irqrestore(&sched_lock, f);
+	return n;
 }
 
 struct task *sched_pick_next_smp_locked(struct task *prev, bool requeued)
@@ -81,7 +100,7 @@ struct task *sched_pick_next_smp_locked(struct task *prev, bool requeued)
 	/* prev is not idle when requeued: neither kick below can set this
 	 * CPU's need_resched on its account, so the kick for prev may
 	 * follow the pick (it used to come first). */
-	if (requeued && !(prev->cpus_allowed & (1u << cpu_id())))
+	if (requeued && !allowed_here(prev))
 		sched_kick_idle_locked(prev);   /* it moves away */
 	if (rq_len(&sched_runqueue) && !sched_stopper)
 		sched_kick_idle_locked(list_entry(rq_first(&sched_runqueue),

@@ -474,22 +474,6 @@ unsigned sched_nr_runnable(void)
 	return rq_len(&sched_runqueue);
 }
 
-unsigned sched_nr_runnable_here(void)
-{
-	uint32_t f = spin_lock_irqsave(&sched_lock);
-	unsigned n = 0;
-	struct list_node *i;
-
-	list_for_each(i, &sched_runqueue.head) {
-		struct task *t = list_entry(list_entry(i, struct rq_entity,
-						       node), struct task, rq);
-
-		n += !!(t->cpus_allowed & (1u << cpu_id()));
-	}
-	spin_unlock_irqrestore(&sched_lock, f);
-	return n;
-}
-
 /* ---- hooks into the foundation -------------------------------------- */
 
 static struct fault_catch **task_catch_slot(void)

@@ -10,9 +10,9 @@
  * A held task sleeps until its slot's `released` flag is set. The flag,
  * not the slot, is what it waits on, so a slot reused after the release
  * cannot capture the task again. A spinning task does not sleep: it runs
- * PROBE_SPIN's loop in its own code until the probe's spin word is set,
- * which is clear exactly while a SPIN or SPINNING slot exists (one at a
- * time: there is one word).
+ * PROBE_SPIN's loop in its own code until the probe's `go` is set, which
+ * is clear exactly while a SPIN or SPINNING slot exists (one at a time:
+ * there is one `go`; `spinning` counts them, asserted 0 or 1).
  */
 #include <kernel/race/race.h>
 #include <kernel/probe.h>

@@ -113,6 +113,7 @@ static int cmd_race(int argc, char **argv)
 	uint32_t seed = 1, seeds = 1;
 	bool events = false, no_shootdown = false;
 	struct race_result result;
+	const struct scenario *sc;
 	const char *v;
 	char err[96];
 
@@ -156,14 +157,15 @@ static int cmd_race(int argc, char **argv)
 		return cmd_error(-EINVAL, "usage: race run SCENARIO "
 				 "[--strategy=S] [--busy=P] [--seed=N] "
 				 "[--events] [--shootdown=off]");
-	if (!race_find(argv[2]))
+	sc = race_find(argv[2]);
+	if (!sc)
 		return cmd_error(-ENOENT, "no scenario '%s'; 'race list' shows "
 				 "them", argv[2]);
-	if (cpus_online < race_find(argv[2])->cpus)
+	if (cpus_online < sc->cpus)
 		return cmd_error(-ENODEV, "%s needs %u CPUs and this kernel "
 				 "runs on %u (boot it with SMP=2 or more; "
-				 "`make run` boots 2)", argv[2],
-				 race_find(argv[2])->cpus, cpus_online);
+				 "`make run` boots 2)", argv[2], sc->cpus,
+				 cpus_online);
 	/* The demonstration of what the shootdown is for: this run only,
 	 * switched back on however it ends. */
 	if (no_shootdown)
